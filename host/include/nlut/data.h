@@ -1,0 +1,69 @@
+/* nlut/data.h - dataset readers: IDX (MNIST family), CSV and NumPy .npy. */
+#ifndef NLUT_DATA_H
+#define NLUT_DATA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <nlut/error.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A table of samples: features as floats, labels optional. */
+struct nlut_dataset {
+	size_t n_rows;
+	size_t n_features;
+	float *x;            /* n_rows * n_features, row-major */
+	int32_t *labels;     /* n_rows class indices >= 0, or NULL */
+	uint32_t n_classes;  /* max label + 1; 0 without labels */
+};
+
+enum nlut_data_format {
+	NLUT_DATA_AUTO = 0, /* by content (IDX/npy magic), else CSV */
+	NLUT_DATA_IDX = 1,
+	NLUT_DATA_CSV = 2,
+	NLUT_DATA_NPY = 3
+};
+
+#define NLUT_LABEL_LAST (-1) /* CSV: the last column holds the label */
+#define NLUT_LABEL_NONE (-2) /* CSV: no label column */
+
+struct nlut_data_opts {
+	enum nlut_data_format format;
+	/* CSV: 0-based label column, NLUT_LABEL_LAST or NLUT_LABEL_NONE. */
+	int label_col;
+	/* CSV: 1 = first line is a header, 0 = none, -1 = detect (a first line
+	 * with a field that is not a number). */
+	int header;
+	/* CSV: field separator; 0 = detect from the first line (, ; tab). */
+	char delimiter;
+	/* IDX/npy: the labels file. NULL for IDX = derive from the images name
+	 * ("images-idx3" -> "labels-idx1") when that file exists. */
+	const char *labels_path;
+	/* Read at most this many rows (0 = all). */
+	size_t max_rows;
+};
+
+/* Defaults: AUTO, NLUT_LABEL_LAST, header -1, delimiter 0, no labels path. */
+void nlut_data_opts_init(struct nlut_data_opts *o);
+
+/*
+ * Load a dataset. Files may be gzip-compressed (detected by content).
+ * IDX: uint8/int8/int16/int32/float32/float64 arrays of any rank; dimension 0
+ * is the row, the rest are flattened into features. npy: version 1.0-3.0,
+ * C or Fortran order, little or big endian, b1/u1/i1/u2/i2/u4/i4/u8/i8/f4/f8,
+ * rank 1 (one feature) or 2. A labels file is a rank-1 integer array of the
+ * same number of rows. Every error names the file and the problem.
+ */
+int nlut_data_load(const char *path, const struct nlut_data_opts *opts,
+		   struct nlut_dataset **out);
+
+void nlut_data_free(struct nlut_dataset *d);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NLUT_DATA_H */

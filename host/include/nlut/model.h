@@ -1,0 +1,167 @@
+/* nlut/model.h - the LUT-network model: building, reading, writing, identity. */
+#ifndef NLUT_MODEL_H
+#define NLUT_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <nlut/error.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Limits enforced by the reader and the builder (docs/model-format.md). */
+#define NLUT_MAX_INPUTS 65536u      /* input features */
+#define NLUT_MAX_LAYERS 64u         /* LUT layers */
+#define NLUT_MAX_NEURONS 65536u     /* neurons in one layer */
+#define NLUT_MAX_FAN_IN 32u         /* inputs of one neuron */
+#define NLUT_MAX_CODE_BITS 16u      /* width of any code */
+#define NLUT_MAX_TABLE_BITS 24u     /* address width of one table */
+#define NLUT_MAX_SUBTABLES 16u      /* sub-tables of an adder neuron */
+#define NLUT_MAX_FILE_SIZE (512u << 20) /* bytes */
+#define NLUT_MAX_META 256u          /* metadata entries */
+#define NLUT_MAX_META_LEN 65536u    /* bytes in one key or value */
+
+#define NLUT_HASH_SIZE 32u          /* SHA-256 */
+#define NLUT_ID_STR_SIZE 65u        /* 64 hex digits + NUL */
+
+typedef struct nlut_model nlut_model;
+
+/*
+ * Input quantiser of one feature (docs/model-format.md, "Quantisers"):
+ *   t    = (x - offset) * scale          in IEEE-754 binary32, no FMA
+ *   code = round-half-to-even(t), clamped to [0, 2^bits - 1]; NaN -> 0
+ */
+struct nlut_quant {
+	uint8_t bits;  /* 1..16 */
+	float offset;
+	float scale;   /* finite, > 0 */
+};
+
+enum nlut_neuron_kind {
+	NLUT_NEURON_TABLE = 0, /* one truth table over the concatenated inputs */
+	NLUT_NEURON_ADDER = 1  /* sub-tables summed, then an output table */
+};
+
+/* One sub-table of an adder neuron. */
+struct nlut_subtable {
+	uint32_t n_in;     /* inputs of the neuron it reads */
+	uint32_t *in;      /* positions (0..fan_in-1) in the neuron's fan-in */
+	uint32_t addr_bits;/* sum of those inputs' bit widths */
+	uint16_t *table;   /* 2^addr_bits entries: sub_bits-bit two's complement */
+};
+
+/*
+ * One L-LUT neuron. Table address = input 0's code in the low bits, input 1's
+ * code above it, and so on (input k shifted by the widths of inputs 0..k-1).
+ */
+struct nlut_neuron {
+	uint8_t kind;       /* enum nlut_neuron_kind */
+	uint8_t out_bits;   /* 1..16 */
+	uint32_t fan_in;    /* 1..NLUT_MAX_FAN_IN */
+	uint32_t *src;      /* fan_in indices into the previous layer's outputs */
+	uint8_t *src_bits;  /* width of each input = its source's width */
+	uint32_t addr_bits; /* TABLE: sum of src_bits; ADDER: sum width */
+	uint16_t *table;    /* 2^addr_bits entries, each < 2^out_bits */
+	/* ADDER only: the sum of n_sub sub_bits-wide signed values is taken
+	 * modulo 2^addr_bits (addr_bits = sub_bits + ceil(log2(n_sub))) and
+	 * indexes `table` as an addr_bits-bit two's complement pattern. */
+	uint8_t sub_bits;
+	uint32_t n_sub;
+	struct nlut_subtable *sub;
+};
+
+struct nlut_layer {
+	uint32_t n_neurons;
+	struct nlut_neuron *neurons;
+};
+
+/* ---- reading and writing ---- */
+
+/* Load and fully validate a .nlut file. On failure *out is NULL and
+ * nlut_error_detail() says what and where. */
+int nlut_model_load(const char *path, nlut_model **out);
+int nlut_model_load_mem(const void *buf, size_t len, nlut_model **out);
+
+/* Validate, then write the canonical encoding. save_mem returns a malloc'd
+ * buffer that the caller frees with free(). */
+int nlut_model_save(const nlut_model *m, const char *path);
+int nlut_model_save_mem(const nlut_model *m, void **buf, size_t *len);
+
+void nlut_model_free(nlut_model *m);
+
+/* ---- building (trainer, importer, tests) ---- */
+
+/* New model with n_inputs features and one quantiser each. */
+int nlut_model_new(uint32_t n_inputs, const struct nlut_quant *quant,
+		   nlut_model **out);
+
+/* Append a layer of n_neurons unset neurons; returns its index (>= 0) or
+ * a negative error. */
+int nlut_model_add_layer(nlut_model *m, uint32_t n_neurons);
+
+/* Set a plain table neuron. src_bits are taken from the sources, which must
+ * already be set. table has 2^(sum of src_bits) entries; it is copied. */
+int nlut_model_set_neuron(nlut_model *m, uint32_t layer, uint32_t index,
+			  uint32_t fan_in, const uint32_t *src,
+			  uint8_t out_bits, const uint16_t *table);
+
+/* Set an adder neuron: sub-table s reads sub_n_in[s] inputs whose fan-in
+ * positions follow each other in sub_in; sub_tables[s] has
+ * 2^(their widths) entries; out_table has 2^(sub_bits + ceil(log2 n_sub)). */
+int nlut_model_set_neuron_adder(nlut_model *m, uint32_t layer,
+				uint32_t index, uint32_t fan_in,
+				const uint32_t *src, uint8_t out_bits,
+				uint8_t sub_bits, uint32_t n_sub,
+				const uint32_t *sub_n_in, const uint32_t *sub_in,
+				const uint16_t *const *sub_tables,
+				const uint16_t *out_table);
+
+/* Set, replace (value != NULL) or remove (value == NULL) a metadata entry.
+ * Keys and values are UTF-8 without NUL; order of insertion is kept. */
+int nlut_model_set_meta(nlut_model *m, const char *key, const char *value);
+
+/* Full consistency check (every neuron set, widths, ranges, limits). */
+int nlut_model_validate(const nlut_model *m);
+
+/* Deep copy. */
+int nlut_model_clone(const nlut_model *m, nlut_model **out);
+
+/* ---- inspecting ---- */
+
+uint32_t nlut_model_num_inputs(const nlut_model *m);
+const struct nlut_quant *nlut_model_quant(const nlut_model *m);
+uint32_t nlut_model_num_layers(const nlut_model *m);
+const struct nlut_layer *nlut_model_layer(const nlut_model *m, uint32_t i);
+/* Class scores = outputs of the last layer. */
+uint32_t nlut_model_num_classes(const nlut_model *m);
+/* Total table entries over all neurons and sub-tables. */
+uint64_t nlut_model_table_entries(const nlut_model *m);
+/* Format version the model was read with (or will be written with). */
+void nlut_model_version(const nlut_model *m, unsigned *major, unsigned *minor);
+
+/* Model identity: SHA-256 of the canonical function content (quantisers,
+ * layers, output decoding; not metadata). The model must validate. */
+int nlut_model_hash(const nlut_model *m, uint8_t out[NLUT_HASH_SIZE]);
+/* Same, as 64 lower-case hex digits. */
+int nlut_model_id(const nlut_model *m, char out[NLUT_ID_STR_SIZE]);
+
+/* Metadata value for key, or NULL. */
+const char *nlut_model_meta(const nlut_model *m, const char *key);
+uint32_t nlut_model_meta_count(const nlut_model *m);
+int nlut_model_meta_at(const nlut_model *m, uint32_t i, const char **key,
+		       const char **value);
+
+/* ---- quantisers ---- */
+
+/* The exact float -> code rule of one quantiser. */
+uint16_t nlut_quant_code(const struct nlut_quant *q, float x);
+/* Quantise one feature vector (n_inputs floats) into codes. */
+void nlut_model_quantize(const nlut_model *m, const float *x, uint16_t *codes);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NLUT_MODEL_H */

@@ -1,0 +1,11 @@
+/* nlut/nlut.h - umbrella header of libnlut. */
+#ifndef NLUT_NLUT_H
+#define NLUT_NLUT_H
+
+#include <nlut/error.h>
+#include <nlut/model.h>
+#include <nlut/golden.h>
+#include <nlut/data.h>
+#include <nlut/version.h>
+
+#endif /* NLUT_NLUT_H */

@@ -1,0 +1,405 @@
+/* data_csv.c - CSV reader: a numeric table with an optional header and label column. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* strtod_l, newlocale */
+#endif
+#include <locale.h>
+#include <math.h>
+#include <float.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "data_internal.h"
+
+struct csv_line {
+	const char *s;
+	size_t len;     /* without the line end ("\n" or "\r\n") */
+	size_t no;      /* 1-based, for messages */
+};
+
+struct csv_field {
+	const char *s;  /* trimmed, inside the quotes if quoted */
+	size_t len;
+};
+
+struct csv {
+	const char *path;
+	const char *p;  /* next line */
+	const char *end;
+	size_t line_no;
+	char delim;
+	/* strtod in the C locale whatever the application set. */
+	locale_t c_locale;
+};
+
+static int next_line(struct csv *c, struct csv_line *ln)
+{
+	const char *s = c->p, *nl, *e;
+
+	if (s >= c->end)
+		return 0;
+	nl = memchr(s, '\n', (size_t)(c->end - s));
+	e = nl ? nl : c->end;
+	c->p = nl ? nl + 1 : c->end;
+	if (e > s && e[-1] == '\r')
+		e--;
+	ln->s = s;
+	ln->len = (size_t)(e - s);
+	ln->no = ++c->line_no;
+	return 1;
+}
+
+static int is_blank(char ch)
+{
+	return ch == ' ' || ch == '\t';
+}
+
+static int blank_line(const struct csv_line *ln)
+{
+	for (size_t i = 0; i < ln->len; i++)
+		if (!is_blank(ln->s[i]) && ln->s[i] != '\r')
+			return 0;
+	return 1;
+}
+
+/*
+ * Split the field at *pp off a line ending at end. Spaces around a field are
+ * dropped; a field may be wrapped in double quotes ("" inside is a quote,
+ * kept as is). Returns 1 with *more set when a delimiter follows, 0 at the
+ * end of the line, -1 for a broken quote.
+ */
+static int next_field(const char **pp, const char *end, char delim,
+		      struct csv_field *f, int *more)
+{
+	const char *p = *pp;
+
+	while (p < end && *p != delim && is_blank(*p))
+		p++;
+	if (p < end && *p == '"') {
+		const char *q = ++p;
+
+		while (q < end) {
+			if (*q == '"') {
+				if (q + 1 < end && q[1] == '"') {
+					q += 2;
+					continue;
+				}
+				break;
+			}
+			q++;
+		}
+		if (q >= end)
+			return -1;
+		f->s = p;
+		f->len = (size_t)(q - p);
+		p = q + 1;
+		while (p < end && *p != delim && is_blank(*p))
+			p++;
+		if (p < end && *p != delim)
+			return -1;
+	} else {
+		const char *s = p, *e;
+
+		while (p < end && *p != delim)
+			p++;
+		e = p;
+		while (e > s && is_blank(e[-1]))
+			e--;
+		f->s = s;
+		f->len = (size_t)(e - s);
+	}
+	*more = p < end;
+	*pp = *more ? p + 1 : p;
+	return 0;
+}
+
+/* Fields in a line, or 0 for a broken quote. */
+static size_t count_fields(const struct csv_line *ln, char delim)
+{
+	const char *p = ln->s, *end = ln->s + ln->len;
+	struct csv_field f;
+	size_t n = 0;
+	int more = 1;
+
+	while (more) {
+		if (next_field(&p, end, delim, &f, &more))
+			return 0;
+		n++;
+	}
+	return n;
+}
+
+/* The most frequent of , ; tab outside quotes; ',' when there is none. */
+static char detect_delim(const struct csv_line *ln)
+{
+	static const char cand[] = { ',', ';', '\t' };
+	size_t count[3] = { 0, 0, 0 };
+	int quoted = 0;
+	char best = ',';
+	size_t best_n = 0;
+
+	for (size_t i = 0; i < ln->len; i++) {
+		char ch = ln->s[i];
+
+		if (ch == '"')
+			quoted = !quoted;
+		else if (!quoted)
+			for (int k = 0; k < 3; k++)
+				count[k] += ch == cand[k];
+	}
+	for (int k = 0; k < 3; k++) {
+		if (count[k] > best_n) {
+			best_n = count[k];
+			best = cand[k];
+		}
+	}
+	return best;
+}
+
+enum { NUM_OK = 0, NUM_BAD = -1, NUM_NONFINITE = -2, NUM_RANGE = -3 };
+
+/* The whole field as a number that fits a float. */
+static int parse_num(const struct csv *c, const struct csv_field *f, double *v)
+{
+	char *endp;
+	double d;
+	unsigned char c0;
+
+	if (f->len == 0)
+		return NUM_BAD;
+	/* strtod would skip these, and a newline would take it to the next
+	 * line: only a field that starts like a number goes to strtod. */
+	c0 = (unsigned char)f->s[0];
+	if (c0 == ' ' || (c0 >= '\t' && c0 <= '\r'))
+		return NUM_BAD;
+	/* The buffer ends in a NUL, so strtod stops inside it; a number that
+	 * runs past the field (a delimiter like '.') does not match. */
+	d = strtod_l(f->s, &endp, c->c_locale);
+	if (endp != f->s + f->len)
+		return NUM_BAD;
+	if (!isfinite(d))
+		return NUM_NONFINITE;
+	if (fabs(d) > FLT_MAX)
+		return NUM_RANGE;
+	*v = d;
+	return NUM_OK;
+}
+
+/* A field for a message: at most 24 characters, control bytes as '?'. */
+static const char *snip(char *out, size_t size, const struct csv_field *f)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < f->len && n + 4 < size; i++) {
+		char ch = f->s[i];
+
+		out[n++] = (ch >= 0x20 && ch < 0x7f) ? ch : '?';
+	}
+	if (n < f->len) {
+		memcpy(out + n, "...", 3);
+		n += 3;
+	}
+	out[n] = 0;
+	return out;
+}
+
+/* A header is a line with a field that is there but is not a number. */
+static int looks_like_header(const struct csv *c, const struct csv_line *ln)
+{
+	const char *p = ln->s, *end = ln->s + ln->len;
+	struct csv_field f;
+	double v;
+	int more = 1;
+
+	while (more) {
+		if (next_field(&p, end, c->delim, &f, &more))
+			return 1;
+		if (f.len && parse_num(c, &f, &v) != NUM_OK)
+			return 1;
+	}
+	return 0;
+}
+
+static int parse_row(const struct csv *c, const struct csv_line *ln,
+		     size_t ncols, size_t label_col, float *x, int32_t *label)
+{
+	const char *p = ln->s, *end = ln->s + ln->len;
+	struct csv_field f;
+	size_t n = count_fields(ln, c->delim);
+	size_t k = 0;
+	int more = 1;
+	char text[32];
+
+	if (n == 0)
+		return nlut_fail(NLUT_ERROR_DATA, "%s line %zu: broken quotes",
+				 c->path, ln->no);
+	if (n != ncols)
+		return nlut_fail(NLUT_ERROR_DATA,
+				 "%s line %zu: %zu fields, expected %zu",
+				 c->path, ln->no, n, ncols);
+	for (size_t i = 0; more; i++) {
+		double v = 0;
+		int r;
+
+		next_field(&p, end, c->delim, &f, &more);
+		r = parse_num(c, &f, &v);
+		if (i == label_col) {
+			if (r != NUM_OK || v < 0 || v > INT32_MAX || v != floor(v))
+				return nlut_fail(NLUT_ERROR_DATA,
+						 "%s line %zu: label '%s' is not a non-negative integer",
+						 c->path, ln->no,
+						 snip(text, sizeof(text), &f));
+			*label = (int32_t)v;
+			continue;
+		}
+		if (r == NUM_BAD && f.len == 0)
+			return nlut_fail(NLUT_ERROR_DATA,
+					 "%s line %zu, field %zu: empty",
+					 c->path, ln->no, i + 1);
+		if (r == NUM_BAD)
+			return nlut_fail(NLUT_ERROR_DATA,
+					 "%s line %zu, field %zu: '%s' is not a number",
+					 c->path, ln->no, i + 1,
+					 snip(text, sizeof(text), &f));
+		if (r == NUM_NONFINITE)
+			return nlut_fail(NLUT_ERROR_DATA,
+					 "%s line %zu, field %zu: '%s' is not a finite number",
+					 c->path, ln->no, i + 1,
+					 snip(text, sizeof(text), &f));
+		if (r == NUM_RANGE)
+			return nlut_fail(NLUT_ERROR_DATA,
+					 "%s line %zu, field %zu: '%s' is outside the float range",
+					 c->path, ln->no, i + 1,
+					 snip(text, sizeof(text), &f));
+		x[k++] = (float)v;
+	}
+	return NLUT_SUCCESS;
+}
+
+static int load(struct csv *c, const struct nlut_data_opts *opts,
+		struct nlut_dataset **out)
+{
+	struct nlut_dataset *d = NULL;
+	struct csv_line first, ln;
+	size_t ncols, nfeat, label_col = SIZE_MAX, cap, rows = 0;
+	int32_t max_label = -1;
+	int header, rc;
+
+	do {
+		if (!next_line(c, &first))
+			return nlut_fail(NLUT_ERROR_DATA,
+					 "%s: no data rows (the file is blank)",
+					 c->path);
+	} while (blank_line(&first));
+
+	c->delim = opts->delimiter ? opts->delimiter : detect_delim(&first);
+	ncols = count_fields(&first, c->delim);
+	if (ncols == 0)
+		return nlut_fail(NLUT_ERROR_DATA, "%s line %zu: broken quotes",
+				 c->path, first.no);
+	header = opts->header;
+	if (header < 0)
+		header = looks_like_header(c, &first);
+
+	if (opts->label_col == NLUT_LABEL_LAST) {
+		label_col = ncols - 1;
+	} else if (opts->label_col >= 0) {
+		if ((size_t)opts->label_col >= ncols)
+			return nlut_fail(NLUT_ERROR_INVALID_PARAM,
+					 "%s: label column %d, but line %zu has %zu fields",
+					 c->path, opts->label_col, first.no, ncols);
+		label_col = (size_t)opts->label_col;
+	}
+	nfeat = ncols - (label_col != SIZE_MAX);
+	if (nfeat == 0)
+		return nlut_fail(NLUT_ERROR_DATA,
+				 "%s: no feature columns, only the label", c->path);
+
+	/*
+	 * A valid row holds ncols non-empty fields, ncols - 1 delimiters and
+	 * (but for the last) a line end: at most (bytes + 1) / (2 * ncols)
+	 * rows fit, so this allocation stays in proportion to the text. One
+	 * row more lets the line that breaks the bound report its own error.
+	 */
+	cap = ((size_t)(c->end - first.s) + 1) / 2 / ncols + 1;
+	if (opts->max_rows && opts->max_rows < cap)
+		cap = opts->max_rows;
+	rc = nlut_dataset_new(c->path, cap, nfeat, label_col != SIZE_MAX, &d);
+	if (rc)
+		return rc;
+
+	if (!header) {
+		/* The first line is data: read it again. */
+		c->p = first.s;
+		c->line_no = first.no - 1;
+	}
+	while ((!opts->max_rows || rows < opts->max_rows) && next_line(c, &ln)) {
+		int32_t label = 0;
+
+		if (blank_line(&ln))
+			continue;
+		if (rows == cap) {
+			rc = nlut_fail(NLUT_ERROR_DATA,
+				       "%s line %zu: more rows than the text can hold",
+				       c->path, ln.no);
+			goto fail;
+		}
+		rc = parse_row(c, &ln, ncols, label_col, d->x + rows * nfeat,
+			       &label);
+		if (rc)
+			goto fail;
+		if (d->labels) {
+			d->labels[rows] = label;
+			if (label > max_label)
+				max_label = label;
+		}
+		rows++;
+	}
+	if (rows == 0) {
+		rc = nlut_fail(NLUT_ERROR_DATA, "%s: no data rows%s", c->path,
+			       header ? " after the header" : "");
+		goto fail;
+	}
+	if (rows < cap) {
+		float *nx = realloc(d->x, rows * nfeat * sizeof(float));
+		int32_t *nl;
+
+		if (nx)
+			d->x = nx;
+		if (d->labels) {
+			nl = realloc(d->labels, rows * sizeof(int32_t));
+			if (nl)
+				d->labels = nl;
+		}
+	}
+	d->n_rows = rows;
+	d->n_classes = d->labels ? (uint32_t)max_label + 1 : 0;
+	*out = d;
+	return NLUT_SUCCESS;
+fail:
+	nlut_data_free(d);
+	return rc;
+}
+
+int nlut_data_load_csv(const char *path, const char *text, size_t n,
+		       const struct nlut_data_opts *opts,
+		       struct nlut_dataset **out)
+{
+	struct csv c;
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	c.path = path;
+	c.p = text;
+	c.end = text + n;
+	/* A UTF-8 byte order mark, as spreadsheets write. */
+	if (n >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+		c.p += 3;
+	c.c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+	if (c.c_locale == (locale_t)0)
+		return nlut_fail(NLUT_ERROR_NO_MEM,
+				 "%s: cannot create the C locale", path);
+	rc = load(&c, opts, out);
+	freelocale(c.c_locale);
+	return rc;
+}

@@ -1,0 +1,105 @@
+/* data_internal.h - helpers shared by the dataset readers (not installed). */
+#ifndef NLUT_DATA_INTERNAL_H
+#define NLUT_DATA_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <nlut/data.h>
+
+/*
+ * Largest file the readers take in, counted after decompression. A header
+ * that declares more than this is refused before anything is allocated.
+ */
+#if SIZE_MAX > 0xffffffffu
+#define NLUT_DATA_MAX_BYTES ((size_t)4 << 30)
+#else
+#define NLUT_DATA_MAX_BYTES ((size_t)1 << 30)
+#endif
+
+/* Room for "(d0, d1, ...)" in messages; longer shapes end in "...". */
+#define NLUT_SHAPE_STR 96
+
+/*
+ * Read a whole file, gzip-compressed or plain, into a new buffer. On success
+ * *buf holds *n bytes followed by a NUL (so text parsers may stop on it);
+ * free() it. More than cap bytes fails with NLUT_ERROR_TOO_LARGE.
+ */
+int nlut_data_slurp(const char *path, size_t cap, uint8_t **buf, size_t *n);
+
+enum nlut_elem {
+	NLUT_ELEM_B1,
+	NLUT_ELEM_U8,
+	NLUT_ELEM_I8,
+	NLUT_ELEM_U16,
+	NLUT_ELEM_I16,
+	NLUT_ELEM_U32,
+	NLUT_ELEM_I32,
+	NLUT_ELEM_U64,
+	NLUT_ELEM_I64,
+	NLUT_ELEM_F32,
+	NLUT_ELEM_F64
+};
+
+/* "uint8", "float32", ... */
+const char *nlut_elem_name(enum nlut_elem t);
+
+/*
+ * A parsed IDX or npy array: dimension 0 is the row, the others flattened
+ * into cols. The parsers only fill this in once the file is known to hold
+ * exactly rows * cols elements at data, so converters need no more checks.
+ */
+struct nlut_array {
+	const uint8_t *data;
+	enum nlut_elem type;
+	unsigned size;          /* bytes per element */
+	int big_endian;
+	int fortran;            /* column-major (npy rank 2 only) */
+	unsigned rank;
+	size_t rows;            /* dim 0 (1 for rank 0) */
+	size_t cols;            /* product of dims 1.. (1 for rank <= 1) */
+	char shape[NLUT_SHAPE_STR]; /* for messages: "10000x28x28", "(3, 4)" */
+};
+
+/* Format dims as "AxBxC" (python == 0) or "(A, B, C)" / "(A,)" (python). */
+void nlut_shape_str(char *out, size_t size, const uint64_t *dims,
+		    unsigned rank, int python);
+
+/* a * b into *r; -1 (and *r untouched) if it overflows size_t. */
+int nlut_mul_size(size_t a, size_t b, size_t *r);
+
+/* Does the buffer start like an IDX / npy file? */
+int nlut_idx_magic(const uint8_t *buf, size_t n);
+int nlut_npy_magic(const uint8_t *buf, size_t n);
+
+/* Parse an IDX or npy file held in buf. Messages name path. */
+int nlut_idx_parse(const char *path, const uint8_t *buf, size_t n,
+		   struct nlut_array *a);
+int nlut_npy_parse(const char *path, const uint8_t *buf, size_t n,
+		   struct nlut_array *a);
+
+/* A dataset with x (and labels if with_labels) allocated, n_classes 0. */
+int nlut_dataset_new(const char *path, size_t rows, size_t features,
+		     int with_labels, struct nlut_dataset **out);
+
+/*
+ * Dataset from the first rows of an array (honouring opts->max_rows), with
+ * labels from labels_path (IDX or npy, one per row of a) when not NULL.
+ */
+int nlut_data_from_array(const char *path, const struct nlut_array *a,
+			 const struct nlut_data_opts *opts,
+			 const char *labels_path, struct nlut_dataset **out);
+
+/* The per-format loaders, called by nlut_data_load on the file's bytes. */
+int nlut_data_load_idx(const char *path, const uint8_t *buf, size_t n,
+		       const struct nlut_data_opts *opts,
+		       struct nlut_dataset **out);
+int nlut_data_load_npy(const char *path, const uint8_t *buf, size_t n,
+		       const struct nlut_data_opts *opts,
+		       struct nlut_dataset **out);
+/* text[n] must be NUL. */
+int nlut_data_load_csv(const char *path, const char *text, size_t n,
+		       const struct nlut_data_opts *opts,
+		       struct nlut_dataset **out);
+
+#endif /* NLUT_DATA_INTERNAL_H */

@@ -1,0 +1,58 @@
+/* golden_internal.h - the compiled evaluation plan of the golden model. */
+#ifndef NLUT_GOLDEN_INTERNAL_H
+#define NLUT_GOLDEN_INTERNAL_H
+
+#include <nlut/golden.h>
+
+/* Vectors evaluated together, in structure-of-arrays form. */
+#define NLUT_GOLDEN_BLOCK 64u
+
+/* One table lookup: address = sum of act[src[k]] << shift[k]. */
+struct g_lookup {
+	uint32_t n_in;
+	uint32_t in_first;   /* into g->in_src / g->in_shift */
+	uint32_t addr_bits;
+	uint8_t wide;        /* entries are uint16_t, else uint8_t */
+	size_t table;        /* offset into tab8 or tab16 */
+};
+
+struct g_neuron {
+	uint8_t kind;        /* enum nlut_neuron_kind */
+	uint8_t sub_bits;
+	uint32_t n_sub;
+	uint32_t sub_first;  /* ADDER: into g->subs */
+	struct g_lookup out; /* TABLE: over act slots; ADDER: over the sum */
+};
+
+struct nlut_golden {
+	uint32_t n_inputs, n_classes, n_neurons, n_layers;
+	uint16_t *in_max;      /* per feature: 2^bits - 1 */
+	uint32_t *layer_first; /* slot of each layer's first neuron; inputs are slots 0.. */
+	uint32_t *layer_size;
+	struct g_neuron *neurons;
+	struct g_lookup *subs;
+	uint32_t *in_src;      /* activation slot (global: features first) */
+	uint8_t *in_shift;
+	uint8_t *tab8;
+	uint16_t *tab16;
+	struct nlut_quant *quant;
+};
+
+/*
+ * Evaluate n <= NLUT_GOLDEN_BLOCK vectors. act is a scratch buffer of
+ * (n_inputs + n_neurons) * NLUT_GOLDEN_BLOCK uint16_t whose first n_inputs
+ * rows the caller has filled (slot-major: act[slot * BLOCK + b]).
+ */
+void nlut_golden_block(const struct nlut_golden *g, uint16_t *act, unsigned n);
+
+/* Fill the input rows of act from row-major codes (checked) or floats
+ * (quantised). Returns an error naming the vector on an out-of-range code. */
+int nlut_golden_load_codes(const struct nlut_golden *g, uint16_t *act,
+			   const uint16_t *codes, unsigned n, size_t first_index);
+void nlut_golden_load_floats(const struct nlut_golden *g, uint16_t *act,
+			     const float *x, unsigned n);
+/* Copy results of n vectors out of act. */
+void nlut_golden_store(const struct nlut_golden *g, const uint16_t *act, unsigned n,
+		       uint16_t *scores, uint32_t *cls);
+
+#endif /* NLUT_GOLDEN_INTERNAL_H */

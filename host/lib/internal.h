@@ -1,0 +1,61 @@
+/* internal.h - helpers private to libnlut (not installed). */
+#ifndef NLUT_INTERNAL_H
+#define NLUT_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <nlut/error.h>
+
+#define NLUT_API __attribute__((visibility("default")))
+
+/* Record a failure's detail for nlut_error_detail() and return err. */
+int nlut_fail(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Clear the detail (on entry to calls that may fail). */
+void nlut_clear_error(void);
+
+/* CRC-32 (IEEE 802.3, reflected, as zlib): crc = nlut_crc32(0, p, n). */
+uint32_t nlut_crc32(uint32_t crc, const void *p, size_t n);
+
+/* SHA-256. */
+struct nlut_sha256 {
+	uint32_t h[8];
+	uint64_t len;
+	uint8_t buf[64];
+	size_t fill;
+};
+void nlut_sha256_init(struct nlut_sha256 *s);
+void nlut_sha256_update(struct nlut_sha256 *s, const void *p, size_t n);
+void nlut_sha256_final(struct nlut_sha256 *s, uint8_t out[32]);
+
+/* Little-endian helpers. */
+static inline uint16_t nlut_rd16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | (p[1] << 8));
+}
+static inline uint32_t nlut_rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
+	       ((uint32_t)p[3] << 24);
+}
+static inline uint64_t nlut_rd64(const uint8_t *p)
+{
+	return (uint64_t)nlut_rd32(p) | ((uint64_t)nlut_rd32(p + 4) << 32);
+}
+static inline void nlut_wr16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+static inline void nlut_wr32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+static inline void nlut_wr64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+#endif /* NLUT_INTERNAL_H */

@@ -1,0 +1,77 @@
+/* tool_util.c - shared helpers of the nlut programs. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include <nlut/error.h>
+
+#include "tool_util.h"
+
+int tool_fail(const char *prog, int err, const char *fmt, ...)
+{
+	va_list ap;
+	const char *d = nlut_error_detail();
+
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	if (d[0])
+		fprintf(stderr, ": %s (%s)\n", d, nlut_strerror(err));
+	else
+		fprintf(stderr, ": %s\n", nlut_strerror(err));
+	return NLUT_EXIT_FAIL;
+}
+
+int tool_usage_error(const char *prog, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '%s --help'.\n", prog);
+	return NLUT_EXIT_USAGE;
+}
+
+int tool_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s || !*s || *s == '-' || *s == '+')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+double tool_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+const char *tool_si(double v, char *buf, size_t len)
+{
+	static const char suffix[] = " kMGT";
+	int i = 0;
+
+	while (v >= 1000.0 && i < 4) {
+		v /= 1000.0;
+		i++;
+	}
+	if (i)
+		snprintf(buf, len, "%.3g %c", v, suffix[i]);
+	else
+		snprintf(buf, len, "%.3g ", v);
+	return buf;
+}

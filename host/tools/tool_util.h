@@ -1,0 +1,36 @@
+/* tool_util.h - what the nlut programs share: exit codes, error printing,
+ * number parsing, timing. */
+#ifndef NLUT_TOOL_UTIL_H
+#define NLUT_TOOL_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Exit codes of every nlut program. */
+enum {
+	NLUT_EXIT_OK = 0,      /* done */
+	NLUT_EXIT_FAIL = 1,    /* the work failed: bad file, device error, mismatch */
+	NLUT_EXIT_USAGE = 2    /* bad command line */
+};
+
+/* Print "PROG: message: nlut_error_detail()" (or just the message and
+ * nlut_strerror(err) when there is no detail) to stderr; returns
+ * NLUT_EXIT_FAIL. */
+int tool_fail(const char *prog, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Print "PROG: message" and "Try 'PROG --help'." to stderr; returns
+ * NLUT_EXIT_USAGE. */
+int tool_usage_error(const char *prog, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Parse a whole decimal number in [min, max]; 0 on success. */
+int tool_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+
+/* Monotonic seconds. */
+double tool_now(void);
+
+/* Human-readable count with SI suffix into buf ("31.2 M"). */
+const char *tool_si(double v, char *buf, size_t len);
+
+#endif /* NLUT_TOOL_UTIL_H */

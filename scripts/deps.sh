@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# deps.sh - install the Debian packages nlut builds and tests with, when missing.
+set -euo pipefail
+
+packages=(
+	cmake make gcc g++ pkg-config          # build
+	zlib1g-dev                             # gzip data files
+	libcmocka-dev                          # unit tests
+	clang libclang-rt-14-dev               # libFuzzer target
+	dataset-fashion-mnist                  # real data for tests and examples
+)
+
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+	echo "deps: installing ${missing[*]}"
+	sudo=""
+	[ "$(id -u)" -eq 0 ] || sudo="sudo"
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

@@ -1,0 +1,398 @@
+/* test_train.c - the trainer: config parsing, tables equal to the trained
+ * quantised pass on every test sample, reproducibility, stopping. */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include <nlut/nlut.h>
+#include <nlut/train.h>
+
+#define DIGITS NLUT_SHARED_DATA_DIR "/digits.csv.gz"
+
+static struct nlut_dataset *digits_train, *digits_test;
+
+/* The small digits network every test trains: a second or so. */
+static void tiny_config(struct nlut_train_config *c)
+{
+	nlut_train_config_init(c);
+	assert_int_equal(nlut_train_config_set(c, "train", DIGITS, "test"), 0);
+	assert_int_equal(nlut_train_config_set(c, "test_rows", "360", "test"), 0);
+	assert_int_equal(nlut_train_config_set(c, "layers", "64,32,10", "test"), 0);
+	assert_int_equal(nlut_train_config_set(c, "fan_in", "5", "test"), 0);
+	assert_int_equal(nlut_train_config_set(c, "neuron_depth", "1", "test"), 0);
+	assert_int_equal(nlut_train_config_set(c, "neuron_width", "8", "test"), 0);
+	assert_int_equal(nlut_train_config_set(c, "epochs", "10", "test"), 0);
+	assert_int_equal(nlut_train_config_set(c, "batch", "64", "test"), 0);
+	assert_int_equal(nlut_train_config_set(c, "ghost", "32", "test"), 0);
+}
+
+static int group_setup(void **state)
+{
+	struct nlut_train_config c;
+	struct stat st;
+
+	(void)state;
+	mkdir(NLUT_TEST_TMPDIR, 0777);
+	if (stat(DIGITS, &st))
+		return 0; /* the data tests skip */
+	nlut_train_config_init(&c);
+	nlut_train_config_set(&c, "train", DIGITS, "test");
+	nlut_train_config_set(&c, "test_rows", "360", "test");
+	if (nlut_train_load_data(&c, &digits_train, &digits_test)) {
+		fprintf(stderr, "loading %s: %s\n", DIGITS, nlut_train_error_detail());
+		return -1;
+	}
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	nlut_data_free(digits_train);
+	nlut_data_free(digits_test);
+	return 0;
+}
+
+static void need_digits(void)
+{
+	if (!digits_train)
+		skip();
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+static void test_config_file(void **state)
+{
+	struct nlut_train_config c, d;
+	const char *path = NLUT_TEST_TMPDIR "/train.cfg";
+	char *dump;
+
+	(void)state;
+	write_file(path, "# a comment\n"
+			 "train = data.csv   # trailing comment\n"
+			 "layers = 64, 32,10\n"
+			 "fan_in = 6,4\n"
+			 "\n"
+			 "epochs = 7\n"
+			 "lr = 0.002\n"
+			 "schedule = step\n"
+			 "image = 8x8\n");
+	nlut_train_config_init(&c);
+	assert_int_equal(nlut_train_config_load(&c, path), 0);
+	assert_string_equal(c.train_path, "data.csv");
+	assert_int_equal(c.n_layers, 3);
+	assert_int_equal(c.width[1], 32);
+	assert_int_equal(c.n_fan_in, 2);
+	assert_int_equal(c.epochs, 7);
+	assert_true(c.lr == 0.002);
+	assert_int_equal(c.sched, NLUT_SCHED_STEP);
+	assert_int_equal(c.image_w, 8);
+	assert_int_equal(nlut_train_config_check(&c), 0);
+
+	/* The dump is a config file that reads back to the same settings. */
+	dump = nlut_train_config_dump(&c);
+	assert_non_null(dump);
+	write_file(path, dump);
+	free(dump);
+	nlut_train_config_init(&d);
+	assert_int_equal(nlut_train_config_load(&d, path), 0);
+	assert_memory_equal(&c.width, &d.width, sizeof(c.width));
+	assert_memory_equal(&c.fan_in, &d.fan_in, sizeof(c.fan_in));
+	assert_int_equal(c.epochs, d.epochs);
+	assert_true(c.lr == d.lr);
+	assert_int_equal(c.sched, d.sched);
+	assert_int_equal(c.image_h, d.image_h);
+}
+
+static void test_config_errors(void **state)
+{
+	static const struct {
+		const char *text, *needle;
+	} bad[] = {
+		{ "train = x\nlayers = 4,3\nepoch = 3\n", "train.cfg:3: unknown key 'epoch'" },
+		{ "layers = 4,,x\n", "train.cfg:1: layers" },
+		{ "\n\nfan_in = 40\n", "train.cfg:3: fan_in" },
+		{ "in_bits: 2\n", "train.cfg:1: expected 'key = value'" },
+		{ "schedule = linear\n", "train.cfg:1: schedule" },
+		{ "image = 8\n", "train.cfg:1: image" },
+	};
+	const char *path = NLUT_TEST_TMPDIR "/train.cfg";
+	struct nlut_train_config c;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		write_file(path, bad[i].text);
+		nlut_train_config_init(&c);
+		assert_int_equal(nlut_train_config_load(&c, path), NLUT_ERROR_INVALID_PARAM);
+		if (!strstr(nlut_train_error_detail(), bad[i].needle))
+			fail_msg("case %zu: '%s' does not name '%s'", i, nlut_train_error_detail(),
+				 bad[i].needle);
+	}
+	/* Flags name themselves. */
+	nlut_train_config_init(&c);
+	assert_int_equal(nlut_train_config_set(&c, "epochs", "-1", "--epochs"),
+			 NLUT_ERROR_INVALID_PARAM);
+	assert_non_null(strstr(nlut_train_error_detail(), "--epochs"));
+	/* Whole-config checks: table too wide, fan-in above the layer below. */
+	nlut_train_config_init(&c);
+	nlut_train_config_set(&c, "train", "x", NULL);
+	nlut_train_config_set(&c, "layers", "8,4", NULL);
+	nlut_train_config_set(&c, "fan_in", "13", NULL);
+	assert_int_equal(nlut_train_config_check(&c), NLUT_ERROR_INVALID_PARAM);
+	assert_non_null(strstr(nlut_train_error_detail(), "address bits"));
+	nlut_train_config_set(&c, "fan_in", "6,12", NULL);
+	assert_int_equal(nlut_train_config_check(&c), NLUT_ERROR_INVALID_PARAM);
+	assert_non_null(strstr(nlut_train_error_detail(), "only 8 neurons"));
+}
+
+/* Train c on the digits and compile; the model is returned. */
+static nlut_trainer *train(const struct nlut_train_config *c, nlut_model **m)
+{
+	nlut_trainer *t = NULL;
+	int rc = nlut_trainer_new(c, digits_train, &t);
+
+	if (rc)
+		fail_msg("nlut_trainer_new: %s", nlut_train_error_detail());
+	rc = nlut_trainer_run(t, NULL, NULL, NULL);
+	if (rc)
+		fail_msg("nlut_trainer_run: %s", nlut_train_error_detail());
+	rc = nlut_trainer_compile(t, m);
+	if (rc)
+		fail_msg("nlut_trainer_compile: %s", nlut_train_error_detail());
+	return t;
+}
+
+/*
+ * The property the issue asks for: on the whole test set, the golden model
+ * of the saved-then-reloaded .nlut predicts what the training-time quantised
+ * forward pass predicts, sample for sample (and every class score agrees).
+ */
+static void check_tables_equal_trained(nlut_trainer *t, nlut_model *m, const char *name)
+{
+	const struct nlut_dataset *d = digits_test;
+	char path[512];
+	nlut_model *back = NULL;
+	nlut_golden *g = NULL;
+	uint32_t C = nlut_trainer_num_classes(t);
+	uint16_t *st = malloc(d->n_rows * C * sizeof(uint16_t));
+	uint16_t *sg = malloc(d->n_rows * C * sizeof(uint16_t));
+	uint32_t *ct = malloc(d->n_rows * sizeof(uint32_t));
+	uint32_t *cg = malloc(d->n_rows * sizeof(uint32_t));
+
+	assert_non_null(st);
+	assert_non_null(sg);
+	assert_non_null(ct);
+	assert_non_null(cg);
+	snprintf(path, sizeof(path), NLUT_TEST_TMPDIR "/%s.nlut", name);
+	assert_int_equal(nlut_model_save(m, path), 0);
+	assert_int_equal(nlut_model_load(path, &back), 0);
+	assert_int_equal(nlut_golden_new(back, &g), 0);
+	assert_int_equal(nlut_golden_eval_float_batch(g, d->n_rows, d->x, sg, cg, 2), 0);
+	assert_int_equal(nlut_trainer_predict(t, d->n_rows, d->x, st, ct), 0);
+	for (size_t i = 0; i < d->n_rows; i++) {
+		if (ct[i] != cg[i])
+			fail_msg("%s: test sample %zu: trained pass says %u, golden model %u",
+				 name, i, ct[i], cg[i]);
+		/* Ties go to the lowest index, as nlut_argmax decides. */
+		assert_int_equal(ct[i], nlut_argmax(st + i * C, C));
+	}
+	assert_memory_equal(st, sg, d->n_rows * C * sizeof(uint16_t));
+	nlut_golden_free(g);
+	nlut_model_free(back);
+	free(st);
+	free(sg);
+	free(ct);
+	free(cg);
+}
+
+static double accuracy(const nlut_model *m)
+{
+	nlut_golden *g = NULL;
+	uint32_t *cls = malloc(digits_test->n_rows * sizeof(uint32_t));
+	size_t ok = 0;
+
+	assert_non_null(cls);
+	assert_int_equal(nlut_golden_new(m, &g), 0);
+	assert_int_equal(nlut_golden_eval_float_batch(g, digits_test->n_rows, digits_test->x,
+						      NULL, cls, 1), 0);
+	for (size_t i = 0; i < digits_test->n_rows; i++)
+		ok += cls[i] == (uint32_t)digits_test->labels[i];
+	nlut_golden_free(g);
+	free(cls);
+	return (double)ok / (double)digits_test->n_rows;
+}
+
+static void test_tables_equal_trained(void **state)
+{
+	struct nlut_train_config c;
+	nlut_model *m = NULL;
+	nlut_trainer *t;
+	double acc;
+
+	(void)state;
+	need_digits();
+	tiny_config(&c);
+	t = train(&c, &m);
+	check_tables_equal_trained(t, m, "tiny");
+	acc = accuracy(m);
+	print_message("tiny digits model: test accuracy %.4f, %llu table entries\n", acc,
+		      (unsigned long long)nlut_model_table_entries(m));
+	/* A model that learnt nothing would sit near 0.1. */
+	assert_true(acc > 0.75);
+	assert_int_equal(nlut_model_num_layers(m), 3);
+	assert_non_null(nlut_model_meta(m, "train.config"));
+	nlut_model_free(m);
+	nlut_trainer_free(t);
+}
+
+/* The same on other shapes: LogicNets linear neurons, deep sub-networks,
+ * 1-bit and 3-bit codes, no skip. */
+static void test_tables_equal_trained_shapes(void **state)
+{
+	static const char *const shapes[][8] = {
+		{ "neuron_depth", "0", "in_bits", "3", "fan_in", "3", "out_bits", "8" },
+		{ "neuron_depth", "3", "hidden_bits", "1", "fan_in", "6", "skip", "0" },
+		{ "in_bits", "1", "hidden_bits", "3", "fan_in", "5,3", "out_bits", "2" },
+	};
+	unsigned seed = (unsigned)time(NULL);
+
+	(void)state;
+	need_digits();
+	print_message("seed %u\n", seed);
+	for (size_t s = 0; s < sizeof(shapes) / sizeof(shapes[0]); s++) {
+		struct nlut_train_config c;
+		nlut_model *m = NULL;
+		nlut_trainer *t;
+		char name[32], sv[32];
+
+		tiny_config(&c);
+		nlut_train_config_set(&c, "epochs", "2", NULL);
+		snprintf(sv, sizeof(sv), "%u", seed + (unsigned)s);
+		nlut_train_config_set(&c, "seed", sv, NULL);
+		for (int k = 0; k < 8; k += 2)
+			assert_int_equal(nlut_train_config_set(&c, shapes[s][k], shapes[s][k + 1],
+							       NULL), 0);
+		t = train(&c, &m);
+		snprintf(name, sizeof(name), "shape%zu", s);
+		check_tables_equal_trained(t, m, name);
+		nlut_model_free(m);
+		nlut_trainer_free(t);
+	}
+}
+
+static void model_id(nlut_model *m, char id[NLUT_ID_STR_SIZE])
+{
+	assert_int_equal(nlut_model_id(m, id), 0);
+}
+
+/* Same seed and config: the same model bit for bit, whatever the threads. */
+static void test_reproducible(void **state)
+{
+	char id[3][NLUT_ID_STR_SIZE];
+	static const char *const threads[] = { "1", "2", "2" };
+
+	(void)state;
+	need_digits();
+	for (int i = 0; i < 3; i++) {
+		struct nlut_train_config c;
+		nlut_model *m = NULL;
+		nlut_trainer *t;
+
+		tiny_config(&c);
+		nlut_train_config_set(&c, "epochs", "2", NULL);
+		nlut_train_config_set(&c, "threads", threads[i], NULL);
+		if (i == 2)
+			nlut_train_config_set(&c, "seed", "2", NULL);
+		t = train(&c, &m);
+		model_id(m, id[i]);
+		nlut_model_free(m);
+		nlut_trainer_free(t);
+	}
+	assert_string_equal(id[0], id[1]);
+	assert_string_not_equal(id[0], id[2]);
+}
+
+/* A raised stop flag ends training after one batch with a usable model. */
+static void test_stop(void **state)
+{
+	struct nlut_train_config c;
+	nlut_trainer *t = NULL;
+	nlut_model *m = NULL;
+	volatile sig_atomic_t stop = 1;
+	uint32_t epoch = 99;
+
+	(void)state;
+	need_digits();
+	tiny_config(&c);
+	assert_int_equal(nlut_trainer_new(&c, digits_train, &t), 0);
+	assert_int_equal(nlut_trainer_run(t, NULL, NULL, &stop), NLUT_ERROR_INTERRUPTED);
+	assert_non_null(strstr(nlut_train_error_detail(), "stopped"));
+	nlut_trainer_best_val(t, &epoch);
+	assert_int_equal(epoch, 0);
+	assert_int_equal(nlut_trainer_compile(t, &m), 0);
+	check_tables_equal_trained(t, m, "stopped");
+	nlut_model_free(m);
+	nlut_trainer_free(t);
+}
+
+/* Input codes come from nlut_quant_code with quantisers fitted on the
+ * training rows: the fitted range spans the data. */
+static void test_quantisers(void **state)
+{
+	struct nlut_train_config c;
+	nlut_trainer *t = NULL;
+	nlut_model *m = NULL;
+	const struct nlut_quant *q;
+	unsigned hit_max = 0;
+
+	(void)state;
+	need_digits();
+	tiny_config(&c);
+	nlut_train_config_set(&c, "epochs", "0", NULL);
+	nlut_train_config_set(&c, "in_bits", "3", NULL);
+	nlut_train_config_set(&c, "fan_in", "3", NULL);
+	assert_int_equal(nlut_trainer_new(&c, digits_train, &t), 0);
+	assert_int_equal(nlut_trainer_run(t, NULL, NULL, NULL), 0);
+	assert_int_equal(nlut_trainer_compile(t, &m), 0);
+	q = nlut_model_quant(m);
+	assert_int_equal(nlut_model_num_inputs(m), 64);
+	for (uint32_t j = 0; j < 64; j++) {
+		assert_int_equal(q[j].bits, 3);
+		assert_true(nlut_quant_code(&q[j], 0.0f) == 0);
+		hit_max += nlut_quant_code(&q[j], 16.0f) == 7;
+	}
+	assert_int_equal(hit_max, 64); /* global fit: pixels 0..16 */
+	nlut_model_free(m);
+	nlut_trainer_free(t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_config_file),
+		cmocka_unit_test(test_config_errors),
+		cmocka_unit_test(test_tables_equal_trained),
+		cmocka_unit_test(test_tables_equal_trained_shapes),
+		cmocka_unit_test(test_reproducible),
+		cmocka_unit_test(test_stop),
+		cmocka_unit_test(test_quantisers),
+	};
+
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}

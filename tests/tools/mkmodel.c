@@ -1,0 +1,67 @@
+/* mkmodel.c - write a seeded random model for tests, fuzz seeds and
+ * benchmarks: mkmodel OUT SHAPE SEED, SHAPE = "jsc2l" or
+ * "INPUTSxBITS:WIDTH/FANIN/OUTBITS,..." (e.g. 64x2:32/4/2,10/4/4). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <nlut/nlut.h>
+
+#include "random_model.h"
+
+static int parse_shape(const char *s, struct rm_spec *sp)
+{
+	int used = 0;
+	unsigned n, b;
+
+	memset(sp, 0, sizeof(*sp));
+	if (!strcmp(s, "jsc2l")) {
+		rm_jsc2l_spec(sp);
+		return 0;
+	}
+	if (sscanf(s, "%ux%u:%n", &n, &b, &used) != 2 || !used)
+		return -1;
+	sp->n_inputs = n;
+	sp->in_bits = (uint8_t)b;
+	s += used;
+	while (*s && sp->n_layers < RM_MAX_LAYERS) {
+		unsigned w, f, o;
+
+		if (sscanf(s, "%u/%u/%u%n", &w, &f, &o, &used) != 3)
+			return -1;
+		sp->width[sp->n_layers] = w;
+		sp->fan_in[sp->n_layers] = f;
+		sp->out_bits[sp->n_layers] = (uint8_t)o;
+		sp->n_layers++;
+		s += used;
+		if (*s == ',')
+			s++;
+	}
+	return *s || !sp->n_layers ? -1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct rm_spec sp;
+
+	if (argc != 4 || parse_shape(argv[2], &sp)) {
+		fprintf(stderr, "usage: mkmodel OUT SHAPE SEED  (SHAPE: jsc2l or 64x2:32/4/2,10/4/4)\n");
+		return 2;
+	}
+	nlut_model *m = rm_build(&sp, strtoull(argv[3], NULL, 0));
+
+	if (!m) {
+		fprintf(stderr, "mkmodel: cannot build %s: %s\n", argv[2], nlut_error_detail());
+		return 1;
+	}
+	nlut_model_set_meta(m, "name", argv[2]);
+	nlut_model_set_meta(m, "generator", "tests/tools/mkmodel (random tables)");
+	int err = nlut_model_save(m, argv[1]);
+
+	nlut_model_free(m);
+	if (err) {
+		fprintf(stderr, "mkmodel: %s\n", nlut_error_detail());
+		return 1;
+	}
+	return 0;
+}

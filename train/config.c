@@ -1,0 +1,471 @@
+/* config.c - the trainer's settings: defaults, "key = value" files, checks. */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "train.h"
+
+static const char *const keys[] = {
+	"train", "test", "label_col", "test_rows", "test_split", "split_seed", "val_rows", "val_percent",
+	"image", "pool", "augment_shift", "quant_fit", "quant_clip",
+	"layers", "fan_in", "in_bits", "hidden_bits", "out_bits",
+	"neuron_depth", "neuron_width", "skip", "connectivity", "window",
+	"epochs", "batch", "ghost", "lr", "lr_min", "warmup", "weight_decay",
+	"bn_momentum", "schedule", "seed", "threads", "output", "name",
+};
+
+#define N_KEYS (sizeof(keys) / sizeof(keys[0]))
+
+void nlut_train_config_init(struct nlut_train_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->label_col = NLUT_LABEL_LAST;
+	c->val_percent = 10.0;
+	c->split_seed = 1;
+	c->pool = 1;
+	c->quant_fit = NLUT_QFIT_GLOBAL;
+	c->in_bits = 2;
+	c->hidden_bits = 2;
+	c->out_bits = 4;
+	c->depth = 2;
+	c->sub_width = 16;
+	c->skip = 1;
+	c->conn = NLUT_CONN_RANDOM;
+	c->epochs = 30;
+	c->batch = 256;
+	c->ghost = 64;
+	c->lr = 0.01;
+	c->lr_min = 0.0;
+	c->bn_momentum = 0.1;
+	c->sched = NLUT_SCHED_COSINE;
+	c->seed = 1;
+	snprintf(c->output, sizeof(c->output), "model.nlut");
+}
+
+int nlut_train_config_has_key(const char *key)
+{
+	for (size_t i = 0; i < N_KEYS; i++)
+		if (!strcmp(keys[i], key))
+			return 1;
+	return 0;
+}
+
+static int parse_u32(const char *v, uint32_t min, uint32_t max, uint32_t *out)
+{
+	char *end;
+	unsigned long long x;
+
+	if (!*v || *v == '-' || *v == '+')
+		return -1;
+	errno = 0;
+	x = strtoull(v, &end, 10);
+	if (errno || *end || x < min || x > max)
+		return -1;
+	*out = (uint32_t)x;
+	return 0;
+}
+
+static int parse_f(const char *v, double min, double max, double *out)
+{
+	char *end;
+	double x;
+
+	if (!*v)
+		return -1;
+	errno = 0;
+	x = strtod(v, &end);
+	if (errno || *end || !isfinite(x) || x < min || x > max)
+		return -1;
+	*out = x;
+	return 0;
+}
+
+/* "a,b,c" of numbers in [min, max]. */
+static int parse_list(const char *v, uint32_t min, uint32_t max, uint32_t *out,
+		      uint32_t *n)
+{
+	char buf[1024], *save, *tok;
+	uint32_t k = 0;
+
+	if (strlen(v) >= sizeof(buf))
+		return -1;
+	strcpy(buf, v);
+	for (tok = strtok_r(buf, ", \t", &save); tok; tok = strtok_r(NULL, ", \t", &save)) {
+		if (k >= NLUT_MAX_LAYERS || parse_u32(tok, min, max, &out[k]))
+			return -1;
+		k++;
+	}
+	if (!k)
+		return -1;
+	*n = k;
+	return 0;
+}
+
+static int set_path(char *dst, const char *v, const char *where, const char *key)
+{
+	if (strlen(v) >= NLUT_TRAIN_PATH_MAX)
+		return nt_fail(NLUT_ERROR_INVALID_PARAM, "%s: %s: path too long", where, key);
+	strcpy(dst, v);
+	return NLUT_SUCCESS;
+}
+
+#define BAD(what) nt_fail(NLUT_ERROR_INVALID_PARAM, "%s: %s = '%s': " what, where, key, v)
+
+int nlut_train_config_set(struct nlut_train_config *c, const char *key,
+			  const char *v, const char *where)
+{
+	double d;
+
+	nt_clear_error();
+	if (!where)
+		where = "config";
+	if (!strcmp(key, "train"))
+		return set_path(c->train_path, v, where, key);
+	if (!strcmp(key, "test"))
+		return set_path(c->test_path, v, where, key);
+	if (!strcmp(key, "output"))
+		return set_path(c->output, v, where, key);
+	if (!strcmp(key, "name")) {
+		if (strlen(v) >= sizeof(c->name))
+			return BAD("too long");
+		strcpy(c->name, v);
+		return NLUT_SUCCESS;
+	}
+	if (!strcmp(key, "label_col")) {
+		uint32_t x;
+
+		if (!strcmp(v, "last"))
+			c->label_col = NLUT_LABEL_LAST;
+		else if (parse_u32(v, 0, 1u << 20, &x))
+			return BAD("expected a column number or 'last'");
+		else
+			c->label_col = (int)x;
+		return NLUT_SUCCESS;
+	}
+	if (!strcmp(key, "test_rows"))
+		return parse_u32(v, 0, UINT32_MAX, &c->test_rows) ? BAD("expected a row count") : 0;
+	if (!strcmp(key, "test_split")) {
+		if (!strcmp(v, "tail"))
+			c->test_random = 0;
+		else if (!strcmp(v, "random"))
+			c->test_random = 1;
+		else
+			return BAD("expected 'tail' or 'random'");
+		return NLUT_SUCCESS;
+	}
+	if (!strcmp(key, "split_seed") || !strcmp(key, "seed")) {
+		char *end;
+		unsigned long long x;
+
+		errno = 0;
+		if (!*v || *v == '-' || *v == '+')
+			return BAD("expected an unsigned 64-bit number");
+		x = strtoull(v, &end, 10);
+		if (errno || *end)
+			return BAD("expected an unsigned 64-bit number");
+		if (key[0] == 's' && key[1] == 'p')
+			c->split_seed = x;
+		else
+			c->seed = x;
+		return NLUT_SUCCESS;
+	}
+	if (!strcmp(key, "val_rows"))
+		return parse_u32(v, 0, UINT32_MAX, &c->val_rows) ? BAD("expected a row count") : 0;
+	if (!strcmp(key, "val_percent"))
+		return parse_f(v, 0, 90, &c->val_percent) ? BAD("expected a percentage 0..90") : 0;
+	if (!strcmp(key, "image")) {
+		unsigned w, h;
+		char tail;
+
+		if (sscanf(v, "%ux%u%c", &w, &h, &tail) != 2 || !w || !h || w > 65536 || h > 65536)
+			return BAD("expected WIDTHxHEIGHT, e.g. 28x28");
+		c->image_w = w;
+		c->image_h = h;
+		return NLUT_SUCCESS;
+	}
+	if (!strcmp(key, "pool"))
+		return parse_u32(v, 1, 64, &c->pool) ? BAD("expected 1..64") : 0;
+	if (!strcmp(key, "augment_shift"))
+		return parse_u32(v, 0, 8, &c->augment_shift) ? BAD("expected 0..8 pixels") : 0;
+	if (!strcmp(key, "quant_fit")) {
+		if (!strcmp(v, "global"))
+			c->quant_fit = NLUT_QFIT_GLOBAL;
+		else if (!strcmp(v, "feature"))
+			c->quant_fit = NLUT_QFIT_FEATURE;
+		else
+			return BAD("expected 'global' or 'feature'");
+		return NLUT_SUCCESS;
+	}
+	if (!strcmp(key, "quant_clip"))
+		return parse_f(v, 0, 0.25, &c->quant_clip) ? BAD("expected a fraction 0..0.25") : 0;
+	if (!strcmp(key, "layers"))
+		return parse_list(v, 1, NLUT_MAX_NEURONS, c->width, &c->n_layers) ?
+		       BAD("expected up to 64 comma-separated widths, e.g. 64,32,10") : 0;
+	if (!strcmp(key, "fan_in"))
+		return parse_list(v, 1, NLUT_MAX_FAN_IN, c->fan_in, &c->n_fan_in) ?
+		       BAD("expected fan-ins 1..32, one or one per layer") : 0;
+	if (!strcmp(key, "in_bits"))
+		return parse_u32(v, 1, 16, &c->in_bits) ? BAD("expected 1..16") : 0;
+	if (!strcmp(key, "hidden_bits"))
+		return parse_u32(v, 1, 16, &c->hidden_bits) ? BAD("expected 1..16") : 0;
+	if (!strcmp(key, "out_bits"))
+		return parse_u32(v, 1, 16, &c->out_bits) ? BAD("expected 1..16") : 0;
+	if (!strcmp(key, "neuron_depth"))
+		return parse_u32(v, 0, NLUT_TRAIN_MAX_DEPTH, &c->depth) ? BAD("expected 0..8") : 0;
+	if (!strcmp(key, "neuron_width"))
+		return parse_u32(v, 1, NLUT_TRAIN_MAX_WIDTH, &c->sub_width) ? BAD("expected 1..64") : 0;
+	if (!strcmp(key, "skip")) {
+		uint32_t x;
+
+		if (parse_u32(v, 0, 1, &x))
+			return BAD("expected 0 or 1");
+		c->skip = (int)x;
+		return NLUT_SUCCESS;
+	}
+	if (!strcmp(key, "connectivity")) {
+		if (!strcmp(v, "random"))
+			c->conn = NLUT_CONN_RANDOM;
+		else if (!strcmp(v, "local"))
+			c->conn = NLUT_CONN_LOCAL;
+		else
+			return BAD("expected 'random' or 'local'");
+		return NLUT_SUCCESS;
+	}
+	if (!strcmp(key, "window"))
+		return parse_u32(v, 0, 65536, &c->window) ? BAD("expected a window side") : 0;
+	if (!strcmp(key, "epochs"))
+		return parse_u32(v, 0, 100000, &c->epochs) ? BAD("expected 0..100000") : 0;
+	if (!strcmp(key, "batch"))
+		return parse_u32(v, 1, 1u << 16, &c->batch) ? BAD("expected 1..65536") : 0;
+	if (!strcmp(key, "ghost"))
+		return parse_u32(v, 2, 1u << 16, &c->ghost) ? BAD("expected 2..65536") : 0;
+	if (!strcmp(key, "lr"))
+		return parse_f(v, 0, 10, &c->lr) ? BAD("expected a rate 0..10") : 0;
+	if (!strcmp(key, "lr_min"))
+		return parse_f(v, 0, 10, &c->lr_min) ? BAD("expected a rate 0..10") : 0;
+	if (!strcmp(key, "warmup"))
+		return parse_f(v, 0, 1e5, &c->warmup) ? BAD("expected epochs >= 0") : 0;
+	if (!strcmp(key, "weight_decay"))
+		return parse_f(v, 0, 1, &c->weight_decay) ? BAD("expected 0..1") : 0;
+	if (!strcmp(key, "bn_momentum"))
+		return parse_f(v, 1e-6, 1, &c->bn_momentum) ? BAD("expected (0, 1]") : 0;
+	if (!strcmp(key, "schedule")) {
+		if (!strcmp(v, "cosine"))
+			c->sched = NLUT_SCHED_COSINE;
+		else if (!strcmp(v, "step"))
+			c->sched = NLUT_SCHED_STEP;
+		else if (!strcmp(v, "const"))
+			c->sched = NLUT_SCHED_CONST;
+		else
+			return BAD("expected 'cosine', 'step' or 'const'");
+		return NLUT_SUCCESS;
+	}
+	if (!strcmp(key, "threads"))
+		return parse_u32(v, 0, 256, &c->threads) ? BAD("expected 0..256 (0 = all CPUs)") : 0;
+	(void)d;
+	return nt_fail(NLUT_ERROR_INVALID_PARAM, "%s: unknown key '%s'", where, key);
+}
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+int nlut_train_config_load(struct nlut_train_config *c, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[4096], where[NLUT_TRAIN_PATH_MAX + 32];
+	unsigned lineno = 0;
+	int rc = NLUT_SUCCESS;
+
+	nt_clear_error();
+	if (!f)
+		return nt_fail(NLUT_ERROR_IO, "%s: %s", path, strerror(errno));
+	while (fgets(line, sizeof(line), f)) {
+		char *s, *eq, *hash;
+
+		lineno++;
+		snprintf(where, sizeof(where), "%s:%u", path, lineno);
+		if (!strchr(line, '\n') && !feof(f)) {
+			rc = nt_fail(NLUT_ERROR_INVALID_PARAM, "%s: line too long", where);
+			break;
+		}
+		hash = strchr(line, '#');
+		if (hash)
+			*hash = '\0';
+		s = trim(line);
+		if (!*s)
+			continue;
+		eq = strchr(s, '=');
+		if (!eq) {
+			rc = nt_fail(NLUT_ERROR_INVALID_PARAM,
+				     "%s: expected 'key = value', got '%s'", where, s);
+			break;
+		}
+		*eq = '\0';
+		rc = nlut_train_config_set(c, trim(s), trim(eq + 1), where);
+		if (rc)
+			break;
+	}
+	if (!rc && ferror(f))
+		rc = nt_fail(NLUT_ERROR_IO, "%s: read error", path);
+	fclose(f);
+	return rc;
+}
+
+/* Fan-in of layer l: the l-th value given, else the last one. */
+uint32_t nt_fan_in(const struct nlut_train_config *c, uint32_t l)
+{
+	if (!c->n_fan_in)
+		return 6;
+	return c->fan_in[l < c->n_fan_in ? l : c->n_fan_in - 1];
+}
+
+int nlut_train_config_check(const struct nlut_train_config *c)
+{
+	nt_clear_error();
+	if (!c->train_path[0])
+		return nt_fail(NLUT_ERROR_INVALID_PARAM, "train: no training data file given");
+	if (!c->n_layers)
+		return nt_fail(NLUT_ERROR_INVALID_PARAM,
+			       "layers: no layer widths given (e.g. layers = 64,32,10)");
+	if (c->n_fan_in > c->n_layers)
+		return nt_fail(NLUT_ERROR_INVALID_PARAM,
+			       "fan_in: %u values for %u layers", c->n_fan_in, c->n_layers);
+	for (uint32_t l = 0; l < c->n_layers; l++) {
+		uint32_t f = nt_fan_in(c, l);
+		uint32_t bits = l ? c->hidden_bits : c->in_bits;
+
+		if (l && f > c->width[l - 1])
+			return nt_fail(NLUT_ERROR_INVALID_PARAM,
+				       "fan_in: layer %u has fan-in %u but layer %u has only %u neurons",
+				       l, f, l - 1, c->width[l - 1]);
+		if (f * bits > NLUT_MAX_TABLE_BITS)
+			return nt_fail(NLUT_ERROR_INVALID_PARAM,
+				       "layer %u: fan-in %u x %u bits = %u address bits; a table has at most %u",
+				       l, f, bits, f * bits, NLUT_MAX_TABLE_BITS);
+	}
+	if (c->batch % c->ghost && c->batch > c->ghost)
+		return nt_fail(NLUT_ERROR_INVALID_PARAM,
+			       "batch: %u is not a multiple of ghost = %u", c->batch, c->ghost);
+	if (c->pool > 1 && (!c->image_w || c->image_w % c->pool || c->image_h % c->pool))
+		return nt_fail(NLUT_ERROR_INVALID_PARAM,
+			       "pool: %u needs image = WxH with sides divisible by it", c->pool);
+	if (c->augment_shift && !c->image_w)
+		return nt_fail(NLUT_ERROR_INVALID_PARAM, "augment_shift needs image = WxH");
+	if (c->conn == NLUT_CONN_LOCAL && !c->image_w)
+		return nt_fail(NLUT_ERROR_INVALID_PARAM,
+			       "connectivity = local needs image = WxH");
+	return NLUT_SUCCESS;
+}
+
+/* Appending printf into a growing buffer. */
+struct sbuf {
+	char *s;
+	size_t len, cap;
+	int oom;
+};
+
+static void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void sb_printf(struct sbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (b->oom)
+		return;
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
+		va_end(ap);
+		if (n < 0) {
+			b->oom = 1;
+			return;
+		}
+		if ((size_t)n < b->cap - b->len) {
+			b->len += (size_t)n;
+			return;
+		}
+		size_t cap = (b->cap + (size_t)n) * 2;
+		char *s = realloc(b->s, cap);
+
+		if (!s) {
+			b->oom = 1;
+			return;
+		}
+		b->s = s;
+		b->cap = cap;
+	}
+}
+
+static void sb_list(struct sbuf *b, const char *key, const uint32_t *v, uint32_t n)
+{
+	sb_printf(b, "%s = ", key);
+	for (uint32_t i = 0; i < n; i++)
+		sb_printf(b, "%s%u", i ? "," : "", v[i]);
+	sb_printf(b, "\n");
+}
+
+char *nlut_train_config_dump(const struct nlut_train_config *c)
+{
+	static const char *const conn[] = { "random", "local" };
+	static const char *const sched[] = { "cosine", "step", "const" };
+	static const char *const qfit[] = { "global", "feature" };
+	struct sbuf b = { 0 };
+
+	b.cap = 1024;
+	b.s = malloc(b.cap);
+	if (!b.s)
+		return NULL;
+	b.s[0] = '\0';
+	sb_printf(&b, "train = %s\n", c->train_path);
+	if (c->test_path[0])
+		sb_printf(&b, "test = %s\n", c->test_path);
+	if (c->label_col == NLUT_LABEL_LAST)
+		sb_printf(&b, "label_col = last\n");
+	else
+		sb_printf(&b, "label_col = %d\n", c->label_col);
+	if (c->test_random)
+		sb_printf(&b, "test_split = random\nsplit_seed = %llu\n",
+			  (unsigned long long)c->split_seed);
+	sb_printf(&b, "test_rows = %u\nval_rows = %u\nval_percent = %g\n",
+		  c->test_rows, c->val_rows, c->val_percent);
+	if (c->image_w)
+		sb_printf(&b, "image = %ux%u\n", c->image_w, c->image_h);
+	if (c->augment_shift)
+		sb_printf(&b, "augment_shift = %u\n", c->augment_shift);
+	sb_printf(&b, "pool = %u\nquant_fit = %s\nquant_clip = %g\n", c->pool,
+		  qfit[c->quant_fit], c->quant_clip);
+	sb_list(&b, "layers", c->width, c->n_layers);
+	if (c->n_fan_in)
+		sb_list(&b, "fan_in", c->fan_in, c->n_fan_in);
+	sb_printf(&b, "in_bits = %u\nhidden_bits = %u\nout_bits = %u\n", c->in_bits,
+		  c->hidden_bits, c->out_bits);
+	sb_printf(&b, "neuron_depth = %u\nneuron_width = %u\nskip = %d\n", c->depth,
+		  c->sub_width, c->skip);
+	sb_printf(&b, "connectivity = %s\nwindow = %u\n", conn[c->conn], c->window);
+	sb_printf(&b, "epochs = %u\nbatch = %u\nghost = %u\n", c->epochs, c->batch, c->ghost);
+	sb_printf(&b, "lr = %g\nlr_min = %g\nwarmup = %g\nweight_decay = %g\nbn_momentum = %g\n",
+		  c->lr, c->lr_min, c->warmup, c->weight_decay, c->bn_momentum);
+	sb_printf(&b, "schedule = %s\nseed = %llu\n", sched[c->sched],
+		  (unsigned long long)c->seed);
+	if (c->name[0])
+		sb_printf(&b, "name = %s\n", c->name);
+	if (b.oom) {
+		free(b.s);
+		return NULL;
+	}
+	return b.s;
+}
