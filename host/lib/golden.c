@@ -183,42 +183,86 @@ NLUT_API uint32_t nlut_golden_num_neurons(const nlut_golden *g)
 	return g->n_neurons;
 }
 
-/* addr[b] = concatenation of the lookup's inputs for each of n vectors. */
-static inline void gather_addr(const nlut_golden *g, const struct g_lookup *lk,
-			       const uint16_t *act, uint32_t *addr, unsigned n)
+/*
+ * The kernels are compiled twice, for AVX2 and for the baseline, and chosen
+ * at load time; the arithmetic is integer, so every clone gives the same bits.
+ */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
+#define KERNEL __attribute__((target_clones("avx2", "default")))
+#else
+#define KERNEL
+#endif
+#define INLINE static inline __attribute__((always_inline))
+
+/* addr[b] = concatenation of the lookup's inputs, one pass over the rows. */
+INLINE void gather_addr(const nlut_golden *g, const struct g_lookup *lk, const uint16_t *act,
+			uint32_t *restrict addr)
 {
 	const uint32_t *src = g->in_src + lk->in_first;
 	const uint8_t *sh = g->in_shift + lk->in_first;
 	const uint16_t *a0 = act + (size_t)src[0] * B;
 
-	for (unsigned b = 0; b < n; b++)
-		addr[b] = a0[b];
-	for (uint32_t k = 1; k < lk->n_in; k++) {
-		const uint16_t *ak = act + (size_t)src[k] * B;
-		unsigned s = sh[k];
+	switch (lk->n_in) {
+	case 1:
+		for (unsigned b = 0; b < B; b++)
+			addr[b] = a0[b];
+		return;
+	case 2: {
+		const uint16_t *a1 = act + (size_t)src[1] * B;
+		unsigned s1 = sh[1];
 
-		for (unsigned b = 0; b < n; b++)
-			addr[b] |= (uint32_t)ak[b] << s;
+		for (unsigned b = 0; b < B; b++)
+			addr[b] = (uint32_t)a0[b] | (uint32_t)a1[b] << s1;
+		return;
+	}
+	case 3: {
+		const uint16_t *a1 = act + (size_t)src[1] * B, *a2 = act + (size_t)src[2] * B;
+		unsigned s1 = sh[1], s2 = sh[2];
+
+		for (unsigned b = 0; b < B; b++)
+			addr[b] = (uint32_t)a0[b] | (uint32_t)a1[b] << s1 | (uint32_t)a2[b] << s2;
+		return;
+	}
+	case 4: {
+		const uint16_t *a1 = act + (size_t)src[1] * B, *a2 = act + (size_t)src[2] * B;
+		const uint16_t *a3 = act + (size_t)src[3] * B;
+		unsigned s1 = sh[1], s2 = sh[2], s3 = sh[3];
+
+		for (unsigned b = 0; b < B; b++)
+			addr[b] = (uint32_t)a0[b] | (uint32_t)a1[b] << s1 | (uint32_t)a2[b] << s2 |
+				  (uint32_t)a3[b] << s3;
+		return;
+	}
+	default:
+		for (unsigned b = 0; b < B; b++)
+			addr[b] = a0[b];
+		for (uint32_t k = 1; k < lk->n_in; k++) {
+			const uint16_t *ak = act + (size_t)src[k] * B;
+			unsigned s = sh[k];
+
+			for (unsigned b = 0; b < B; b++)
+				addr[b] |= (uint32_t)ak[b] << s;
+		}
 	}
 }
 
-static inline void lookup(const nlut_golden *g, const struct g_lookup *lk,
-			  const uint32_t *addr, uint16_t *out, unsigned n)
+INLINE void lookup(const nlut_golden *g, const struct g_lookup *lk, const uint32_t *restrict addr,
+		   uint16_t *restrict out)
 {
 	if (lk->wide) {
 		const uint16_t *t = g->tab16 + lk->table;
 
-		for (unsigned b = 0; b < n; b++)
+		for (unsigned b = 0; b < B; b++)
 			out[b] = t[addr[b]];
 	} else {
 		const uint8_t *t = g->tab8 + lk->table;
 
-		for (unsigned b = 0; b < n; b++)
+		for (unsigned b = 0; b < B; b++)
 			out[b] = t[addr[b]];
 	}
 }
 
-void nlut_golden_block(const nlut_golden *g, uint16_t *act, unsigned n)
+KERNEL void nlut_golden_block(const nlut_golden *g, uint16_t *act)
 {
 	uint32_t addr[B], sum[B];
 	uint16_t part[B];
@@ -228,8 +272,8 @@ void nlut_golden_block(const nlut_golden *g, uint16_t *act, unsigned n)
 		const struct g_neuron *gn = &g->neurons[i];
 
 		if (gn->kind == NLUT_NEURON_TABLE) {
-			gather_addr(g, &gn->out, act, addr, n);
-			lookup(g, &gn->out, addr, out, n);
+			gather_addr(g, &gn->out, act, addr);
+			lookup(g, &gn->out, addr, out);
 			continue;
 		}
 		/* Adder: sign-extend each sub_bits-wide entry and sum modulo
@@ -237,36 +281,65 @@ void nlut_golden_block(const nlut_golden *g, uint16_t *act, unsigned n)
 		uint32_t sign = 1u << (gn->sub_bits - 1);
 		uint32_t mask = (uint32_t)((1ull << gn->out.addr_bits) - 1u);
 
-		memset(sum, 0, n * sizeof(*sum));
+		memset(sum, 0, sizeof(sum));
 		for (uint32_t s = 0; s < gn->n_sub; s++) {
 			const struct g_lookup *lk = &g->subs[gn->sub_first + s];
 
-			gather_addr(g, lk, act, addr, n);
-			lookup(g, lk, addr, part, n);
-			for (unsigned b = 0; b < n; b++)
+			gather_addr(g, lk, act, addr);
+			lookup(g, lk, addr, part);
+			for (unsigned b = 0; b < B; b++)
 				sum[b] += (part[b] ^ sign) - sign;
 		}
-		for (unsigned b = 0; b < n; b++)
+		for (unsigned b = 0; b < B; b++)
 			addr[b] = sum[b] & mask;
-		lookup(g, &gn->out, addr, out, n);
+		lookup(g, &gn->out, addr, out);
 	}
 }
 
-int nlut_golden_load_codes(const nlut_golden *g, uint16_t *act, const uint16_t *codes,
-			   unsigned n, size_t first_index)
+/* The kernels always run a whole block: give unused lanes code 0, which is
+ * valid for every input, so their table addresses stay in range. */
+static void pad_tail(const nlut_golden *g, uint16_t *act, unsigned n)
 {
-	for (unsigned b = 0; b < n; b++) {
-		const uint16_t *row = codes + (size_t)b * g->n_inputs;
+	if (n < B)
+		for (uint32_t i = 0; i < g->n_inputs; i++)
+			memset(act + (size_t)i * B + n, 0, (B - n) * sizeof(*act));
+}
 
-		for (uint32_t i = 0; i < g->n_inputs; i++) {
-			if (row[i] > g->in_max[i])
+static int bad_code(const nlut_golden *g, const uint16_t *codes, unsigned n, size_t first_index)
+{
+	for (unsigned b = 0; b < n; b++)
+		for (uint32_t i = 0; i < g->n_inputs; i++)
+			if (codes[(size_t)b * g->n_inputs + i] > g->in_max[i])
 				return nlut_fail(NLUT_ERROR_INVALID_PARAM,
 						 "vector %zu feature %u: code %u exceeds the %u-bit input",
-						 first_index + b, i, row[i], g->quant[i].bits);
-			act[(size_t)i * B + b] = row[i];
+						 first_index + b, i, codes[(size_t)b * g->n_inputs + i],
+						 g->quant[i].bits);
+	return NLUT_SUCCESS;
+}
+
+KERNEL int nlut_golden_load_codes(const nlut_golden *g, uint16_t *act, const uint16_t *codes,
+				  unsigned n, size_t first_index)
+{
+	uint16_t over = 0;
+
+	/* Transpose to slot-major, one input row at a time: the stores are
+	 * contiguous and the range check folds into the same pass; the culprit
+	 * is named only on the slow path. */
+	for (uint32_t i = 0; i < g->n_inputs; i++) {
+		uint16_t *a = act + (size_t)i * B;
+		const uint16_t *c = codes + i;
+		uint16_t max = g->in_max[i];
+		size_t stride = g->n_inputs;
+
+		for (unsigned b = 0; b < n; b++) {
+			uint16_t v = c[b * stride];
+
+			a[b] = v;
+			over |= (uint16_t)(v > max);
 		}
 	}
-	return NLUT_SUCCESS;
+	pad_tail(g, act, n);
+	return over ? bad_code(g, codes, n, first_index) : NLUT_SUCCESS;
 }
 
 void nlut_golden_load_floats(const nlut_golden *g, uint16_t *act, const float *x, unsigned n)
@@ -277,6 +350,7 @@ void nlut_golden_load_floats(const nlut_golden *g, uint16_t *act, const float *x
 		for (uint32_t i = 0; i < g->n_inputs; i++)
 			act[(size_t)i * B + b] = nlut_quant_code(&g->quant[i], row[i]);
 	}
+	pad_tail(g, act, n);
 }
 
 NLUT_API uint32_t nlut_argmax(const uint16_t *scores, uint32_t n)
@@ -289,29 +363,34 @@ NLUT_API uint32_t nlut_argmax(const uint16_t *scores, uint32_t n)
 	return best;
 }
 
-void nlut_golden_store(const nlut_golden *g, const uint16_t *act, unsigned n,
-		       uint16_t *scores, uint32_t *cls)
+KERNEL void nlut_golden_store(const nlut_golden *g, const uint16_t *act, unsigned n,
+			      uint16_t *scores, uint32_t *cls)
 {
 	const uint16_t *last = act + (size_t)g->layer_first[g->n_layers - 1] * B;
 	uint32_t nc = g->n_classes;
+	uint16_t best_v[B];
+	uint32_t best_c[B];
 
-	for (unsigned b = 0; b < n; b++) {
-		uint32_t best = 0;
-		uint16_t bv = last[b];
+	/* Class-outer so the comparisons run across the block; strict > keeps
+	 * the lowest index on ties. */
+	memcpy(best_v, last, sizeof(best_v));
+	memset(best_c, 0, sizeof(best_c));
+	for (uint32_t c = 1; c < nc; c++) {
+		const uint16_t *v = last + (size_t)c * B;
 
-		for (uint32_t c = 0; c < nc; c++) {
-			uint16_t v = last[(size_t)c * B + b];
+		for (unsigned b = 0; b < B; b++) {
+			int gt = v[b] > best_v[b];
 
-			if (scores)
-				scores[(size_t)b * nc + c] = v;
-			if (v > bv) {
-				bv = v;
-				best = c;
-			}
+			best_v[b] = gt ? v[b] : best_v[b];
+			best_c[b] = gt ? c : best_c[b];
 		}
-		if (cls)
-			cls[b] = best;
 	}
+	if (cls)
+		memcpy(cls, best_c, n * sizeof(*cls));
+	if (scores)
+		for (unsigned b = 0; b < n; b++)
+			for (uint32_t c = 0; c < nc; c++)
+				scores[(size_t)b * nc + c] = last[(size_t)c * B + b];
 }
 
 static uint16_t *scratch(const nlut_golden *g)
@@ -331,7 +410,7 @@ NLUT_API int nlut_golden_eval(const nlut_golden *g, const uint16_t *codes, uint1
 	int err = nlut_golden_load_codes(g, act, codes, 1, 0);
 
 	if (!err) {
-		nlut_golden_block(g, act, 1);
+		nlut_golden_block(g, act);
 		nlut_golden_store(g, act, 1, scores, cls);
 	}
 	free(act);
@@ -349,7 +428,7 @@ NLUT_API int nlut_golden_trace(const nlut_golden *g, const uint16_t *codes, uint
 	int err = nlut_golden_load_codes(g, act, codes, 1, 0);
 
 	if (!err) {
-		nlut_golden_block(g, act, 1);
+		nlut_golden_block(g, act);
 		for (uint32_t i = 0; i < g->n_neurons; i++)
 			acts[i] = act[((size_t)g->n_inputs + i) * B];
 	}

@@ -43,7 +43,7 @@ static void run_job(struct job *j)
 		} else {
 			nlut_golden_load_floats(g, act, j->x + v * g->n_inputs, n);
 		}
-		nlut_golden_block(g, act, n);
+		nlut_golden_block(g, act);
 		nlut_golden_store(g, act, n, j->scores ? j->scores + v * g->n_classes : NULL,
 				  j->cls ? j->cls + v : NULL);
 	}

@@ -5,7 +5,7 @@
 #include <nlut/golden.h>
 
 /* Vectors evaluated together, in structure-of-arrays form. */
-#define NLUT_GOLDEN_BLOCK 64u
+#define NLUT_GOLDEN_BLOCK 128u
 
 /* One table lookup: address = sum of act[src[k]] << shift[k]. */
 struct g_lookup {
@@ -39,14 +39,15 @@ struct nlut_golden {
 };
 
 /*
- * Evaluate n <= NLUT_GOLDEN_BLOCK vectors. act is a scratch buffer of
+ * Evaluate one block of NLUT_GOLDEN_BLOCK vectors. act is a scratch buffer of
  * (n_inputs + n_neurons) * NLUT_GOLDEN_BLOCK uint16_t whose first n_inputs
- * rows the caller has filled (slot-major: act[slot * BLOCK + b]).
+ * rows the loaders have filled (slot-major: act[slot * BLOCK + b]).
  */
-void nlut_golden_block(const struct nlut_golden *g, uint16_t *act, unsigned n);
+void nlut_golden_block(const struct nlut_golden *g, uint16_t *act);
 
-/* Fill the input rows of act from row-major codes (checked) or floats
- * (quantised). Returns an error naming the vector on an out-of-range code. */
+/* Fill the input rows of act with n vectors from row-major codes (checked)
+ * or floats (quantised), and code 0 in the unused lanes. Returns an error
+ * naming the vector on an out-of-range code. */
 int nlut_golden_load_codes(const struct nlut_golden *g, uint16_t *act,
 			   const uint16_t *codes, unsigned n, size_t first_index);
 void nlut_golden_load_floats(const struct nlut_golden *g, uint16_t *act,
