@@ -159,9 +159,12 @@ static void report(const struct eval_opts *o, const char *model, const char *dat
 		}
 	}
 	if (o->json) {
-		printf("{\"model\":\"%s\",\"data\":\"%s\",\"vectors\":%zu,\"threads\":%u,"
-		       "\"seconds\":%.6f,\"vectors_per_second\":%.0f", model, data, n,
-		       o->threads, secs / o->repeat, rate);
+		printf("{\"model\":");
+		tool_json_string(model);
+		printf(",\"data\":");
+		tool_json_string(data);
+		printf(",\"vectors\":%zu,\"threads\":%u,\"seconds\":%.6f,\"vectors_per_second\":%.0f",
+		       n, o->threads, secs / o->repeat, rate);
 		if (conf) {
 			printf(",\"correct\":%zu,\"accuracy\":%.6f,\"confusion\":[", correct,
 			       (double)correct / (double)n);

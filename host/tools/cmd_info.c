@@ -65,22 +65,6 @@ static void layer_stats(const struct nlut_layer *L, struct layer_stats *s)
 	}
 }
 
-static void json_string(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
-
 static void print_json(const char *path, const nlut_model *m, const char *id)
 {
 	unsigned major, minor;
@@ -88,7 +72,7 @@ static void print_json(const char *path, const nlut_model *m, const char *id)
 
 	nlut_model_version(m, &major, &minor);
 	printf("{\"model\":");
-	json_string(path);
+	tool_json_string(path);
 	printf(",\"format\":\"%u.%u\",\"identity\":\"%s\",\"inputs\":%u,\"input_bits\":[",
 	       major, minor, id, nlut_model_num_inputs(m));
 	for (uint32_t i = 0; i < nlut_model_num_inputs(m); i++)
@@ -112,9 +96,9 @@ static void print_json(const char *path, const nlut_model *m, const char *id)
 
 		nlut_model_meta_at(m, i, &k, &v);
 		printf("%s", i ? "," : "");
-		json_string(k);
+		tool_json_string(k);
 		putchar(':');
-		json_string(v);
+		tool_json_string(v);
 	}
 	printf("}}\n");
 }
@@ -158,7 +142,14 @@ static void print_text(const char *path, const nlut_model *m, const char *id)
 		const char *k, *v;
 
 		nlut_model_meta_at(m, i, &k, &v);
-		printf("  %-16s %s\n", k, v);
+		printf("  %-16s ", k);
+		/* Continuation lines of multi-line values line up under the first. */
+		for (; *v; v++) {
+			putchar(*v);
+			if (*v == '\n' && v[1])
+				printf("  %-16s ", "");
+		}
+		putchar('\n');
 	}
 }
 

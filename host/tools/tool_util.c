@@ -75,3 +75,19 @@ const char *tool_si(double v, char *buf, size_t len)
 		snprintf(buf, len, "%.3g ", v);
 	return buf;
 }
+
+void tool_json_string(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}

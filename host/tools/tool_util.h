@@ -27,6 +27,9 @@ int tool_usage_error(const char *prog, const char *fmt, ...)
 /* Parse a whole decimal number in [min, max]; 0 on success. */
 int tool_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 
+/* Write s as a JSON string literal (quotes, escapes) to stdout. */
+void tool_json_string(const char *s);
+
 /* Monotonic seconds. */
 double tool_now(void);
 
