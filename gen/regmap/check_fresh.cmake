@@ -1,0 +1,15 @@
+# check_fresh.cmake - regenerate the register map into OUT and fail, naming
+# the file, when a committed output differs (fix: cmake --build . --target regen).
+file(MAKE_DIRECTORY ${OUT})
+set(fresh ${OUT}/nlut_regs.vh ${OUT}/regs.h ${OUT}/register-map.md)
+execute_process(COMMAND ${GEN} ${SPEC} ${fresh} RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "nlut-regmap failed on ${SPEC}")
+endif()
+foreach(f c IN ZIP_LISTS fresh COMMITTED)
+  execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${f} ${c} RESULT_VARIABLE diff)
+  if(NOT diff EQUAL 0)
+    message(FATAL_ERROR "${c} is stale: it differs from what ${SPEC} generates; run 'cmake --build <build> --target regen' and commit")
+  endif()
+endforeach()
+message(STATUS "register map outputs are up to date")
