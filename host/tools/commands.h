@@ -6,5 +6,6 @@
 int cmd_info(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_train(int argc, char **argv);
+int cmd_minimise(int argc, char **argv);
 
 #endif /* NLUT_COMMANDS_H */

@@ -17,6 +17,8 @@ static const struct command commands[] = {
 	{ "info", cmd_info, "show a model's shape, widths, table sizes, identity and metadata" },
 	{ "eval", cmd_eval, "evaluate a model on a dataset: accuracy, confusion matrix, throughput" },
 	{ "train", cmd_train, "train a LUT network on a dataset and compile it into a .nlut model" },
+	{ "minimise", cmd_minimise, "minimise every table (sum of products), with don't-cares from data" },
+	{ "minimize", cmd_minimise, "same as minimise" },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

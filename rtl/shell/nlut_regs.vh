@@ -52,12 +52,13 @@ localparam integer NLUT_ID_SHAPE_N_CLASSES_WIDTH = 16;
 // ID_IN_BITS (ro): bits of one packed input vector (sum of feature widths)
 localparam [8:0] NLUT_ID_IN_BITS_REG_OFFSET = 9'h038;
 
-// ID_STREAM (ro): stream port widths
+// ID_STREAM (ro): stream ports (docs/stream-format.md)
 localparam [8:0] NLUT_ID_STREAM_REG_OFFSET = 9'h03c;
-localparam integer NLUT_ID_STREAM_S_BYTES_OFFSET = 0; // input stream beat width in bytes
-localparam integer NLUT_ID_STREAM_S_BYTES_WIDTH = 16;
-localparam integer NLUT_ID_STREAM_M_BYTES_OFFSET = 16; // output stream beat width in bytes
-localparam integer NLUT_ID_STREAM_M_BYTES_WIDTH = 16;
+localparam integer NLUT_ID_STREAM_S_BYTES_OFFSET = 0; // input stream beat width in bytes (4, 8 or 64)
+localparam integer NLUT_ID_STREAM_S_BYTES_WIDTH = 8;
+localparam integer NLUT_ID_STREAM_M_BYTES_OFFSET = 8; // output stream beat width in bytes (4, 8 or 64)
+localparam integer NLUT_ID_STREAM_M_BYTES_WIDTH = 8;
+localparam integer NLUT_ID_STREAM_SCORES_BIT = 16; // result records carry the class scores
 
 // CTRL (rw): datapath control
 localparam [8:0] NLUT_CTRL_REG_OFFSET = 9'h040;
@@ -76,6 +77,7 @@ localparam [8:0] NLUT_ERRORS_REG_OFFSET = 9'h048;
 localparam integer NLUT_ERRORS_WATCHDOG_BIT = 0; // firmware watchdog expired
 localparam integer NLUT_ERRORS_SEQ_BIT = 1; // sequence tag gap or repeat seen on the output
 localparam integer NLUT_ERRORS_BIST_BIT = 2; // last BIST failed
+localparam integer NLUT_ERRORS_FRAME_BIT = 3; // input TLAST not on the last beat of a vector; resynchronised at the next TLAST
 
 // SCRATCH (rw): free for host use (bus check)
 localparam [8:0] NLUT_SCRATCH_REG_OFFSET = 9'h04c;

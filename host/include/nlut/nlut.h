@@ -6,6 +6,9 @@
 #include <nlut/model.h>
 #include <nlut/golden.h>
 #include <nlut/data.h>
+#include <nlut/device.h>
+#include <nlut/regs.h>
+#include <nlut/stream.h>
 #include <nlut/version.h>
 
 #endif /* NLUT_NLUT_H */

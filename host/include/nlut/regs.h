@@ -54,12 +54,13 @@
 /* ID_IN_BITS (ro): bits of one packed input vector (sum of feature widths) */
 #define NLUT_ID_IN_BITS_REG_OFFSET 0x038u
 
-/* ID_STREAM (ro): stream port widths */
+/* ID_STREAM (ro): stream ports (docs/stream-format.md) */
 #define NLUT_ID_STREAM_REG_OFFSET 0x03cu
-#define NLUT_ID_STREAM_S_BYTES_OFFSET 0u /* input stream beat width in bytes */
-#define NLUT_ID_STREAM_S_BYTES_MASK 0xffffu
-#define NLUT_ID_STREAM_M_BYTES_OFFSET 16u /* output stream beat width in bytes */
-#define NLUT_ID_STREAM_M_BYTES_MASK 0xffffu
+#define NLUT_ID_STREAM_S_BYTES_OFFSET 0u /* input stream beat width in bytes (4, 8 or 64) */
+#define NLUT_ID_STREAM_S_BYTES_MASK 0xffu
+#define NLUT_ID_STREAM_M_BYTES_OFFSET 8u /* output stream beat width in bytes (4, 8 or 64) */
+#define NLUT_ID_STREAM_M_BYTES_MASK 0xffu
+#define NLUT_ID_STREAM_SCORES_BIT 16u /* result records carry the class scores */
 
 /* CTRL (rw): datapath control */
 #define NLUT_CTRL_REG_OFFSET 0x040u
@@ -78,6 +79,7 @@
 #define NLUT_ERRORS_WATCHDOG_BIT 0u /* firmware watchdog expired */
 #define NLUT_ERRORS_SEQ_BIT 1u /* sequence tag gap or repeat seen on the output */
 #define NLUT_ERRORS_BIST_BIT 2u /* last BIST failed */
+#define NLUT_ERRORS_FRAME_BIT 3u /* input TLAST not on the last beat of a vector; resynchronised at the next TLAST */
 
 /* SCRATCH (rw): free for host use (bus check) */
 #define NLUT_SCRATCH_REG_OFFSET 0x04cu

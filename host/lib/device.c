@@ -1,0 +1,400 @@
+/* device.c - the device API over a transport: identity checks, batches in
+ * flight, sequence-tag checking, counters, self-test. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <nlut/regs.h>
+#include <nlut/stream.h>
+
+#include "internal.h"
+#include "transport.h"
+
+#define DEFAULT_TIMEOUT_MS 10000u
+
+struct batch {
+	uint64_t ticket;
+	size_t n;
+	uint32_t *cls;
+	uint16_t *scores;
+	uint32_t first_seq;
+};
+
+struct nlut_device {
+	const struct nlut_transport_ops *ops;
+	void *priv;
+	const nlut_model *model;
+	struct nlut_board board;
+	struct nlut_device_info info;
+	struct nlut_stream_shape shape;
+	uint8_t *in_bits;
+	unsigned timeout_ms;
+	uint32_t next_seq;     /* tag the next submitted vector will carry */
+	uint64_t next_ticket;
+	struct batch q[NLUT_DEVICE_MAX_INFLIGHT];
+	unsigned q_head, q_len;
+	int broken;            /* a protocol error: results can no longer be trusted */
+};
+
+NLUT_API void nlut_device_opts_init(struct nlut_device_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+}
+
+static int rd(nlut_device *d, uint32_t off, uint32_t *v)
+{
+	return d->ops->read32(d->priv, off, v);
+}
+
+static int wr(nlut_device *d, uint32_t off, uint32_t v)
+{
+	return d->ops->write32(d->priv, off, v);
+}
+
+static void hex(const uint8_t *h, char *out)
+{
+	for (int i = 0; i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", h[i]);
+}
+
+/* Read and check the ID block; fill d->info and d->shape. */
+static int read_identity(nlut_device *d)
+{
+	struct nlut_device_info *in = &d->info;
+	uint32_t magic, ver, shape, stream, w;
+	uint8_t want[NLUT_HASH_SIZE];
+	int err;
+
+	if ((err = rd(d, NLUT_ID_MAGIC_REG_OFFSET, &magic)))
+		return err;
+	if (magic != NLUT_MAGIC)
+		return nlut_fail(NLUT_ERROR_PROTOCOL, "board %s: ID_MAGIC reads %08x, not %08x: no nlut shell there",
+				 d->board.name, magic, NLUT_MAGIC);
+	if ((err = rd(d, NLUT_ID_VERSION_REG_OFFSET, &ver)))
+		return err;
+	in->map_major = (ver >> NLUT_ID_VERSION_MAJOR_OFFSET) & NLUT_ID_VERSION_MAJOR_MASK;
+	in->map_minor = (ver >> NLUT_ID_VERSION_MINOR_OFFSET) & NLUT_ID_VERSION_MINOR_MASK;
+	if (in->map_major != NLUT_MAP_VERSION_MAJOR)
+		return nlut_fail(NLUT_ERROR_VERSION, "board %s: register map %u.%u, this host speaks %u.x",
+				 d->board.name, in->map_major, in->map_minor, NLUT_MAP_VERSION_MAJOR);
+	if ((err = rd(d, NLUT_ID_BOARD_REG_OFFSET, &in->board_id)) ||
+	    (err = rd(d, NLUT_ID_BUILD_REG_OFFSET, &in->build_id)))
+		return err;
+	for (unsigned k = 0; k < NLUT_HASH_WORDS; k++) {
+		if ((err = rd(d, NLUT_ID_MODEL_HASH_REG_OFFSET(k), &w)))
+			return err;
+		for (unsigned j = 0; j < 4; j++)
+			in->model_hash[4 * k + j] = (uint8_t)(w >> (8 * j));
+	}
+	if ((err = nlut_model_hash(d->model, want)))
+		return err;
+	if (memcmp(want, in->model_hash, NLUT_HASH_SIZE)) {
+		char a[65], b[65];
+
+		hex(in->model_hash, a);
+		hex(want, b);
+		return nlut_fail(NLUT_ERROR_MODEL_MISMATCH,
+				 "board %s holds model %s but the model given is %s", d->board.name, a, b);
+	}
+	if ((err = rd(d, NLUT_ID_LATENCY_REG_OFFSET, &in->latency_cycles)) ||
+	    (err = rd(d, NLUT_ID_SHAPE_REG_OFFSET, &shape)) ||
+	    (err = rd(d, NLUT_ID_IN_BITS_REG_OFFSET, &in->in_bits)) ||
+	    (err = rd(d, NLUT_ID_STREAM_REG_OFFSET, &stream)))
+		return err;
+	in->n_inputs = (shape >> NLUT_ID_SHAPE_N_INPUTS_OFFSET) & NLUT_ID_SHAPE_N_INPUTS_MASK;
+	in->n_classes = (shape >> NLUT_ID_SHAPE_N_CLASSES_OFFSET) & NLUT_ID_SHAPE_N_CLASSES_MASK;
+	in->s_bytes = (stream >> NLUT_ID_STREAM_S_BYTES_OFFSET) & NLUT_ID_STREAM_S_BYTES_MASK;
+	in->m_bytes = (stream >> NLUT_ID_STREAM_M_BYTES_OFFSET) & NLUT_ID_STREAM_M_BYTES_MASK;
+	in->scores = (stream >> NLUT_ID_STREAM_SCORES_BIT) & 1u;
+
+	/* Same identity means same shape; a device that disagrees is broken. */
+	uint32_t ni = nlut_model_num_inputs(d->model);
+
+	d->in_bits = malloc(ni);
+	if (!d->in_bits)
+		return nlut_fail(NLUT_ERROR_NO_MEM, "input widths");
+	for (uint32_t i = 0; i < ni; i++)
+		d->in_bits[i] = nlut_model_quant(d->model)[i].bits;
+	d->shape = (struct nlut_stream_shape){ .n_inputs = ni, .in_bits = d->in_bits,
+					       .n_classes = nlut_model_num_classes(d->model),
+					       .s_bytes = in->s_bytes, .m_bytes = in->m_bytes,
+					       .scores = in->scores };
+	if ((err = nlut_stream_shape_init(&d->shape)))
+		return nlut_fail(NLUT_ERROR_PROTOCOL, "board %s: ID_STREAM: %s", d->board.name,
+				 nlut_error_detail());
+	if (in->n_inputs != ni || in->n_classes != d->shape.n_classes ||
+	    in->in_bits != d->shape.in_total_bits)
+		return nlut_fail(NLUT_ERROR_PROTOCOL,
+				 "board %s: ID block says %u inputs (%u bits), %u classes; the model has %u (%u bits), %u",
+				 d->board.name, in->n_inputs, in->in_bits, in->n_classes, ni,
+				 d->shape.in_total_bits, d->shape.n_classes);
+	return NLUT_SUCCESS;
+}
+
+NLUT_API int nlut_device_open(const char *board, const nlut_model *m,
+			      const struct nlut_device_opts *o, nlut_device **out)
+{
+	struct nlut_device_opts def;
+	int err;
+
+	if (!out || !m)
+		return nlut_fail(NLUT_ERROR_INVALID_PARAM, "model or out is NULL");
+	*out = NULL;
+	nlut_clear_error();
+	if (!o) {
+		nlut_device_opts_init(&def);
+		o = &def;
+	}
+	nlut_device *d = calloc(1, sizeof(*d));
+
+	if (!d)
+		return nlut_fail(NLUT_ERROR_NO_MEM, "device");
+	d->model = m;
+	d->timeout_ms = o->timeout_ms ? o->timeout_ms : DEFAULT_TIMEOUT_MS;
+	if ((err = nlut_board_load(o->boards_dir, board, &d->board)))
+		goto fail;
+	if (!(d->ops = nlut_transport_find(d->board.transport))) {
+		err = nlut_fail(NLUT_ERROR_UNSUPPORTED, "board %s uses transport '%s', which this libnlut lacks",
+				d->board.name, d->board.transport);
+		goto fail;
+	}
+	if ((err = d->ops->open(&d->board, m, o, &d->priv))) {
+		d->ops = NULL;
+		goto fail;
+	}
+	if ((err = read_identity(d)))
+		goto fail;
+	snprintf(d->info.board, sizeof(d->info.board), "%s", d->board.name);
+	snprintf(d->info.transport, sizeof(d->info.transport), "%s", d->board.transport);
+	d->info.clock_mhz = d->board.clock_mhz;
+	/* Start from a clean datapath so sequence tags start at 0. */
+	if ((err = nlut_device_reset(d)))
+		goto fail;
+	*out = d;
+	return NLUT_SUCCESS;
+fail:
+	nlut_device_close(d);
+	return err;
+}
+
+NLUT_API void nlut_device_close(nlut_device *d)
+{
+	if (!d)
+		return;
+	if (d->ops)
+		d->ops->close(d->priv);
+	free(d->in_bits);
+	free(d);
+}
+
+NLUT_API int nlut_device_get_info(nlut_device *d, struct nlut_device_info *info)
+{
+	if (!d || !info)
+		return nlut_fail(NLUT_ERROR_INVALID_PARAM, "device or info is NULL");
+	*info = d->info;
+	return NLUT_SUCCESS;
+}
+
+NLUT_API unsigned nlut_device_inflight(const nlut_device *d)
+{
+	return d ? d->q_len : 0;
+}
+
+NLUT_API int nlut_device_submit(nlut_device *d, size_t n, const uint16_t *codes, uint32_t *cls,
+				uint16_t *scores, uint64_t *ticket)
+{
+	int err;
+
+	if (!d || !codes || !n || (!cls && !scores))
+		return nlut_fail(NLUT_ERROR_INVALID_PARAM, "device, codes or results missing, or no vectors");
+	if (d->broken)
+		return nlut_fail(NLUT_ERROR_PROTOCOL, "board %s: an earlier protocol error; reset the device",
+				 d->board.name);
+	if (scores && !d->shape.scores)
+		return nlut_fail(NLUT_ERROR_UNSUPPORTED, "board %s was built without class scores",
+				 d->board.name);
+	if (d->q_len >= NLUT_DEVICE_MAX_INFLIGHT)
+		return nlut_fail(NLUT_ERROR_BUSY, "%u batches in flight: collect one first",
+				 NLUT_DEVICE_MAX_INFLIGHT);
+	if (n > SIZE_MAX / d->shape.in_record)
+		return nlut_fail(NLUT_ERROR_TOO_LARGE, "%zu vectors", n);
+	uint8_t *buf = malloc(n * d->shape.in_record);
+
+	if (!buf)
+		return nlut_fail(NLUT_ERROR_NO_MEM, "%zu input records", n);
+	err = nlut_stream_pack(&d->shape, n, codes, buf);
+	if (!err)
+		err = d->ops->send(d->priv, buf, n * d->shape.in_record);
+	free(buf);
+	if (err)
+		return err;
+	struct batch *b = &d->q[(d->q_head + d->q_len) % NLUT_DEVICE_MAX_INFLIGHT];
+
+	*b = (struct batch){ d->next_ticket++, n, cls, scores, d->next_seq };
+	d->next_seq += (uint32_t)n;
+	d->q_len++;
+	if (ticket)
+		*ticket = b->ticket;
+	return NLUT_SUCCESS;
+}
+
+NLUT_API int nlut_device_collect(nlut_device *d, uint64_t *ticket)
+{
+	if (!d)
+		return nlut_fail(NLUT_ERROR_INVALID_PARAM, "device is NULL");
+	if (!d->q_len)
+		return nlut_fail(NLUT_ERROR_NOT_FOUND, "no batch in flight");
+	struct batch *b = &d->q[d->q_head];
+	size_t len = b->n * d->shape.out_record;
+	uint8_t *buf = malloc(len);
+	struct nlut_stream_result *res = malloc(b->n * sizeof(*res));
+	int err;
+
+	if (!buf || !res) {
+		free(buf);
+		free(res);
+		return nlut_fail(NLUT_ERROR_NO_MEM, "%zu result records", b->n);
+	}
+	err = d->ops->recv(d->priv, buf, len, d->timeout_ms);
+	if (!err)
+		err = nlut_stream_unpack(&d->shape, b->n, buf, res, b->scores);
+	for (size_t v = 0; !err && v < b->n; v++) {
+		uint32_t want = b->first_seq + (uint32_t)v;
+
+		if (res[v].seq != want)
+			err = nlut_fail(NLUT_ERROR_PROTOCOL,
+					"board %s: result %zu of batch %llu has sequence tag %u, expected %u (%s)",
+					d->board.name, v, (unsigned long long)b->ticket, res[v].seq, want,
+					res[v].seq > want ? "results lost" : "result repeated or reordered");
+		else if (b->cls)
+			b->cls[v] = res[v].cls;
+	}
+	free(buf);
+	free(res);
+	/* The batch leaves the queue either way; after an error the stream
+	 * position is unknown, so later batches are refused until a reset. */
+	d->q_head = (d->q_head + 1) % NLUT_DEVICE_MAX_INFLIGHT;
+	d->q_len--;
+	if (ticket)
+		*ticket = b->ticket;
+	if (err)
+		d->broken = 1;
+	return err;
+}
+
+NLUT_API int nlut_device_infer(nlut_device *d, size_t n, const uint16_t *codes, uint32_t *cls,
+			       uint16_t *scores)
+{
+	const size_t chunk = 16384;
+	int err = NLUT_SUCCESS;
+
+	if (!d || !codes || (!cls && !scores))
+		return nlut_fail(NLUT_ERROR_INVALID_PARAM, "device, codes or results missing");
+	if (d->q_len)
+		return nlut_fail(NLUT_ERROR_BUSY, "collect the %u batches in flight first", d->q_len);
+	/* Keep two chunks in flight so the device never waits for the host. */
+	for (size_t at = 0, done = 0; done < n;) {
+		while (!err && at < n && d->q_len < 2) {
+			size_t k = n - at < chunk ? n - at : chunk;
+			size_t nc = d->shape.n_classes;
+
+			err = nlut_device_submit(d, k, codes + at * d->shape.n_inputs, cls ? cls + at : NULL,
+						 scores ? scores + at * nc : NULL, NULL);
+			at += k;
+		}
+		if (err)
+			break;
+		size_t k = d->q[d->q_head].n;
+
+		if ((err = nlut_device_collect(d, NULL)))
+			break;
+		done += k;
+	}
+	/* On failure, drain what is left so the queue is empty again. */
+	while (d->q_len) {
+		d->q_head = (d->q_head + 1) % NLUT_DEVICE_MAX_INFLIGHT;
+		d->q_len--;
+		d->broken = 1;
+	}
+	return err;
+}
+
+static int rd64(nlut_device *d, uint32_t lo_off, uint64_t *v)
+{
+	uint32_t lo, hi;
+	int err;
+
+	/* Reading LO latches HI, so the pair is consistent. */
+	if ((err = rd(d, lo_off, &lo)) || (err = rd(d, lo_off + 4, &hi)))
+		return err;
+	*v = (uint64_t)hi << 32 | lo;
+	return NLUT_SUCCESS;
+}
+
+NLUT_API int nlut_device_counters(nlut_device *d, struct nlut_counters *c)
+{
+	int err;
+
+	if (!d || !c)
+		return nlut_fail(NLUT_ERROR_INVALID_PARAM, "device or counters is NULL");
+	if ((err = rd64(d, NLUT_CNT_IN_LO_REG_OFFSET, &c->inputs)) ||
+	    (err = rd64(d, NLUT_CNT_OUT_LO_REG_OFFSET, &c->results)) ||
+	    (err = rd64(d, NLUT_CNT_STALL_LO_REG_OFFSET, &c->stall_cycles)) ||
+	    (err = rd(d, NLUT_CNT_ERRORS_REG_OFFSET, &c->errors)) ||
+	    (err = rd(d, NLUT_ERRORS_REG_OFFSET, &c->error_flags)))
+		return err;
+	return NLUT_SUCCESS;
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec * 1e-6;
+}
+
+NLUT_API int nlut_device_bist(nlut_device *d, struct nlut_bist_result *r)
+{
+	uint32_t st = 0;
+	int err;
+
+	if (!d || !r)
+		return nlut_fail(NLUT_ERROR_INVALID_PARAM, "device or result is NULL");
+	if ((err = wr(d, NLUT_BIST_CTRL_REG_OFFSET, 1u << NLUT_BIST_CTRL_START_BIT)))
+		return err;
+	double deadline = now_ms() + d->timeout_ms;
+
+	for (;;) {
+		if ((err = rd(d, NLUT_BIST_STATUS_REG_OFFSET, &st)))
+			return err;
+		if ((st >> NLUT_BIST_STATUS_DONE_BIT & 1) && !(st >> NLUT_BIST_STATUS_RUNNING_BIT & 1))
+			break;
+		if (now_ms() > deadline)
+			return nlut_fail(NLUT_ERROR_TIMEOUT, "board %s: self-test did not finish in %u ms",
+					 d->board.name, d->timeout_ms);
+	}
+	r->pass = (int)(st >> NLUT_BIST_STATUS_PASS_BIT & 1);
+	if ((err = rd(d, NLUT_BIST_VECTORS_REG_OFFSET, &r->vectors)) ||
+	    (err = rd(d, NLUT_BIST_FIRST_FAIL_REG_OFFSET, &r->first_fail)))
+		return err;
+	return NLUT_SUCCESS;
+}
+
+NLUT_API int nlut_device_reset(nlut_device *d)
+{
+	int err;
+
+	if (!d)
+		return nlut_fail(NLUT_ERROR_INVALID_PARAM, "device is NULL");
+	if (d->q_len)
+		return nlut_fail(NLUT_ERROR_BUSY, "collect the %u batches in flight first", d->q_len);
+	if ((err = wr(d, NLUT_CTRL_REG_OFFSET,
+		      1u << NLUT_CTRL_RESET_BIT | 1u << NLUT_CTRL_CLEAR_BIT)) ||
+	    (err = wr(d, NLUT_CTRL_REG_OFFSET, 1u << NLUT_CTRL_ENABLE_BIT)))
+		return err;
+	d->next_seq = 0;
+	d->broken = 0;
+	return NLUT_SUCCESS;
+}

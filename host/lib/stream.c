@@ -1,0 +1,122 @@
+/* stream.c - the stream packing of docs/stream-format.md, one implementation
+ * for host, simulator and firmware. */
+#include <string.h>
+
+#include <nlut/stream.h>
+
+#include "internal.h"
+
+static size_t whole_beats(size_t bytes, unsigned beat)
+{
+	return (bytes + beat - 1) / beat * beat;
+}
+
+NLUT_API int nlut_stream_shape_init(struct nlut_stream_shape *s)
+{
+	uint32_t total = 0;
+
+	if (!s || !s->in_bits || !s->n_inputs || !s->n_classes)
+		return nlut_fail(NLUT_ERROR_INVALID_PARAM, "stream shape needs inputs, widths and classes");
+	if ((s->s_bytes != 4 && s->s_bytes != 8 && s->s_bytes != 64) ||
+	    (s->m_bytes != 4 && s->m_bytes != 8 && s->m_bytes != 64))
+		return nlut_fail(NLUT_ERROR_INVALID_PARAM, "stream beats of %u/%u bytes: 4, 8 or 64 expected",
+				 s->s_bytes, s->m_bytes);
+	for (uint32_t i = 0; i < s->n_inputs; i++) {
+		if (s->in_bits[i] < 1 || s->in_bits[i] > 16)
+			return nlut_fail(NLUT_ERROR_INVALID_PARAM, "feature %u is %u bits wide", i,
+					 s->in_bits[i]);
+		total += s->in_bits[i];
+	}
+	s->in_total_bits = total;
+	s->in_record = whole_beats((total + 7) / 8, s->s_bytes);
+	s->out_record = whole_beats(8 + (s->scores ? 2u * s->n_classes : 0u), s->m_bytes);
+	return NLUT_SUCCESS;
+}
+
+NLUT_API int nlut_stream_pack(const struct nlut_stream_shape *s, size_t n, const uint16_t *codes,
+			      uint8_t *out)
+{
+	memset(out, 0, n * s->in_record);
+	for (size_t v = 0; v < n; v++) {
+		uint8_t *rec = out + v * s->in_record;
+		const uint16_t *c = codes + v * s->n_inputs;
+		uint32_t bit = 0;
+
+		for (uint32_t i = 0; i < s->n_inputs; i++) {
+			unsigned w = s->in_bits[i];
+
+			if (c[i] >> w)
+				return nlut_fail(NLUT_ERROR_INVALID_PARAM,
+						 "vector %zu feature %u: code %u exceeds %u bits", v, i, c[i], w);
+			/* A code spans at most 3 bytes (16 bits at any offset). */
+			uint32_t x = (uint32_t)c[i] << (bit & 7);
+
+			for (unsigned k = 0; x; k++, x >>= 8)
+				rec[bit / 8 + k] |= (uint8_t)x;
+			bit += w;
+		}
+	}
+	return NLUT_SUCCESS;
+}
+
+NLUT_API int nlut_stream_unpack_inputs(const struct nlut_stream_shape *s, size_t n, const uint8_t *in,
+				       uint16_t *codes)
+{
+	for (size_t v = 0; v < n; v++) {
+		const uint8_t *rec = in + v * s->in_record;
+		uint16_t *c = codes + v * s->n_inputs;
+		uint32_t bit = 0;
+
+		for (uint32_t i = 0; i < s->n_inputs; i++) {
+			unsigned w = s->in_bits[i];
+			uint32_t x = 0;
+
+			for (unsigned k = 0; k < 3 && bit / 8 + k < s->in_record; k++)
+				x |= (uint32_t)rec[bit / 8 + k] << (8 * k);
+			c[i] = (uint16_t)((x >> (bit & 7)) & ((1u << w) - 1u));
+			bit += w;
+		}
+		/* Bits above the vector must be zero. */
+		for (uint32_t b = bit; b < 8 * s->in_record; b++)
+			if (rec[b / 8] >> (b & 7) & 1)
+				return nlut_fail(NLUT_ERROR_PROTOCOL, "vector %zu: padding bit %u is set", v, b);
+	}
+	return NLUT_SUCCESS;
+}
+
+NLUT_API int nlut_stream_unpack(const struct nlut_stream_shape *s, size_t n, const uint8_t *in,
+				struct nlut_stream_result *res, uint16_t *scores)
+{
+	for (size_t v = 0; v < n; v++) {
+		const uint8_t *rec = in + v * s->out_record;
+		size_t used = 8 + (s->scores ? 2u * s->n_classes : 0u);
+
+		res[v].seq = nlut_rd32(rec);
+		res[v].cls = nlut_rd16(rec + 4);
+		if (res[v].cls >= s->n_classes)
+			return nlut_fail(NLUT_ERROR_PROTOCOL, "result %zu (tag %u): class %u of %u", v,
+					 res[v].seq, res[v].cls, s->n_classes);
+		if (nlut_rd16(rec + 6))
+			return nlut_fail(NLUT_ERROR_PROTOCOL, "result %zu (tag %u): reserved bytes are %04x",
+					 v, res[v].seq, nlut_rd16(rec + 6));
+		for (size_t k = used; k < s->out_record; k++)
+			if (rec[k])
+				return nlut_fail(NLUT_ERROR_PROTOCOL, "result %zu (tag %u): padding byte %zu is %02x",
+						 v, res[v].seq, k, rec[k]);
+		if (s->scores && scores)
+			for (uint32_t c = 0; c < s->n_classes; c++)
+				scores[v * s->n_classes + c] = nlut_rd16(rec + 8 + 2 * c);
+	}
+	return NLUT_SUCCESS;
+}
+
+NLUT_API void nlut_stream_put_result(const struct nlut_stream_shape *s, uint32_t seq, uint32_t cls,
+				     const uint16_t *scores, uint8_t *out)
+{
+	memset(out, 0, s->out_record);
+	nlut_wr32(out, seq);
+	nlut_wr16(out + 4, (uint16_t)cls);
+	if (s->scores && scores)
+		for (uint32_t c = 0; c < s->n_classes; c++)
+			nlut_wr16(out + 8 + 2 * c, scores[c]);
+}

@@ -1,0 +1,37 @@
+/* transport.h - the one small table of operations every transport (golden,
+ * sim, xrt, usb) implements; private to libnlut. */
+#ifndef NLUT_TRANSPORT_H
+#define NLUT_TRANSPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <nlut/device.h>
+
+#include "board.h"
+
+struct nlut_transport_ops {
+	const char *name;
+	/* Connect to the board for model m (the sim transport builds it). */
+	int (*open)(const struct nlut_board *b, const nlut_model *m,
+		    const struct nlut_device_opts *o, void **priv);
+	void (*close)(void *priv);
+	/* 32-bit register access at a byte offset of the register map. */
+	int (*read32)(void *priv, uint32_t off, uint32_t *v);
+	int (*write32)(void *priv, uint32_t off, uint32_t v);
+	/* Queue len bytes of whole input records (docs/stream-format.md);
+	 * the buffer may be reused on return. */
+	int (*send)(void *priv, const uint8_t *buf, size_t len);
+	/* Receive exactly len bytes of result records, waiting at most
+	 * timeout_ms for the device to produce them. */
+	int (*recv)(void *priv, uint8_t *buf, size_t len, unsigned timeout_ms);
+};
+
+/* Built-in transport of that name, or one added by nlut_transport_add. */
+const struct nlut_transport_ops *nlut_transport_find(const char *name);
+/* Add a transport at run time (tests use it for a mock). */
+int nlut_transport_add(const struct nlut_transport_ops *ops);
+
+extern const struct nlut_transport_ops nlut_transport_golden;
+
+#endif /* NLUT_TRANSPORT_H */
