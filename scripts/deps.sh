@@ -8,6 +8,7 @@ packages=(
 	libcmocka-dev                          # unit tests
 	clang libclang-rt-14-dev               # libFuzzer target
 	dataset-fashion-mnist                  # real data for tests and examples
+	libxrt-dev uuid-dev                    # Alveo transport (headers; XRT is loaded at run time)
 )
 
 missing=()

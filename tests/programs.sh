@@ -88,6 +88,15 @@ expect 1 "no board 'alveo-u999'.*known boards: .*golden" -- "$RUN" -b alveo-u999
 expect 1 "has 64 features per row, model .*digits-jsc2l.nlut expects 16" -- \
 	"$RUN" -m "$EX/digits-jsc2l.nlut" -i "$EX/digits-test.csv"
 expect 1 "cut.nlut" -- "$RUN" -m "$W/cut.nlut" -i "$EX/digits-test.csv"
+# Alveo without a card: one clear line on stderr, exit 1, no abort.
+"$RUN" -b alveo-u250 -m "$EX/digits-tiny.nlut" -i "$EX/digits-test.csv" >"$W/xrt.out" 2>"$W/xrt.err"
+rc=$?
+if [ "$rc" -eq 1 ] && [ "$(wc -l <"$W/xrt.err")" -eq 1 ] && grep -q "no Alveo card found" "$W/xrt.err" &&
+   [ ! -s "$W/xrt.out" ]; then ok; else bad "alveo-u250 without a card: rc $rc"; cat "$W/xrt.err"; fi
+XILINX_XRT=/nonexistent "$RUN" -b alveo-u250 -m "$EX/digits-tiny.nlut" -i "$EX/digits-test.csv" 2>"$W/xrt.err"
+rc=$?
+[ "$rc" -eq 1 ] && grep -q "XILINX_XRT=/nonexistent has no lib/libxrt_core.so.2" "$W/xrt.err" && ok ||
+	bad "bad XILINX_XRT: rc $rc"
 
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]

@@ -49,6 +49,8 @@ void nlut_min_opts_init(struct nlut_min_opts *o)
 	o->effort = 4;
 	o->threads = 0;
 	o->min_count = 1;
+	o->radius = 0;
+	o->layers = 0;
 }
 
 static unsigned pick_threads(unsigned threads, size_t jobs)
@@ -69,7 +71,7 @@ static unsigned pick_threads(unsigned threads, size_t jobs)
 
 /* The on-set and upper bound of bit `bit` of a table; care may be NULL. */
 static void bit_sets(const uint16_t *table, unsigned n, unsigned bit, const uint8_t *care,
-		     uint32_t min_count, const uint16_t *count, uint64_t *on, uint64_t *up)
+		     uint64_t *on, uint64_t *up)
 {
 	size_t nw = mn_words(n), na = (size_t)1 << n;
 
@@ -77,8 +79,7 @@ static void bit_sets(const uint16_t *table, unsigned n, unsigned bit, const uint
 	memset(up, 0, nw * sizeof(*up));
 	for (size_t a = 0; a < na; a++) {
 		uint64_t b = 1ull << (a & 63);
-		int one = table[a] >> bit & 1;
-		int dc = care ? !care[a] : count ? count[a] < min_count : 0;
+		int one = table[a] >> bit & 1, dc = care && !care[a];
 
 		if (one && !dc)
 			on[a >> 6] |= b;
@@ -139,7 +140,7 @@ int nlut_min_cover_table(const uint16_t *table, uint32_t addr_bits, unsigned bit
 		err = mn_fail(NLUT_ERROR_NO_MEM, "minimiser for %u address bits", addr_bits);
 		goto out;
 	}
-	bit_sets(table, addr_bits, bit, care, 0, NULL, on, up);
+	bit_sets(table, addr_bits, bit, care, on, up);
 	err = mn_minimise(w, on, up, addr_bits, opts->effort, NULL, &cs, NULL);
 	if (!err)
 		err = to_cover(&cs, addr_bits, out);
@@ -434,6 +435,7 @@ struct mjob {
 	const nlut_min_care *care;
 	const struct nlut_min_opts *o;
 	uint32_t n_neurons, max_bits;
+	uint64_t layers;    /* layers that take don't-cares */
 	uint32_t layer_first[NLUT_MAX_LAYERS + 1];
 	struct neuron_result *res;
 	pthread_mutex_t lock;
@@ -445,7 +447,8 @@ struct mjob {
 struct worker {
 	struct mn_ws *ws;
 	uint64_t *on, *up, *f;
-	struct mn_cubes cs, orig;
+	uint8_t *care, *grown;
+	struct mn_cubes cs;
 };
 
 
@@ -458,10 +461,69 @@ static uint64_t literals_of(const struct mn_cubes *cs)
 	return n;
 }
 
+/* The address fields of table t of neuron n: shift and width of each input. */
+static unsigned table_fields(const struct nlut_neuron *n, uint32_t t, uint8_t *shift,
+			     uint8_t *width)
+{
+	const uint32_t *pos = t ? n->sub[t - 1].in : NULL;
+	uint32_t n_in = t ? n->sub[t - 1].n_in : n->fan_in;
+	unsigned sh = 0;
+
+	for (uint32_t k = 0; k < n_in; k++) {
+		shift[k] = (uint8_t)sh;
+		width[k] = n->src_bits[pos ? pos[k] : k];
+		sh += width[k];
+	}
+	return n_in;
+}
+
+/*
+ * The care set of table t: addresses counted at least min_count times, then
+ * `radius` times grown by the addresses one input code step (+1 or -1 in
+ * one input) from a care address: every address within that L1 distance of
+ * a counted one, in input codes. An adder's output table (addressed by a
+ * sum) is not grown.
+ * Returns the number of don't-care addresses.
+ */
+static uint64_t care_set(const struct mjob *j, struct worker *wk, const struct nlut_neuron *n,
+			 uint32_t t, const uint16_t *count)
+{
+	unsigned nb = table_bits(n, t);
+	size_t na = (size_t)1 << nb;
+	uint8_t *care = wk->care, *grown = wk->grown;
+	uint8_t shift[NLUT_MAX_FAN_IN], width[NLUT_MAX_FAN_IN];
+	uint64_t dc = 0;
+
+	for (size_t a = 0; a < na; a++)
+		care[a] = count[a] >= j->o->min_count;
+	unsigned nf = (n->kind == NLUT_NEURON_ADDER && t == 0) ? 0 : table_fields(n, t, shift, width);
+
+	for (unsigned r = 0; r < j->o->radius && nf; r++) {
+		memcpy(grown, care, na);
+		for (size_t a = 0; a < na; a++) {
+			if (!care[a])
+				continue;
+			for (unsigned k = 0; k < nf; k++) {
+				size_t one = (size_t)1 << shift[k];
+				size_t code = a >> shift[k] & (((size_t)1 << width[k]) - 1);
+
+				if (code > 0)
+					grown[a - one] = 1;
+				if (code + 1 < ((size_t)1 << width[k]))
+					grown[a + one] = 1;
+			}
+		}
+		memcpy(care, grown, na);
+	}
+	for (size_t a = 0; a < na; a++)
+		dc += !care[a];
+	return dc;
+}
+
 /*
  * Table t of neuron n: the covers of the original bits; with don't-cares
- * (count below min_count) the new table, filled from the covers minimised
- * with them, and that table's own covers.
+ * the new table, filled from the covers minimised with them, and that
+ * table's own covers.
  */
 static int min_table(const struct mjob *j, struct worker *wk, const struct nlut_neuron *n,
 		     uint32_t t, const uint16_t *count, struct neuron_result *r)
@@ -469,14 +531,12 @@ static int min_table(const struct mjob *j, struct worker *wk, const struct nlut_
 	unsigned nb = table_bits(n, t), width = t == 0 ? n->out_bits : n->sub_bits;
 	const uint16_t *old = table_of(n, t);
 	size_t na = (size_t)1 << nb;
-	uint32_t minc = j->o->min_count, effort = j->o->effort;
+	unsigned effort = j->o->effort;
 	uint16_t *nt = NULL;
-	uint64_t dc = 0;
+	uint64_t dc = count ? care_set(j, wk, n, t, count) : 0;
 	int err;
 
 	r->entries += na;
-	for (size_t a = 0; count && a < na; a++)
-		dc += count[a] < minc;
 	r->dont_care += dc;
 	if (dc) {
 		nt = calloc(na, sizeof(*nt));
@@ -485,26 +545,19 @@ static int min_table(const struct mjob *j, struct worker *wk, const struct nlut_
 		r->tables[t] = nt;
 	}
 	for (unsigned b = 0; b < width; b++) {
-		bit_sets(old, nb, b, NULL, 0, NULL, wk->on, wk->up);
+		bit_sets(old, nb, b, NULL, wk->on, wk->up);
 		if ((err = mn_minimise(wk->ws, wk->on, wk->up, nb, effort, NULL, &wk->cs, NULL)))
 			return err;
 		r->cubes_before += wk->cs.n;
 		r->literals_before += literals_of(&wk->cs);
 		if (!dc)
 			continue;
-		struct mn_cubes sw = wk->orig;
-
-		wk->orig = wk->cs;
-		wk->cs = sw;
-		bit_sets(old, nb, b, NULL, minc, count, wk->on, wk->up);
-		{
-			static int mode = -1;
-			if (mode < 0) mode = getenv("NLUT_MIN_MODE") ? atoi(getenv("NLUT_MIN_MODE")) : 0;
-			if ((err = mn_minimise(wk->ws, wk->on, wk->up, nb, mode == 1 ? 0 : effort, mode ? &wk->orig : NULL, &wk->cs, wk->f)))
-				return err;
-		}
+		bit_sets(old, nb, b, wk->care, wk->on, wk->up);
+		if ((err = mn_minimise(wk->ws, wk->on, wk->up, nb, effort, NULL, &wk->cs, wk->f)))
+			return err;
 		for (size_t a = 0; a < na; a++)
 			nt[a] |= (uint16_t)((wk->f[a >> 6] >> (a & 63) & 1) << b);
+
 	}
 	if (!dc) {
 		r->cubes_after = r->cubes_before;
@@ -515,7 +568,7 @@ static int min_table(const struct mjob *j, struct worker *wk, const struct nlut_
 	for (size_t a = 0; a < na; a++)
 		r->changed += nt[a] != old[a];
 	for (unsigned b = 0; b < width; b++) {
-		bit_sets(nt, nb, b, NULL, 0, NULL, wk->on, wk->up);
+		bit_sets(nt, nb, b, NULL, wk->on, wk->up);
 		if ((err = mn_minimise(wk->ws, wk->on, wk->up, nb, effort, NULL, &wk->cs, NULL)))
 			return err;
 		r->cubes_after += wk->cs.n;
@@ -541,7 +594,7 @@ static int min_neuron(struct mjob *j, struct worker *wk, uint32_t g)
 	for (uint32_t t = 0; t < nt; t++) {
 		const uint16_t *count = NULL;
 
-		if (j->care) {
+		if (j->care && (j->layers >> l & 1)) {
 			size_t ti = j->care->neuron_table[g] + t;
 
 			count = j->care->counts + j->care->table_off[ti];
@@ -564,7 +617,9 @@ static void *worker_main(void *arg)
 	wk.on = malloc(nw * sizeof(uint64_t));
 	wk.up = malloc(nw * sizeof(uint64_t));
 	wk.f = malloc(nw * sizeof(uint64_t));
-	if (!wk.ws || !wk.on || !wk.up || !wk.f)
+	wk.care = malloc((size_t)1 << j->max_bits);
+	wk.grown = malloc((size_t)1 << j->max_bits);
+	if (!wk.ws || !wk.on || !wk.up || !wk.f || !wk.care || !wk.grown)
 		err = mn_fail(NLUT_ERROR_NO_MEM, "minimiser workspace for %u address bits",
 			      j->max_bits);
 	for (;;) {
@@ -581,7 +636,8 @@ static void *worker_main(void *arg)
 		err = min_neuron(j, &wk, g);
 	}
 	free(wk.cs.c);
-	free(wk.orig.c);
+	free(wk.care);
+	free(wk.grown);
 	free(wk.on);
 	free(wk.up);
 	free(wk.f);
@@ -712,6 +768,9 @@ int nlut_minimise_model(const nlut_model *m, const nlut_min_care *care,
 					j.max_bits = table_bits(&L->neurons[k], t);
 	}
 	j.layer_first[nl] = j.n_neurons;
+	/* Default: every layer but the last, whose outputs are the class
+	 * scores: a free score at an unseen address decides argmax directly. */
+	j.layers = opts->layers ? opts->layers : ((1ull << (nl - 1)) - 1u);
 	j.res = calloc(j.n_neurons, sizeof(*j.res));
 	if (!j.res)
 		return mn_fail(NLUT_ERROR_NO_MEM, "results of %u neurons", j.n_neurons);

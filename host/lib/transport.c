@@ -8,6 +8,9 @@
 
 static const struct nlut_transport_ops *builtin[] = {
 	&nlut_transport_golden,
+#ifdef NLUT_HAVE_XRT
+	&nlut_transport_xrt,
+#endif
 };
 
 static const struct nlut_transport_ops *added[MAX_ADDED];

@@ -33,5 +33,6 @@ const struct nlut_transport_ops *nlut_transport_find(const char *name);
 int nlut_transport_add(const struct nlut_transport_ops *ops);
 
 extern const struct nlut_transport_ops nlut_transport_golden;
+extern const struct nlut_transport_ops nlut_transport_xrt;
 
 #endif /* NLUT_TRANSPORT_H */

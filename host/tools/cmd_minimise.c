@@ -26,6 +26,9 @@ static void help(const char *prog)
 	       "  --care-labels FILE   labels for IDX/.npy care data\n"
 	       "  --min-count N        addresses read fewer than N times are don't-cares\n"
 	       "                       (default 1: only unseen ones)\n"
+	       "  --radius N           also keep the addresses within N input code steps of a\n"
+	       "                       kept one (sum over inputs of |code difference|;\n"
+	       "                       default 0)\n"
 	       "  --test-data FILE     measure accuracy before and after on this data\n"
 	       "  --test-labels FILE   labels for IDX/.npy test data\n"
 	       "  --label-col N        CSV column holding the label: N, 'last' (default), 'none'\n"
@@ -53,6 +56,7 @@ static int parse_args(int argc, char **argv, struct min_args *a)
 		{ "care-data", required_argument, NULL, 'd' },
 		{ "care-labels", required_argument, NULL, 'D' },
 		{ "min-count", required_argument, NULL, 'm' },
+		{ "radius", required_argument, NULL, 'r' },
 		{ "test-data", required_argument, NULL, 't' },
 		{ "test-labels", required_argument, NULL, 'T' },
 		{ "label-col", required_argument, NULL, 'c' },
@@ -93,6 +97,11 @@ static int parse_args(int argc, char **argv, struct min_args *a)
 			if (tool_parse_u64(optarg, 1, 65535, &v))
 				return tool_usage_error(prog, "--min-count '%s': expected 1..65535", optarg);
 			a->min.min_count = (uint32_t)v;
+			break;
+		case 'r':
+			if (tool_parse_u64(optarg, 0, 1000, &v))
+				return tool_usage_error(prog, "--radius '%s': expected 0..1000", optarg);
+			a->min.radius = (unsigned)v;
 			break;
 		case 'c':
 			if (!strcmp(optarg, "last"))
@@ -141,8 +150,8 @@ static int parse_args(int argc, char **argv, struct min_args *a)
 		return tool_usage_error(prog, "expected one MODEL argument");
 	if (!a->output)
 		return tool_usage_error(prog, "-o OUT is required");
-	if (a->min.min_count > 1 && !a->care)
-		return tool_usage_error(prog, "--min-count needs --care-data");
+	if ((a->min.min_count > 1 || a->min.radius) && !a->care)
+		return tool_usage_error(prog, "--min-count and --radius need --care-data");
 	a->model = argv[optind];
 	return 0;
 }
@@ -277,8 +286,9 @@ static void print_text(const struct min_args *a, const char *id0, const char *id
 {
 	printf("model       %s\n            %s\n", a->model, id0);
 	if (a->care)
-		printf("care data   %s (%zu vectors; addresses read fewer than %u times are "
-		       "don't-cares)\n", a->care, care->rows, a->min.min_count);
+		printf("care data   %s (%zu vectors; kept: addresses read %u+ times, and "
+		       "within %u code steps of those)\n", a->care, care->rows,
+		       a->min.min_count, a->min.radius);
 	else
 		printf("care data   none: every address is kept (the function does not change)\n");
 	printf("\n  layer  neurons   entries  don't-care  changed     cubes before -> after"
@@ -355,8 +365,8 @@ static void print_json(const struct min_args *a, const char *id0, const char *id
 	tool_json_string(a->model);
 	printf(",\"identity\":\"%s\",\"output\":", id0);
 	tool_json_string(a->output);
-	printf(",\"output_identity\":\"%s\",\"min_count\":%u,\"effort\":%u,\"layers\":[",
-	       id1, a->min.min_count, a->min.effort);
+	printf(",\"output_identity\":\"%s\",\"min_count\":%u,\"radius\":%u,\"effort\":%u,"
+	       "\"layers\":[", id1, a->min.min_count, a->min.radius, a->min.effort);
 	for (uint32_t l = 0; l < st->n_layers; l++) {
 		printf("%s", l ? "," : "");
 		json_stats(&st->layer[l]);
@@ -446,6 +456,9 @@ int cmd_minimise(int argc, char **argv)
 	snprintf(buf, sizeof(buf), "%u", a.min.min_count);
 	if (a.care && (set_meta(nm, "minimise.care-data", a.care) ||
 		       set_meta(nm, "minimise.min-count", buf)))
+		goto out;
+	snprintf(buf, sizeof(buf), "%u", a.min.radius);
+	if (a.care && set_meta(nm, "minimise.radius", buf))
 		goto out;
 	snprintf(buf, sizeof(buf), "%llu -> %llu", (unsigned long long)st.total.cubes_before,
 		 (unsigned long long)st.total.cubes_after);

@@ -45,9 +45,18 @@ struct nlut_min_opts {
 	/* Model calls with care data: an address a neuron's table saw fewer
 	 * than min_count times is a don't-care (1 = only unseen ones). */
 	uint32_t min_count;
+	/* Model calls with care data: addresses within this distance of a
+	 * kept one are kept too; distance = sum over the table's inputs of
+	 * the difference of the input codes (0 = keep only the counted
+	 * ones). Adder output tables (addressed by a sum) keep only those. */
+	unsigned radius;
+	/* Model calls with care data: bit l set = layer l takes don't-cares.
+	 * 0 = every layer but the last (the class scores, where a free entry
+	 * changes argmax directly; see docs/minimise.md). */
+	uint64_t layers;
 };
 
-/* Defaults: effort 4, threads 0, min_count 1. */
+/* Defaults: effort 4, threads 0, min_count 1, radius 0, layers 0. */
 void nlut_min_opts_init(struct nlut_min_opts *o);
 
 /*
@@ -119,12 +128,13 @@ struct nlut_min_stats {
 /*
  * A new model whose tables are the minimised functions. care NULL: no
  * don't-cares; the new model computes the same function and has the same
- * identity. With care data (counted on this same model): per table and
- * output bit, the addresses counted fewer than opts->min_count times are
- * don't-cares, the bit is minimised with them and every don't-care address
- * takes the cover's value. Every address counted at least min_count times
- * keeps its entry, so every vector counted has the same class scores and
- * every neuron the same outputs in both models. Metadata is copied; the
+ * identity. With care data (counted on this same model): in the layers
+ * opts->layers selects, per table and output bit, the addresses counted
+ * fewer than opts->min_count times (and farther than opts->radius from one
+ * that was) are don't-cares, the bit is minimised with them and every
+ * don't-care address takes the cover's value. Every address counted at
+ * least min_count times keeps its entry, so every vector counted has the
+ * same class scores and every neuron the same outputs in both models. Metadata is copied; the
  * caller adds its own. stats may be NULL. opts may be NULL (defaults).
  */
 int nlut_minimise_model(const nlut_model *m, const nlut_min_care *care,

@@ -1,0 +1,464 @@
+/* transport_xrt.c - the `xrt` transport: an Alveo card through XRT's C API,
+ * loaded at run time (docs/vitis-kernel.md). Input records go into buffer
+ * objects in card memory, two kernel runs in flight, results come back the
+ * same way. */
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <xrt/xrt_bo.h>
+#include <xrt/xrt_device.h>
+#include <xrt/xrt_kernel.h>
+
+#include "internal.h"
+#include "transport.h"
+
+#define XRT_LIB "libxrt_coreutil.so.2"
+#define XRT_CORE "libxrt_core.so.2"
+#define NLUT_REGS_BASE 0x1000u /* nlut registers inside s_axi_control */
+#define ARG_N 0
+#define ARG_IN 1
+#define ARG_OUT 2
+
+/* XRT's entry points, typed by Debian's own headers. */
+struct xrt_api {
+	void *lib;
+	__typeof__(&xrtDeviceOpen) DeviceOpen;
+	__typeof__(&xrtDeviceClose) DeviceClose;
+	__typeof__(&xrtDeviceLoadXclbinFile) DeviceLoadXclbinFile;
+	__typeof__(&xrtDeviceGetXclbinUUID) DeviceGetXclbinUUID;
+	__typeof__(&xrtPLKernelOpenExclusive) PLKernelOpenExclusive;
+	__typeof__(&xrtKernelClose) KernelClose;
+	__typeof__(&xrtKernelReadRegister) KernelReadRegister;
+	__typeof__(&xrtKernelWriteRegister) KernelWriteRegister;
+	__typeof__(&xrtKernelArgGroupId) KernelArgGroupId;
+	__typeof__(&xrtBOAlloc) BOAlloc;
+	__typeof__(&xrtBOFree) BOFree;
+	__typeof__(&xrtBOMap) BOMap;
+	__typeof__(&xrtBOSync) BOSync;
+	__typeof__(&xrtKernelRun) KernelRun;
+	__typeof__(&xrtRunWaitFor) RunWaitFor;
+	__typeof__(&xrtRunClose) RunClose;
+};
+
+struct slot {
+	xrtBufferHandle in_bo, out_bo;
+	uint8_t *in_map, *out_map;
+	size_t n;          /* vectors filled */
+	xrtRunHandle run;  /* non-NULL while the kernel works on it */
+};
+
+struct xrt_dev {
+	struct xrt_api x;
+	xrtDeviceHandle dev;
+	xrtKernelHandle krnl;
+	size_t in_record, out_record, cap; /* cap: vectors per run */
+	struct slot slot[2];
+	unsigned fill;     /* slot being filled */
+	unsigned launched[2], n_launched; /* running slots, oldest first */
+	uint8_t *fifo;     /* results received from the card, not yet read */
+	size_t fifo_len, fifo_head, fifo_cap;
+	char shim[64];     /* private XILINX_XRT folder we made, or "" */
+};
+
+static int load_api(struct xrt_api *x)
+{
+	x->lib = dlopen(XRT_LIB, RTLD_NOW | RTLD_LOCAL);
+	if (!x->lib)
+		return nlut_fail(NLUT_ERROR_NO_DEVICE,
+				 "XRT is not installed (%s not found): install XRT (Debian: libxrt2) or use another board",
+				 XRT_LIB);
+#define SYM(name)                                                                        \
+	do {                                                                             \
+		*(void **)&x->name = dlsym(x->lib, "xrt" #name);                         \
+		if (!x->name)                                                            \
+			return nlut_fail(NLUT_ERROR_UNSUPPORTED, "%s lacks xrt%s", XRT_LIB, #name); \
+	} while (0)
+	SYM(DeviceOpen);
+	SYM(DeviceClose);
+	SYM(DeviceLoadXclbinFile);
+	SYM(DeviceGetXclbinUUID);
+	SYM(PLKernelOpenExclusive);
+	SYM(KernelClose);
+	SYM(KernelReadRegister);
+	SYM(KernelWriteRegister);
+	SYM(KernelArgGroupId);
+	SYM(BOAlloc);
+	SYM(BOFree);
+	SYM(BOMap);
+	SYM(BOSync);
+	SYM(KernelRun);
+	SYM(RunWaitFor);
+	SYM(RunClose);
+#undef SYM
+	return NLUT_SUCCESS;
+}
+
+static int has_core(const char *root)
+{
+	char p[600];
+	struct stat st;
+
+	snprintf(p, sizeof(p), "%s/lib/" XRT_CORE, root);
+	return stat(p, &st) == 0;
+}
+
+/*
+ * XRT aborts the process on its first call when XILINX_XRT is unset or has
+ * no lib/libxrt_core.so.2. A wrong setting is the user's to fix; an unset
+ * one gets a private folder whose lib/ links to the library we loaded.
+ */
+static int prepare_env(struct xrt_dev *d)
+{
+	const char *env = getenv("XILINX_XRT");
+	Dl_info info;
+	void *sym;
+	char lib[600];
+
+	if (env && *env) {
+		if (!has_core(env))
+			return nlut_fail(NLUT_ERROR_NO_DEVICE,
+					 "XILINX_XRT=%s has no lib/%s: point it at the XRT installation or unset it",
+					 env, XRT_CORE);
+		return NLUT_SUCCESS;
+	}
+	void *core = dlopen(XRT_CORE, RTLD_NOW | RTLD_LOCAL);
+
+	if (!core || !(sym = dlsym(d->x.lib, "xrtDeviceOpen")) || !dladdr(sym, &info)) {
+		if (core)
+			dlclose(core);
+		return nlut_fail(NLUT_ERROR_NO_DEVICE, "XRT is incomplete: %s not found", XRT_CORE);
+	}
+	dlclose(core);
+	snprintf(lib, sizeof(lib), "%s", info.dli_fname);
+	char *slash = strrchr(lib, '/');
+
+	if (!slash)
+		return nlut_fail(NLUT_ERROR_NO_DEVICE, "cannot locate the XRT library folder");
+	snprintf(slash + 1, sizeof(lib) - (size_t)(slash + 1 - lib), "%s", XRT_CORE);
+	snprintf(d->shim, sizeof(d->shim), "/tmp/nlut-xrt-XXXXXX");
+	if (!mkdtemp(d->shim)) {
+		d->shim[0] = '\0';
+		return nlut_fail(NLUT_ERROR_IO, "cannot make a folder for XILINX_XRT: %s", strerror(errno));
+	}
+	char dir[128], link[160];
+
+	snprintf(dir, sizeof(dir), "%s/lib", d->shim);
+	snprintf(link, sizeof(link), "%s/" XRT_CORE, dir);
+	if (mkdir(dir, 0700) || symlink(lib, link))
+		return nlut_fail(NLUT_ERROR_IO, "cannot prepare %s: %s", dir, strerror(errno));
+	setenv("XILINX_XRT", d->shim, 1);
+	return NLUT_SUCCESS;
+}
+
+static void remove_shim(struct xrt_dev *d)
+{
+	char p[160];
+
+	if (!d->shim[0])
+		return;
+	snprintf(p, sizeof(p), "%s/lib/" XRT_CORE, d->shim);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s/lib", d->shim);
+	rmdir(p);
+	rmdir(d->shim);
+	d->shim[0] = '\0';
+}
+
+/* XRT prints a banner and its errors on stderr; keep them out of the
+ * user's terminal and hand back the last "[XRT] ERROR" line instead. */
+struct quiet {
+	int saved;
+	FILE *tmp;
+};
+
+static void quiet_begin(struct quiet *q)
+{
+	fflush(stderr);
+	q->tmp = tmpfile();
+	q->saved = q->tmp ? dup(2) : -1;
+	if (q->saved >= 0)
+		dup2(fileno(q->tmp), 2);
+}
+
+static void quiet_end(struct quiet *q, char *msg, size_t len)
+{
+	char line[512];
+
+	msg[0] = '\0';
+	if (q->saved < 0)
+		return;
+	fflush(stderr);
+	dup2(q->saved, 2);
+	close(q->saved);
+	rewind(q->tmp);
+	while (fgets(line, sizeof(line), q->tmp))
+		if (strstr(line, "ERROR")) {
+			line[strcspn(line, "\n")] = '\0';
+			snprintf(msg, len, "%.300s", line);
+		}
+	fclose(q->tmp);
+}
+
+static void x_close(void *priv)
+{
+	struct xrt_dev *d = priv;
+
+	if (!d)
+		return;
+	for (int s = 0; s < 2; s++) {
+		struct slot *sl = &d->slot[s];
+
+		if (sl->run) {
+			d->x.RunWaitFor(sl->run, 1000);
+			d->x.RunClose(sl->run);
+		}
+		if (sl->in_bo)
+			d->x.BOFree(sl->in_bo);
+		if (sl->out_bo)
+			d->x.BOFree(sl->out_bo);
+	}
+	if (d->krnl)
+		d->x.KernelClose(d->krnl);
+	if (d->dev)
+		d->x.DeviceClose(d->dev);
+	remove_shim(d);
+	/* libxrt stays loaded: XRT does not support being unloaded. */
+	free(d->fifo);
+	free(d);
+}
+
+static int alloc_slots(struct xrt_dev *d)
+{
+	int g_in = d->x.KernelArgGroupId(d->krnl, ARG_IN);
+	int g_out = d->x.KernelArgGroupId(d->krnl, ARG_OUT);
+
+	for (int s = 0; s < 2; s++) {
+		struct slot *sl = &d->slot[s];
+
+		sl->in_bo = d->x.BOAlloc(d->dev, d->cap * d->in_record, XCL_BO_FLAGS_NONE, (xrtMemoryGroup)g_in);
+		sl->out_bo = d->x.BOAlloc(d->dev, d->cap * d->out_record, XCL_BO_FLAGS_NONE,
+					  (xrtMemoryGroup)g_out);
+		if (!sl->in_bo || !sl->out_bo)
+			return nlut_fail(NLUT_ERROR_NO_MEM, "Alveo: cannot allocate %zu-vector buffers in card memory",
+					 d->cap);
+		sl->in_map = d->x.BOMap(sl->in_bo);
+		sl->out_map = d->x.BOMap(sl->out_bo);
+		if (!sl->in_map || !sl->out_map)
+			return nlut_fail(NLUT_ERROR_IO, "Alveo: cannot map buffer objects");
+	}
+	return NLUT_SUCCESS;
+}
+
+static int x_open(const struct nlut_board *b, const nlut_model *m,
+		  const struct nlut_device_opts *o, void **priv)
+{
+	struct xrt_dev *d = calloc(1, sizeof(*d));
+	unsigned long index = 0, sb, mb, sc, runv;
+	const char *xclbin = nlut_board_get(b, "xclbin"), *kname = nlut_board_get(b, "kernel");
+	char path[700], xmsg[400];
+	struct quiet q;
+	int err;
+
+	if (!d)
+		return nlut_fail(NLUT_ERROR_NO_MEM, "xrt transport");
+	if ((err = nlut_board_get_uint(b, "s_bytes", 64, &sb)) ||
+	    (err = nlut_board_get_uint(b, "m_bytes", 64, &mb)) ||
+	    (err = nlut_board_get_uint(b, "scores", 1, &sc)) ||
+	    (err = nlut_board_get_uint(b, "run_vectors", 16384, &runv)))
+		goto fail;
+	if (o->device) {
+		char *end;
+
+		index = strtoul(o->device, &end, 10);
+		if (*end || !*o->device) {
+			err = nlut_fail(NLUT_ERROR_INVALID_PARAM, "--device '%s': an Alveo card index is a number",
+					o->device);
+			goto fail;
+		}
+	}
+	/* Record sizes follow docs/stream-format.md; the device API checks
+	 * them against the ID block once the card answers. */
+	{
+		uint32_t bits = 0, nc = nlut_model_num_classes(m);
+
+		for (uint32_t i = 0; i < nlut_model_num_inputs(m); i++)
+			bits += nlut_model_quant(m)[i].bits;
+		d->in_record = ((bits + 7) / 8 + sb - 1) / sb * sb;
+		d->out_record = (8 + (sc ? 2 * nc : 0) + mb - 1) / mb * mb;
+		d->cap = runv;
+	}
+	if ((err = load_api(&d->x)) || (err = prepare_env(d)))
+		goto fail;
+	quiet_begin(&q);
+	errno = 0;
+	d->dev = d->x.DeviceOpen((unsigned)index);
+	int open_errno = errno;
+
+	quiet_end(&q, xmsg, sizeof(xmsg));
+	if (!d->dev) {
+		err = nlut_fail(NLUT_ERROR_NO_DEVICE, "no Alveo card found at index %lu (%s%s%s)", index,
+				strerror(open_errno ? open_errno : ENODEV), xmsg[0] ? "; XRT says: " : "",
+				xmsg);
+		goto fail;
+	}
+	snprintf(path, sizeof(path), "%s/%s", b->dir, xclbin ? xclbin : "nlut_krnl.xclbin");
+	if (getenv("NLUT_XCLBIN"))
+		snprintf(path, sizeof(path), "%s", getenv("NLUT_XCLBIN"));
+	quiet_begin(&q);
+	int lerr = d->x.DeviceLoadXclbinFile(d->dev, path);
+
+	quiet_end(&q, xmsg, sizeof(xmsg));
+	if (lerr) {
+		err = nlut_fail(NLUT_ERROR_NO_DEVICE, "Alveo card %lu: cannot load %s%s%s", index, path,
+				xmsg[0] ? ": " : "", xmsg);
+		goto fail;
+	}
+	xuid_t uuid;
+
+	d->x.DeviceGetXclbinUUID(d->dev, uuid);
+	d->krnl = d->x.PLKernelOpenExclusive(d->dev, uuid, kname ? kname : "nlut_krnl");
+	if (!d->krnl) {
+		err = nlut_fail(NLUT_ERROR_NO_DEVICE, "%s has no kernel %s", path, kname ? kname : "nlut_krnl");
+		goto fail;
+	}
+	if ((err = alloc_slots(d)))
+		goto fail;
+	*priv = d;
+	return NLUT_SUCCESS;
+fail:
+	x_close(d);
+	return err;
+}
+
+static int x_read32(void *priv, uint32_t off, uint32_t *v)
+{
+	struct xrt_dev *d = priv;
+
+	if (d->x.KernelReadRegister(d->krnl, NLUT_REGS_BASE + off, v))
+		return nlut_fail(NLUT_ERROR_IO, "Alveo: register read at 0x%x failed", off);
+	return NLUT_SUCCESS;
+}
+
+static int x_write32(void *priv, uint32_t off, uint32_t v)
+{
+	struct xrt_dev *d = priv;
+
+	if (d->x.KernelWriteRegister(d->krnl, NLUT_REGS_BASE + off, v))
+		return nlut_fail(NLUT_ERROR_IO, "Alveo: register write at 0x%x failed", off);
+	return NLUT_SUCCESS;
+}
+
+/* Start the kernel on the slot being filled; switch filling to the other. */
+static int launch(struct xrt_dev *d)
+{
+	struct slot *sl = &d->slot[d->fill];
+
+	if (d->x.BOSync(sl->in_bo, XCL_BO_SYNC_BO_TO_DEVICE, sl->n * d->in_record, 0))
+		return nlut_fail(NLUT_ERROR_IO, "Alveo: input buffer sync failed");
+	sl->run = d->x.KernelRun(d->krnl, (unsigned)sl->n, sl->in_bo, sl->out_bo);
+	if (!sl->run)
+		return nlut_fail(NLUT_ERROR_IO, "Alveo: kernel run of %zu vectors did not start", sl->n);
+	d->launched[d->n_launched++] = d->fill;
+	d->fill ^= 1;
+	return NLUT_SUCCESS;
+}
+
+/* Wait for the oldest run and move its results into the fifo. */
+static int finish_oldest(struct xrt_dev *d, unsigned timeout_ms)
+{
+	if (!d->n_launched)
+		return nlut_fail(NLUT_ERROR_TIMEOUT, "Alveo: results wanted but no kernel run is pending");
+	struct slot *sl = &d->slot[d->launched[0]];
+	size_t bytes = sl->n * d->out_record;
+
+	enum ert_cmd_state st = d->x.RunWaitFor(sl->run, timeout_ms);
+
+	if (st != ERT_CMD_STATE_COMPLETED)
+		return nlut_fail(NLUT_ERROR_TIMEOUT, "Alveo: kernel run of %zu vectors not done after %u ms (state %d)",
+				 sl->n, timeout_ms, (int)st);
+	d->x.RunClose(sl->run);
+	sl->run = NULL;
+	if (d->x.BOSync(sl->out_bo, XCL_BO_SYNC_BO_FROM_DEVICE, bytes, 0))
+		return nlut_fail(NLUT_ERROR_IO, "Alveo: result buffer sync failed");
+	if (d->fifo_head) {
+		memmove(d->fifo, d->fifo + d->fifo_head, d->fifo_len);
+		d->fifo_head = 0;
+	}
+	if (d->fifo_len + bytes > d->fifo_cap) {
+		uint8_t *f = realloc(d->fifo, d->fifo_len + bytes);
+
+		if (!f)
+			return nlut_fail(NLUT_ERROR_NO_MEM, "result fifo");
+		d->fifo = f;
+		d->fifo_cap = d->fifo_len + bytes;
+	}
+	memcpy(d->fifo + d->fifo_len, sl->out_map, bytes);
+	d->fifo_len += bytes;
+	sl->n = 0;
+	d->launched[0] = d->launched[1];
+	d->n_launched--;
+	return NLUT_SUCCESS;
+}
+
+static int x_send(void *priv, const uint8_t *buf, size_t len)
+{
+	struct xrt_dev *d = priv;
+	int err;
+
+	while (len) {
+		struct slot *sl = &d->slot[d->fill];
+
+		while (sl->run)
+			if ((err = finish_oldest(d, 10000)))
+				return err;
+		size_t k = len / d->in_record;
+
+		if (k > d->cap - sl->n)
+			k = d->cap - sl->n;
+		memcpy(sl->in_map + sl->n * d->in_record, buf, k * d->in_record);
+		sl->n += k;
+		buf += k * d->in_record;
+		len -= k * d->in_record;
+		if (sl->n == d->cap && (err = launch(d)))
+			return err;
+	}
+	return NLUT_SUCCESS;
+}
+
+static int x_recv(void *priv, uint8_t *buf, size_t len, unsigned timeout_ms)
+{
+	struct xrt_dev *d = priv;
+	int err;
+
+	while (d->fifo_len < len) {
+		if (!d->n_launched) {
+			if (!d->slot[d->fill].n)
+				return nlut_fail(NLUT_ERROR_TIMEOUT, "Alveo: %zu result bytes wanted, none pending",
+						 len - d->fifo_len);
+			if ((err = launch(d)))
+				return err;
+		}
+		if ((err = finish_oldest(d, timeout_ms)))
+			return err;
+	}
+	memcpy(buf, d->fifo + d->fifo_head, len);
+	d->fifo_head += len;
+	d->fifo_len -= len;
+	return NLUT_SUCCESS;
+}
+
+const struct nlut_transport_ops nlut_transport_xrt = {
+	.name = "xrt",
+	.open = x_open,
+	.close = x_close,
+	.read32 = x_read32,
+	.write32 = x_write32,
+	.send = x_send,
+	.recv = x_recv,
+};
