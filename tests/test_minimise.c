@@ -278,6 +278,25 @@ static void same_trace(const nlut_model *a, const nlut_model *b, size_t n,
 	nlut_golden_free(gb);
 }
 
+static int same_table(const uint16_t *a, const uint16_t *b, uint32_t bits)
+{
+	return !memcmp(a, b, ((size_t)1 << bits) * sizeof(*a));
+}
+
+static int same_layer(const struct nlut_layer *a, const struct nlut_layer *b)
+{
+	for (uint32_t k = 0; k < a->n_neurons; k++) {
+		const struct nlut_neuron *x = &a->neurons[k], *y = &b->neurons[k];
+
+		if (!same_table(x->table, y->table, x->addr_bits))
+			return 0;
+		for (uint32_t t = 0; x->kind == NLUT_NEURON_ADDER && t < x->n_sub; t++)
+			if (!same_table(x->sub[t].table, y->sub[t].table, x->sub[t].addr_bits))
+				return 0;
+	}
+	return 1;
+}
+
 static void dataset_dont_cares_keep_the_care_data(void **state)
 {
 	uint64_t cubes_before = 0, cubes_after = 0, changed = 0, dont_care = 0;
@@ -307,6 +326,13 @@ static void dataset_dont_cares_keep_the_care_data(void **state)
 				assert_true(sum == n);
 			}
 		nlut_min_opts_init(&o);
+		/* The default keeps the last layer (class scores) as it is. */
+		assert_int_equal(nlut_minimise_model(m, care, &o, &nm, NULL), 0);
+		uint32_t last = nlut_model_num_layers(m) - 1;
+
+		assert_true(same_layer(nlut_model_layer(m, last), nlut_model_layer(nm, last)));
+		nlut_model_free(nm);
+		o.layers = UINT64_MAX;
 		o.threads = 1 + rm_below(&s, 3);
 		assert_int_equal(nlut_minimise_model(m, care, &o, &nm, &st), 0);
 		same_trace(m, nm, n, codes);
@@ -326,8 +352,37 @@ static void dataset_dont_cares_keep_the_care_data(void **state)
 		assert_string_equal(id1, id2);
 		nlut_model_free(nm2);
 
-		/* min_count: entries seen that often are kept, the rest may move. */
+		/* min_count: entries seen that often are kept, the rest may move;
+		 * radius 1: so are their neighbours one code step away. */
 		o.min_count = 2 + rm_below(&s, 3);
+		o.radius = 1;
+		assert_int_equal(nlut_minimise_model(m, care, &o, &nm2, NULL), 0);
+		for (uint32_t l = 0; l < nlut_model_num_layers(m); l++)
+			for (uint32_t k = 0; k < nlut_model_layer(m, l)->n_neurons; k++) {
+				const struct nlut_neuron *a = &nlut_model_layer(m, l)->neurons[k];
+				const struct nlut_neuron *b = &nlut_model_layer(nm2, l)->neurons[k];
+
+				if (a->kind != NLUT_NEURON_TABLE)
+					continue;
+				for (uint32_t x = 0; x < (1u << a->addr_bits); x++) {
+					if (nlut_min_care_count(care, l, k, 0, x) < o.min_count)
+						continue;
+					unsigned sh = 0;
+
+					for (uint32_t p = 0; p < a->fan_in; sh += a->src_bits[p++]) {
+						uint32_t code = x >> sh & ((1u << a->src_bits[p]) - 1u);
+
+						if (code > 0)
+							assert_int_equal(a->table[x - (1u << sh)],
+									 b->table[x - (1u << sh)]);
+						if (code + 1 < (1u << a->src_bits[p]))
+							assert_int_equal(a->table[x + (1u << sh)],
+									 b->table[x + (1u << sh)]);
+					}
+				}
+			}
+		nlut_model_free(nm2);
+		o.radius = 0;
 		assert_int_equal(nlut_minimise_model(m, care, &o, &nm2, NULL), 0);
 		for (uint32_t l = 0; l < nlut_model_num_layers(m); l++)
 			for (uint32_t k = 0; k < nlut_model_layer(m, l)->n_neurons; k++) {

@@ -240,7 +240,7 @@ int nlut_train_config_set(struct nlut_train_config *c, const char *key,
 	if (!strcmp(key, "epochs"))
 		return parse_u32(v, 0, 100000, &c->epochs) ? BAD("expected 0..100000") : 0;
 	if (!strcmp(key, "batch"))
-		return parse_u32(v, 1, 1u << 16, &c->batch) ? BAD("expected 1..65536") : 0;
+		return parse_u32(v, 2, 1u << 16, &c->batch) ? BAD("expected 2..65536") : 0;
 	if (!strcmp(key, "ghost"))
 		return parse_u32(v, 2, 1u << 16, &c->ghost) ? BAD("expected 2..65536") : 0;
 	if (!strcmp(key, "lr"))

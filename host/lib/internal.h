@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include <nlut/error.h>
+#include <nlut/wire.h>
 
 #define NLUT_API __attribute__((visibility("default")))
 
@@ -14,8 +15,12 @@ int nlut_fail(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)
 /* Clear the detail (on entry to calls that may fail). */
 void nlut_clear_error(void);
 
-/* CRC-32 (IEEE 802.3, reflected, as zlib): crc = nlut_crc32(0, p, n). */
-uint32_t nlut_crc32(uint32_t crc, const void *p, size_t n);
+/* CRC-32 (IEEE 802.3, reflected, as zlib): one implementation, in wire.c,
+ * shared by the model format, the wire protocol and the firmware. */
+static inline uint32_t nlut_crc32(uint32_t crc, const void *p, size_t n)
+{
+	return nlut_wire_crc32(crc, p, n);
+}
 
 /* SHA-256. */
 struct nlut_sha256 {

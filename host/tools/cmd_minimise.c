@@ -29,6 +29,8 @@ static void help(const char *prog)
 	       "  --radius N           also keep the addresses within N input code steps of a\n"
 	       "                       kept one (sum over inputs of |code difference|;\n"
 	       "                       default 0)\n"
+	       "  --layers LIST        layers that take don't-cares: comma-separated indices\n"
+	       "                       or 'all' (default: all but the last, the class scores)\n"
 	       "  --test-data FILE     measure accuracy before and after on this data\n"
 	       "  --test-labels FILE   labels for IDX/.npy test data\n"
 	       "  --label-col N        CSV column holding the label: N, 'last' (default), 'none'\n"
@@ -46,8 +48,36 @@ struct min_args {
 	const char *model, *output, *care, *care_labels, *test, *test_labels;
 	struct nlut_data_opts data;
 	struct nlut_min_opts min;
-	int codes, json;
+	int codes, json, layers_set;
+	char layer_list[NLUT_MAX_LAYERS * 3 + 1]; /* the layers taking don't-cares */
 };
+
+/* "all" or "0,2,3" into a layer mask. */
+static int parse_layers(const char *s, uint64_t *mask)
+{
+	*mask = 0;
+	if (!strcmp(s, "all")) {
+		*mask = UINT64_MAX;
+		return 0;
+	}
+	while (*s) {
+		char num[16];
+		size_t len = strcspn(s, ",");
+		uint64_t v;
+
+		if (len == 0 || len >= sizeof(num))
+			return -1;
+		memcpy(num, s, len);
+		num[len] = '\0';
+		if (tool_parse_u64(num, 0, NLUT_MAX_LAYERS - 1, &v))
+			return -1;
+		*mask |= 1ull << v;
+		s += len;
+		if (*s == ',' && !*++s)
+			return -1;
+	}
+	return *mask ? 0 : -1;
+}
 
 static int parse_args(int argc, char **argv, struct min_args *a)
 {
@@ -57,6 +87,7 @@ static int parse_args(int argc, char **argv, struct min_args *a)
 		{ "care-labels", required_argument, NULL, 'D' },
 		{ "min-count", required_argument, NULL, 'm' },
 		{ "radius", required_argument, NULL, 'r' },
+		{ "layers", required_argument, NULL, 'l' },
 		{ "test-data", required_argument, NULL, 't' },
 		{ "test-labels", required_argument, NULL, 'T' },
 		{ "label-col", required_argument, NULL, 'c' },
@@ -102,6 +133,12 @@ static int parse_args(int argc, char **argv, struct min_args *a)
 			if (tool_parse_u64(optarg, 0, 1000, &v))
 				return tool_usage_error(prog, "--radius '%s': expected 0..1000", optarg);
 			a->min.radius = (unsigned)v;
+			break;
+		case 'l':
+			if (parse_layers(optarg, &a->min.layers))
+				return tool_usage_error(prog, "--layers '%s': expected 'all' or layer indices 0..%u separated by commas",
+							optarg, NLUT_MAX_LAYERS - 1);
+			a->layers_set = 1;
 			break;
 		case 'c':
 			if (!strcmp(optarg, "last"))
@@ -150,8 +187,8 @@ static int parse_args(int argc, char **argv, struct min_args *a)
 		return tool_usage_error(prog, "expected one MODEL argument");
 	if (!a->output)
 		return tool_usage_error(prog, "-o OUT is required");
-	if ((a->min.min_count > 1 || a->min.radius) && !a->care)
-		return tool_usage_error(prog, "--min-count and --radius need --care-data");
+	if ((a->min.min_count > 1 || a->min.radius || a->layers_set) && !a->care)
+		return tool_usage_error(prog, "--min-count, --radius and --layers need --care-data");
 	a->model = argv[optind];
 	return 0;
 }
@@ -286,9 +323,10 @@ static void print_text(const struct min_args *a, const char *id0, const char *id
 {
 	printf("model       %s\n            %s\n", a->model, id0);
 	if (a->care)
-		printf("care data   %s (%zu vectors; kept: addresses read %u+ times, and "
-		       "within %u code steps of those)\n", a->care, care->rows,
-		       a->min.min_count, a->min.radius);
+		printf("care data   %s (%zu vectors)\n"
+		       "            kept: addresses read %u+ times and those within %u code steps;\n"
+		       "            don't-cares in layers %s\n", a->care, care->rows,
+		       a->min.min_count, a->min.radius, a->layer_list);
 	else
 		printf("care data   none: every address is kept (the function does not change)\n");
 	printf("\n  layer  neurons   entries  don't-care  changed     cubes before -> after"
@@ -373,11 +411,28 @@ static void print_json(const struct min_args *a, const char *id0, const char *id
 	}
 	printf("],\"total\":");
 	json_stats(&st->total);
-	if (a->care)
+	if (a->care) {
+		printf(",\"dont_care_layers\":\"%s\"", a->layer_list);
 		json_compare("care_data", a->care, care);
+	}
 	if (a->test)
 		json_compare("test_data", a->test, test);
 	printf(",\"seconds\":%.3f}\n", secs);
+}
+
+/* The effective layer mask as "0,1,2" (or "none"). */
+static void layer_list(struct min_args *a, uint32_t n_layers)
+{
+	uint64_t mask = a->min.layers ? a->min.layers : (1ull << (n_layers - 1)) - 1u;
+	size_t len = 0;
+
+	a->layer_list[0] = '\0';
+	for (uint32_t l = 0; l < n_layers; l++)
+		if (mask >> l & 1)
+			len += (size_t)snprintf(a->layer_list + len, sizeof(a->layer_list) - len,
+						"%s%u", len ? "," : "", l);
+	if (!len)
+		snprintf(a->layer_list, sizeof(a->layer_list), "none");
 }
 
 static int set_meta(nlut_model *m, const char *key, const char *value)
@@ -416,6 +471,7 @@ int cmd_minimise(int argc, char **argv)
 		tool_fail(prog, err, "model identity");
 		goto out;
 	}
+	layer_list(&a, nlut_model_num_layers(m));
 	if (a.care) {
 		if ((rc = load_coded(prog, &a, a.care, a.care_labels, m, &cd)))
 			goto out;
@@ -458,7 +514,8 @@ int cmd_minimise(int argc, char **argv)
 		       set_meta(nm, "minimise.min-count", buf)))
 		goto out;
 	snprintf(buf, sizeof(buf), "%u", a.min.radius);
-	if (a.care && set_meta(nm, "minimise.radius", buf))
+	if (a.care && (set_meta(nm, "minimise.radius", buf) ||
+		       set_meta(nm, "minimise.layers", a.layer_list)))
 		goto out;
 	snprintf(buf, sizeof(buf), "%llu -> %llu", (unsigned long long)st.total.cubes_before,
 		 (unsigned long long)st.total.cubes_after);

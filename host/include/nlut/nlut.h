@@ -9,6 +9,7 @@
 #include <nlut/device.h>
 #include <nlut/regs.h>
 #include <nlut/stream.h>
+#include <nlut/wire.h>
 #include <nlut/version.h>
 
 #endif /* NLUT_NLUT_H */
