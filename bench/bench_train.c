@@ -1,8 +1,8 @@
 /* bench_train.c - trainer throughput: training samples/s and truth-table
- * compile entries/s, on synthetic data shaped like Fashion-MNIST (784
- * inputs; the examples/ Fashion network) and like the 8x8 digits (64
- * inputs; the examples/ tiny digits network). Figures only: nothing here
- * is checked. Usage: bench_train [THREADS] [STEPS] */
+ * compile entries/s, on synthetic data shaped like Fashion-MNIST (784 inputs;
+ * the examples/ Fashion network's shape, random connectivity) and like the
+ * examples/ digits networks (64 and 16 inputs). Figures only: nothing here is
+ * checked. Usage: bench_train [THREADS] [STEPS] */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,8 +69,13 @@ static const char *const fashion_kv[] = {
 };
 
 static const char *const digits_kv[] = {
-	"layers", "64,32,10", "fan_in", "5", "neuron_depth", "1", "neuron_width", "8",
-	"batch", "64", "ghost", "32", NULL
+	"layers", "64,32,10", "fan_in", "5", "out_bits", "6", "neuron_depth", "2",
+	"neuron_width", "16", "batch", "64", "ghost", "32", NULL
+};
+
+static const char *const jsc_kv[] = {
+	"layers", "32,10", "fan_in", "3", "in_bits", "4", "hidden_bits", "4", "out_bits", "4",
+	"neuron_depth", "2", "neuron_width", "16", "batch", "64", "ghost", "32", NULL
 };
 
 static const char *const linear_kv[] = {
@@ -129,7 +134,8 @@ int main(int argc, char **argv)
 	static const struct shape shapes[] = {
 		{ "fashion 512,256,128,10 d2w16", 4096, 784, 255.0f, fashion_kv },
 		{ "fashion-shape linear (d0)", 4096, 784, 255.0f, linear_kv },
-		{ "digits 64,32,10 d1w8", 1437, 64, 16.0f, digits_kv },
+		{ "digits-tiny 64,32,10 d2w16", 1437, 64, 16.0f, digits_kv },
+		{ "digits-jsc2l 32,10 d2w16", 1437, 16, 16.0f, jsc_kv },
 	};
 	int rc = 0;
 

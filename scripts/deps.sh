@@ -9,6 +9,12 @@ packages=(
 	clang libclang-rt-14-dev               # libFuzzer target
 	dataset-fashion-mnist                  # real data for tests and examples
 	libxrt-dev uuid-dev                    # Alveo transport (headers; XRT is loaded at run time)
+	libusb-1.0-0-dev                       # USB transport (FT601 boards)
+	umockdev libumockdev-dev               # USB transport test against an emulated board
+	verilator                              # RTL simulation and lint
+	yosys                                  # nlut report: LUT and level estimates
+	gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf  # controller firmware and test programs
+	qemu-system-misc                       # reference RV32 for the controller's differential tests
 )
 
 missing=()

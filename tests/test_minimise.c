@@ -44,7 +44,7 @@ static void covers_exact_on_care_set(void **state)
 {
 	uint64_t s = seed;
 
-	for (int it = 0; it < 600; it++) {
+	for (int it = 0; it < 400; it++) {
 		unsigned n = rm_below(&s, 13), w = 1 + rm_below(&s, 16);
 		unsigned bit = rm_below(&s, w), dens = rm_below(&s, 101);
 		unsigned care_pct = (unsigned[]){ 0, 5, 30, 70, 100 }[rm_below(&s, 5)];
@@ -231,7 +231,7 @@ static nlut_model *small_model(uint64_t s, struct rm_spec *sp)
 
 static void no_dont_cares_keep_the_identity(void **state)
 {
-	for (int i = 0; i < 30; i++) {
+	for (int i = 0; i < 20; i++) {
 		struct rm_spec sp;
 		nlut_model *m = small_model(seed * 31u + (uint64_t)i, &sp), *nm;
 		struct nlut_min_stats st;
@@ -301,7 +301,7 @@ static void dataset_dont_cares_keep_the_care_data(void **state)
 {
 	uint64_t cubes_before = 0, cubes_after = 0, changed = 0, dont_care = 0;
 
-	for (int i = 0; i < 30; i++) {
+	for (int i = 0; i < 20; i++) {
 		struct rm_spec sp;
 		uint64_t s = seed * 131u + (uint64_t)i;
 		nlut_model *m = small_model(s, &sp), *nm, *nm2;
@@ -333,6 +333,7 @@ static void dataset_dont_cares_keep_the_care_data(void **state)
 		assert_true(same_layer(nlut_model_layer(m, last), nlut_model_layer(nm, last)));
 		nlut_model_free(nm);
 		o.layers = UINT64_MAX;
+		o.fill = i & 1 ? NLUT_MIN_FILL_COVER : NLUT_MIN_FILL_MERGE;
 		o.threads = 1 + rm_below(&s, 3);
 		assert_int_equal(nlut_minimise_model(m, care, &o, &nm, &st), 0);
 		same_trace(m, nm, n, codes);

@@ -43,4 +43,11 @@ size_t mn_words(unsigned n);
 int mn_minimise(struct mn_ws *w, const uint64_t *on, const uint64_t *upper, unsigned n,
 		unsigned effort, const struct mn_cubes *init, struct mn_cubes *out, uint64_t *f);
 
+/*
+ * Fill the don't-cares of one bit (f: 2^n values 0/1, care: 2^n flags) by
+ * merging cofactors that agree on their common care set, so the result has
+ * few distinct sub-functions. out agrees with f at every care address.
+ */
+int mn_fill_merge(const uint8_t *f, const uint8_t *care, unsigned n, uint8_t *out);
+
 #endif /* NLUT_MIN_INTERNAL_H */

@@ -51,6 +51,7 @@ void nlut_min_opts_init(struct nlut_min_opts *o)
 	o->min_count = 1;
 	o->radius = 0;
 	o->layers = 0;
+	o->fill = NLUT_MIN_FILL_MERGE;
 }
 
 static unsigned pick_threads(unsigned threads, size_t jobs)
@@ -447,7 +448,7 @@ struct mjob {
 struct worker {
 	struct mn_ws *ws;
 	uint64_t *on, *up, *f;
-	uint8_t *care, *grown;
+	uint8_t *care, *grown, *bitv;
 	struct mn_cubes cs;
 };
 
@@ -552,6 +553,15 @@ static int min_table(const struct mjob *j, struct worker *wk, const struct nlut_
 		r->literals_before += literals_of(&wk->cs);
 		if (!dc)
 			continue;
+		if (j->o->fill == NLUT_MIN_FILL_MERGE) {
+			for (size_t a = 0; a < na; a++)
+				wk->bitv[a] = old[a] >> b & 1;
+			if ((err = mn_fill_merge(wk->bitv, wk->care, nb, wk->grown)))
+				return err;
+			for (size_t a = 0; a < na; a++)
+				nt[a] |= (uint16_t)(wk->grown[a] << b);
+			continue;
+		}
 		bit_sets(old, nb, b, wk->care, wk->on, wk->up);
 		if ((err = mn_minimise(wk->ws, wk->on, wk->up, nb, effort, NULL, &wk->cs, wk->f)))
 			return err;
@@ -619,7 +629,8 @@ static void *worker_main(void *arg)
 	wk.f = malloc(nw * sizeof(uint64_t));
 	wk.care = malloc((size_t)1 << j->max_bits);
 	wk.grown = malloc((size_t)1 << j->max_bits);
-	if (!wk.ws || !wk.on || !wk.up || !wk.f || !wk.care || !wk.grown)
+	wk.bitv = malloc((size_t)1 << j->max_bits);
+	if (!wk.ws || !wk.on || !wk.up || !wk.f || !wk.care || !wk.grown || !wk.bitv)
 		err = mn_fail(NLUT_ERROR_NO_MEM, "minimiser workspace for %u address bits",
 			      j->max_bits);
 	for (;;) {
@@ -638,6 +649,7 @@ static void *worker_main(void *arg)
 	free(wk.cs.c);
 	free(wk.care);
 	free(wk.grown);
+	free(wk.bitv);
 	free(wk.on);
 	free(wk.up);
 	free(wk.f);

@@ -36,6 +36,8 @@ static void help(const char *prog)
 	       "  --label-col N        CSV column holding the label: N, 'last' (default), 'none'\n"
 	       "  --header MODE        CSV header line: yes, no or auto (default)\n"
 	       "  --codes              data files hold input codes, not features to quantise\n"
+	       "  --fill MODE          don't-care fill: 'merge' (merged cofactors: fewer LUTs\n"
+	       "                       for case tables; default) or 'cover' (fewest cubes)\n"
 	       "  --effort N           reduce/expand rounds per cover (default 4)\n"
 	       "  --threads N          worker threads (default 0 = one per CPU)\n"
 	       "  --json               print one JSON object\n"
@@ -94,6 +96,7 @@ static int parse_args(int argc, char **argv, struct min_args *a)
 		{ "header", required_argument, NULL, 'H' },
 		{ "codes", no_argument, NULL, 'C' },
 		{ "effort", required_argument, NULL, 'e' },
+		{ "fill", required_argument, NULL, 'f' },
 		{ "threads", required_argument, NULL, 'j' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
@@ -162,6 +165,14 @@ static int parse_args(int argc, char **argv, struct min_args *a)
 			break;
 		case 'C':
 			a->codes = 1;
+			break;
+		case 'f':
+			if (!strcmp(optarg, "cover"))
+				a->min.fill = NLUT_MIN_FILL_COVER;
+			else if (!strcmp(optarg, "merge"))
+				a->min.fill = NLUT_MIN_FILL_MERGE;
+			else
+				return tool_usage_error(prog, "--fill '%s': expected cover or merge", optarg);
 			break;
 		case 'e':
 			if (tool_parse_u64(optarg, 0, 100, &v))
@@ -312,6 +323,11 @@ done:
 	return rc;
 }
 
+static const char *fill_name(unsigned fill)
+{
+	return fill == NLUT_MIN_FILL_COVER ? "cover" : "merge";
+}
+
 static double pct(uint64_t a, uint64_t b)
 {
 	return b ? 100.0 * (double)a / (double)b : 0.0;
@@ -325,8 +341,8 @@ static void print_text(const struct min_args *a, const char *id0, const char *id
 	if (a->care)
 		printf("care data   %s (%zu vectors)\n"
 		       "            kept: addresses read %u+ times and those within %u code steps;\n"
-		       "            don't-cares in layers %s\n", a->care, care->rows,
-		       a->min.min_count, a->min.radius, a->layer_list);
+		       "            don't-cares in layers %s, filled by %s\n", a->care, care->rows,
+		       a->min.min_count, a->min.radius, a->layer_list, fill_name(a->min.fill));
 	else
 		printf("care data   none: every address is kept (the function does not change)\n");
 	printf("\n  layer  neurons   entries  don't-care  changed     cubes before -> after"
@@ -412,7 +428,8 @@ static void print_json(const struct min_args *a, const char *id0, const char *id
 	printf("],\"total\":");
 	json_stats(&st->total);
 	if (a->care) {
-		printf(",\"dont_care_layers\":\"%s\"", a->layer_list);
+		printf(",\"dont_care_layers\":\"%s\",\"fill\":\"%s\"", a->layer_list,
+		       fill_name(a->min.fill));
 		json_compare("care_data", a->care, care);
 	}
 	if (a->test)
@@ -515,7 +532,8 @@ int cmd_minimise(int argc, char **argv)
 		goto out;
 	snprintf(buf, sizeof(buf), "%u", a.min.radius);
 	if (a.care && (set_meta(nm, "minimise.radius", buf) ||
-		       set_meta(nm, "minimise.layers", a.layer_list)))
+		       set_meta(nm, "minimise.layers", a.layer_list) ||
+		       set_meta(nm, "minimise.fill", fill_name(a.min.fill))))
 		goto out;
 	snprintf(buf, sizeof(buf), "%llu -> %llu", (unsigned long long)st.total.cubes_before,
 		 (unsigned long long)st.total.cubes_after);

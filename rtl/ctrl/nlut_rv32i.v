@@ -73,9 +73,9 @@ module nlut_rv32i #(
 
     // ------------------------------------------------------------------ state
     reg [1:0]  state_reg, state_next;
-    reg [31:0] pc_reg, pc_next;
-    reg [31:0] ir_reg, ir_next;      // instruction being executed
-    reg [31:0] addr_reg, addr_next;  // data address of the load or store in MEM
+    reg [31:0] pc_reg;
+    reg [31:0] ir_reg;    // instruction being executed
+    reg [31:0] addr_reg;  // data address of the load or store in MEM
 
     // Register file: 32 words in distributed RAM, two asynchronous read ports, one write port.
     // x0 is never written; the initial block makes it (and the rest) read zero after configuration.
@@ -104,7 +104,6 @@ module nlut_rv32i #(
     wire is_branch = opc == OPC_BRANCH;
     wire is_jal    = opc == OPC_JAL;
     wire is_jalr   = opc == OPC_JALR;
-    wire is_fence  = opc == OPC_MISC_MEM;
     wire is_system = opc == OPC_SYSTEM;
     wire is_csr    = is_system && f3[1:0] != 2'b00;
     wire sys_priv  = is_system && f3 == 3'b000 && rs1 == 5'd0 && rd == 5'd0;
@@ -144,23 +143,30 @@ module nlut_rv32i #(
     wire [31:0] alu_b = is_op || is_branch ? rs2_val : is_store ? imm_s : imm_i;
     wire alu_sub = is_branch || ((is_op || is_opimm) && (f3 == 3'b010 || f3 == 3'b011)) ||
                    (is_op && f3 == 3'b000 && ir[30]);
-    wire [32:0] alu_sum = {1'b0, rs1_val} + {1'b0, alu_sub ? ~alu_b : alu_b} + {32'd0, alu_sub};
+    // The carry-in rides in an extra low bit so the whole subtract is one carry chain.
+    /* verilator lint_off UNUSEDSIGNAL */  // bit 0 only carries alu_sub in
+    wire [33:0] alu_sum_c = {1'b0, rs1_val, 1'b1} + {1'b0, alu_sub ? ~alu_b : alu_b, alu_sub};
+    /* verilator lint_on UNUSEDSIGNAL */
+    wire [32:0] alu_sum = alu_sum_c[33:1];
     wire alu_eq  = alu_sum[31:0] == 32'd0;
     wire alu_ltu = !alu_sum[32];
     wire alu_lt  = rs1_val[31] != alu_b[31] ? rs1_val[31] : alu_sum[31];
 
-    // One right shifter; left shifts reverse the operand and the result around it.
+    // One logarithmic right shifter; left shifts reverse the operand and the result around it.
     function [31:0] reverse32(input [31:0] x);
         integer k;
         for (k = 0; k < 32; k = k + 1) reverse32[k] = x[31 - k];
     endfunction
     wire        shl = f3 == 3'b001;
-    wire [31:0] sh_in = shl ? reverse32(rs1_val) : rs1_val;
-    wire        sh_fill = ir[30] && !shl && sh_in[31];
-    /* verilator lint_off UNUSEDSIGNAL */  // bit 32 is the sign fill shifted out
-    wire [32:0] sh_out = $signed({sh_fill, sh_in}) >>> alu_b[4:0];
-    /* verilator lint_on UNUSEDSIGNAL */
-    wire [31:0] sh_res = shl ? reverse32(sh_out[31:0]) : sh_out[31:0];
+    wire [4:0]  shamt = alu_b[4:0];
+    wire [31:0] sh0 = shl ? reverse32(rs1_val) : rs1_val;
+    wire        sh_fill = ir[30] && !shl && rs1_val[31];
+    wire [31:0] sh1 = shamt[0] ? {{1{sh_fill}}, sh0[31:1]} : sh0;
+    wire [31:0] sh2 = shamt[1] ? {{2{sh_fill}}, sh1[31:2]} : sh1;
+    wire [31:0] sh3 = shamt[2] ? {{4{sh_fill}}, sh2[31:4]} : sh2;
+    wire [31:0] sh4 = shamt[3] ? {{8{sh_fill}}, sh3[31:8]} : sh3;
+    wire [31:0] sh5 = shamt[4] ? {{16{sh_fill}}, sh4[31:16]} : sh4;
+    wire [31:0] sh_res = shl ? reverse32(sh5) : sh5;
 
     reg [31:0] alu_res;
     always @* begin
@@ -187,25 +193,27 @@ module nlut_rv32i #(
     wire br_taken = br_cond ^ f3[0];
 
     wire [31:0] pc_plus4 = pc_reg + 32'd4;
-    wire [31:0] pc_rel = pc_reg + (is_jal ? imm_j : is_branch ? imm_b : imm_u);
+    wire [31:0] pc_rel = (is_lui ? 32'd0 : pc_reg) + (is_jal ? imm_j : is_branch ? imm_b : imm_u);
     wire [31:0] jump_target = is_jalr ? {alu_sum[31:1], 1'b0} : pc_rel;
     wire        jumps = is_jal || is_jalr || (is_branch && br_taken);
 
     // ------------------------------------------------------------------ load/store lanes
-    wire [1:0]  ls_off = alu_sum[1:0];
-    wire        ls_misaligned = f3[1:0] == 2'b10 ? ls_off != 2'b00 : f3[1:0] == 2'b01 ? ls_off[0] : 1'b0;
+    // Checked in MEM on the registered address, before any bus request goes out.
+    wire        ls_misaligned = f3[1:0] == 2'b10 ? addr_reg[1:0] != 2'b00 :
+                                f3[1:0] == 2'b01 ? addr_reg[0] : 1'b0;
     wire [31:0] st_wdata = f3[1:0] == 2'b00 ? {4{rs2_val[7:0]}} :
                            f3[1:0] == 2'b01 ? {2{rs2_val[15:0]}} : rs2_val;
     wire [3:0]  st_wstrb = f3[1:0] == 2'b00 ? 4'b0001 << addr_reg[1:0] :
                            f3[1:0] == 2'b01 ? (addr_reg[1] ? 4'b1100 : 4'b0011) : 4'b1111;
-    wire [31:0] ld_shift = mem_rdata >> {addr_reg[1:0], 3'b000};
+    wire [15:0] ld_half = addr_reg[1] ? mem_rdata[31:16] : mem_rdata[15:0];
+    wire [7:0]  ld_byte = addr_reg[0] ? ld_half[15:8] : ld_half[7:0];
     reg  [31:0] ld_val;
     always @* begin
         case (f3)
-            3'b000:  ld_val = {{24{ld_shift[7]}}, ld_shift[7:0]};
-            3'b001:  ld_val = {{16{ld_shift[15]}}, ld_shift[15:0]};
-            3'b100:  ld_val = {24'd0, ld_shift[7:0]};
-            3'b101:  ld_val = {16'd0, ld_shift[15:0]};
+            3'b000:  ld_val = {{24{ld_byte[7]}}, ld_byte};
+            3'b001:  ld_val = {{16{ld_half[15]}}, ld_half};
+            3'b100:  ld_val = {24'd0, ld_byte};
+            3'b101:  ld_val = {16'd0, ld_half};
             default: ld_val = mem_rdata;
         endcase
     end
@@ -231,8 +239,11 @@ module nlut_rv32i #(
     reg [31:0] trap_tval;
     reg        mret_take;
     reg        retire;
+    reg [2:0]  tval_sel;   // TVAL_*: which value goes to mtval on a trap
 
-    nlut_rv32i_csr u_csr (
+    nlut_rv32i_csr #(
+        .MTVEC_RESET (RESET_PC)
+    ) u_csr (
         .clk         (clk),
         .rst         (rst),
         .csr_addr    (ir[31:20]),
@@ -244,7 +255,7 @@ module nlut_rv32i #(
         .trap_take   (trap_take),
         .trap_irq    (trap_irq),
         .trap_code   (trap_code),
-        .trap_pc     (pc_reg),
+        .trap_pc     (pc_reg[31:2]),
         .trap_tval   (trap_tval),
         .mret_take   (mret_take),
         .retire      (retire),
@@ -257,39 +268,42 @@ module nlut_rv32i #(
     );
 
     // ------------------------------------------------------------------ control
-    reg        rd_we;
-    reg [31:0] rd_wdata;
+    // The always block decides with single bits; the 32-bit values (next pc, register write data,
+    // mtval) are flat multiplexers below, so synthesis does not build one mux per if-level.
+    localparam [2:0] TVAL_ZERO   = 3'd0;
+    localparam [2:0] TVAL_PC     = 3'd1;  // fetch access fault
+    localparam [2:0] TVAL_INSN   = 3'd2;  // illegal instruction
+    localparam [2:0] TVAL_ADDR   = 3'd3;  // load/store misaligned or access fault
+    localparam [2:0] TVAL_TARGET = 3'd4;  // misaligned jump or branch target
 
-    task automatic raise(input [3:0] code, input [31:0] tval);
-        begin
-            trap_take = 1'b1;
-            trap_code = code;
-            trap_tval = tval;
-        end
-    endtask
+    reg rd_we;
+    reg take_jump;   // retire to jump_target
+    reg load_addr;   // capture the load/store address (EXEC)
+    reg load_ir;     // capture the fetched instruction
 
     always @* begin
         state_next = state_reg;
-        pc_next = pc_reg;
-        ir_next = ir_reg;
-        addr_next = addr_reg;
         rd_we = 1'b0;
-        rd_wdata = alu_res;
         csr_we = 1'b0;
         trap_take = 1'b0;
         trap_irq = 1'b0;
         trap_code = EXC_ILLEGAL;
-        trap_tval = 32'd0;
+        tval_sel = TVAL_ZERO;
         mret_take = 1'b0;
         retire = 1'b0;
+        take_jump = 1'b0;
+        load_addr = 1'b0;
+        load_ir = 1'b0;
 
         case (state_reg)
             S_FETCH: begin
                 if (mem_ready) begin
                     if (mem_err) begin
-                        raise(EXC_FETCH_FAULT, pc_reg);
+                        trap_take = 1'b1;
+                        trap_code = EXC_FETCH_FAULT;
+                        tval_sel = TVAL_PC;
                     end else begin
-                        ir_next = mem_rdata;
+                        load_ir = 1'b1;
                         state_next = S_EXEC;
                     end
                 end
@@ -303,76 +317,89 @@ module nlut_rv32i #(
                     trap_irq = 1'b1;
                     trap_code = irq_code;
                 end else if (!legal || (is_csr && csr_illegal)) begin
-                    raise(EXC_ILLEGAL, ir);
+                    trap_take = 1'b1;
+                    trap_code = EXC_ILLEGAL;
+                    tval_sel = TVAL_INSN;
                 end else if (is_ecall) begin
-                    raise(EXC_ECALL_M, 32'd0);
+                    trap_take = 1'b1;
+                    trap_code = EXC_ECALL_M;
                 end else if (is_ebreak) begin
-                    raise(EXC_BREAKPOINT, 32'd0);
+                    trap_take = 1'b1;
+                    trap_code = EXC_BREAKPOINT;
                 end else if (is_load || is_store) begin
-                    addr_next = alu_sum[31:0];
-                    if (ls_misaligned)
-                        raise(is_store ? EXC_STORE_MISALIGNED : EXC_LOAD_MISALIGNED, alu_sum[31:0]);
-                    else
-                        state_next = S_MEM;
+                    load_addr = 1'b1;
+                    state_next = S_MEM;
                 end else if (jumps && jump_target[1]) begin
-                    raise(EXC_FETCH_MISALIGNED, jump_target);
+                    trap_take = 1'b1;
+                    trap_code = EXC_FETCH_MISALIGNED;
+                    tval_sel = TVAL_TARGET;
                 end else begin
-                    retire = 1'b1;
-                    pc_next = jumps ? jump_target : pc_plus4;
-                    rd_we = is_op || is_opimm || is_lui || is_auipc || is_jal || is_jalr || is_csr;
-                    if (is_lui)
-                        rd_wdata = imm_u;
-                    else if (is_auipc)
-                        rd_wdata = pc_rel;
-                    else if (is_jal || is_jalr)
-                        rd_wdata = pc_plus4;
-                    else if (is_csr)
-                        rd_wdata = csr_rdata;
-                    csr_we = is_csr && csr_writes;
-                    if (is_mret) begin
-                        mret_take = 1'b1;
-                        pc_next = csr_mepc;
-                    end
                     // fence, fence.i and wfi retire as no-ops: no caches, and an interrupt
                     // pending is taken before the next instruction anyway.
+                    retire = 1'b1;
+                    take_jump = jumps;
+                    rd_we = is_op || is_opimm || is_lui || is_auipc || is_jal || is_jalr || is_csr;
+                    csr_we = is_csr && csr_writes;
+                    mret_take = is_mret;
                 end
             end
 
             default: begin  // S_MEM
-                rd_wdata = ld_val;
-                if (mem_ready) begin
+                if (ls_misaligned) begin
+                    trap_take = 1'b1;
+                    trap_code = is_store ? EXC_STORE_MISALIGNED : EXC_LOAD_MISALIGNED;
+                    tval_sel = TVAL_ADDR;
+                    state_next = S_FETCH;
+                end else if (mem_ready) begin
                     state_next = S_FETCH;
                     if (mem_err) begin
-                        raise(is_store ? EXC_STORE_FAULT : EXC_LOAD_FAULT, addr_reg);
+                        trap_take = 1'b1;
+                        trap_code = is_store ? EXC_STORE_FAULT : EXC_LOAD_FAULT;
+                        tval_sel = TVAL_ADDR;
                     end else begin
                         retire = 1'b1;
                         rd_we = is_load;
-                        pc_next = pc_plus4;
                     end
                 end
             end
         endcase
-
-        if (trap_take) begin
-            pc_next = csr_mtvec;
-            state_next = S_FETCH;
-        end
+        if (trap_take) state_next = S_FETCH;
     end
+
+    always @* begin
+        case (tval_sel)
+            TVAL_PC:     trap_tval = pc_reg;
+            TVAL_INSN:   trap_tval = ir;
+            TVAL_ADDR:   trap_tval = addr_reg;
+            TVAL_TARGET: trap_tval = jump_target;
+            default:     trap_tval = 32'd0;
+        endcase
+    end
+
+    // LUI shares the pc-relative adder with AUIPC: base 0 instead of pc.
+    wire [31:0] rd_wdata = state_reg == S_MEM ? ld_val :
+                           is_lui || is_auipc ? pc_rel :
+                           is_jal || is_jalr ? pc_plus4 :
+                           is_csr ? csr_rdata : alu_res;
+    wire [31:0] next_pc = trap_take ? csr_mtvec :
+                          mret_take ? csr_mepc :
+                          take_jump ? jump_target : pc_plus4;
+    wire        pc_we = trap_take || retire;
 
     always @(posedge clk) begin
         if (rd_we && rd != 5'd0) regs[rd] <= rd_wdata;
-        ir_reg <= ir_next;
-        addr_reg <= addr_next;
+        if (load_ir) ir_reg <= mem_rdata;
+        if (load_addr) addr_reg <= alu_sum[31:0];
         if (rst) begin
             state_reg <= S_FETCH;
             pc_reg <= RESET_PC;
         end else begin
             state_reg <= state_next;
-            pc_reg <= pc_next;
+            if (pc_we) pc_reg <= next_pc;
         end
     end
 
-    assign mem_valid = state_reg == S_FETCH || state_reg == S_MEM;
+    assign mem_valid = state_reg == S_FETCH || (state_reg == S_MEM && !ls_misaligned);
     assign mem_instr = state_reg == S_FETCH;
     assign mem_addr = state_reg == S_MEM ? addr_reg : pc_reg;
     assign mem_write = state_reg == S_MEM && is_store;

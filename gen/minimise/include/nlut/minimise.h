@@ -34,6 +34,16 @@ struct nlut_cover {
 	struct nlut_cube *cubes;
 };
 
+/* Don't-care fill of a table bit. */
+enum nlut_min_fill {
+	/* The value of the bit's minimised sum of products: fewest cubes. */
+	NLUT_MIN_FILL_COVER = 0,
+	/* Merge cofactors that agree wherever both matter, top variables
+	 * first: few distinct sub-functions and a small support, which is
+	 * what LUT mapping of a table (case statement) profits from. */
+	NLUT_MIN_FILL_MERGE = 1
+};
+
 /* Minimiser settings; nlut_min_opts_init() gives the defaults. */
 struct nlut_min_opts {
 	/* Reduce/expand/irredundant rounds after the first irredundant prime
@@ -54,9 +64,13 @@ struct nlut_min_opts {
 	 * 0 = every layer but the last (the class scores, where a free entry
 	 * changes argmax directly; see docs/minimise.md). */
 	uint64_t layers;
+	/* Model calls with care data: how don't-cares are filled (enum
+	 * nlut_min_fill). */
+	unsigned fill;
 };
 
-/* Defaults: effort 4, threads 0, min_count 1, radius 0, layers 0. */
+/* Defaults: effort 4, threads 0, min_count 1, radius 0, layers 0,
+ * fill NLUT_MIN_FILL_MERGE. */
 void nlut_min_opts_init(struct nlut_min_opts *o);
 
 /*
@@ -93,7 +107,9 @@ void nlut_min_care_free(nlut_min_care *c);
 
 /* Run n vectors of input codes (row-major, num_inputs each) through the
  * model and count, for every table, how often each address is read. Counts
- * saturate at 65535. threads: 0 = one per online CPU. */
+ * saturate at 65535. The counting pass is checked against the golden model
+ * (class scores of every vector); threads (0 = one per online CPU) serve
+ * that check, the counting itself runs on the calling thread. */
 int nlut_min_care_add_codes(nlut_min_care *c, size_t n, const uint16_t *codes,
 			    unsigned threads);
 

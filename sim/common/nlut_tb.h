@@ -1,0 +1,133 @@
+// nlut_tb.h - the shared Verilator harness: context and command-line
+// arguments (+trace, +seed=N, +timeout=N), clock, reset, cycle timeout and
+// FST tracing, once for every testbench.
+#ifndef NLUT_TB_H
+#define NLUT_TB_H
+
+#include <cstdarg>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <memory>
+#include <string>
+
+#include <verilated.h>
+#if VM_TRACE_FST
+#include <verilated_fst_c.h>
+#endif
+
+template <class Model> class nlut_tb {
+public:
+	nlut_tb(int argc, char **argv, const char *name) : ctx_(new VerilatedContext)
+	{
+		ctx_->commandArgs(argc, argv);
+		top = new Model(ctx_.get(), "top");
+		name_ = name;
+		const char *s = ctx_->commandArgsPlusMatch("seed=");
+		seed = s && *s ? strtoull(s + 6, nullptr, 0) : (uint64_t)time(nullptr);
+		const char *t = ctx_->commandArgsPlusMatch("timeout=");
+		timeout = t && *t ? strtoull(t + 9, nullptr, 0) : 50000000ull;
+		printf("%s: seed %llu (replay with +seed=%llu)\n", name, (unsigned long long)seed,
+		       (unsigned long long)seed);
+#if VM_TRACE_FST
+		const char *tr = ctx_->commandArgsPlusMatch("trace");
+		if (tr && *tr) {
+			ctx_->traceEverOn(true);
+			trace_ = new VerilatedFstC;
+			top->trace(trace_, 99);
+			std::string f = std::string(name) + ".fst";
+			trace_->open(f.c_str());
+			printf("%s: tracing to %s\n", name, f.c_str());
+		}
+#endif
+		top->clk = 0;
+		top->rst = 1;
+		top->eval();
+	}
+
+	~nlut_tb()
+	{
+#if VM_TRACE_FST
+		if (trace_)
+			trace_->close();
+		delete trace_;
+#endif
+		top->final();
+		delete top;
+	}
+
+	// One rising edge: inputs set before tick() are sampled at the edge;
+	// outputs read after tick() are the registered values.
+	void tick()
+	{
+		top->clk = 1;
+		top->eval();
+		dump();
+		top->clk = 0;
+		top->eval();
+		dump();
+		if (++cycles > timeout)
+			fail("timeout after %llu cycles", (unsigned long long)cycles);
+	}
+
+	// Re-evaluate combinational outputs after changing inputs.
+	void settle() { top->eval(); }
+
+	void reset(int n = 4)
+	{
+		top->rst = 1;
+		for (int i = 0; i < n; i++)
+			tick();
+		top->rst = 0;
+		settle();
+	}
+
+	// xorshift64*: the testbench's only randomness, from +seed.
+	uint64_t rnd()
+	{
+		seed ^= seed >> 12;
+		seed ^= seed << 25;
+		seed ^= seed >> 27;
+		return seed * 2685821657736338717ull;
+	}
+	// True with probability pct/100.
+	bool chance(unsigned pct) { return rnd() % 100 < pct; }
+
+	[[noreturn]] void fail(const char *fmt, ...) __attribute__((format(printf, 2, 3)))
+	{
+		va_list ap;
+
+		fprintf(stderr, "%s: FAIL at cycle %llu: ", name_, (unsigned long long)cycles);
+		va_start(ap, fmt);
+		vfprintf(stderr, fmt, ap);
+		va_end(ap);
+		fputc('\n', stderr);
+		this->~nlut_tb();
+		exit(1);
+	}
+
+	Model *top;
+	uint64_t seed;
+	uint64_t cycles = 0;
+	uint64_t timeout;
+
+private:
+	void dump()
+	{
+#if VM_TRACE_FST
+		if (trace_)
+			trace_->dump(ctx_->time());
+#endif
+		ctx_->timeInc(1);
+	}
+
+	std::unique_ptr<VerilatedContext> ctx_;
+	const char *name_;
+#if VM_TRACE_FST
+	VerilatedFstC *trace_ = nullptr;
+#endif
+};
+
+#endif // NLUT_TB_H
