@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# demo.sh - the main job on this machine: build nlut and evaluate the trained
-# digits example on the held-out digits test split with the golden model.
-# (Once the device API lands this becomes `nlut-run --board sim`.)
+# demo.sh - the main job on this machine: build nlut, then run the Fashion-MNIST
+# test set through a board holding the trained example model with nlut-run,
+# re-checking every result against the golden model. The default board is
+# `golden` (the shell's registers and streams served in software) until the
+# simulated board lands; pass another with BOARD=name.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 
 "$root/scripts/deps.sh"
 cmake -S "$root" -B "$root/build/release" -DCMAKE_BUILD_TYPE=Release -DNLUT_BUILD_TESTS=OFF >/dev/null
-cmake --build "$root/build/release" -j"$(nproc)" --target nlut >/dev/null
-nlut="$root/build/release/host/tools/nlut"
-"$nlut" info "$root/examples/digits-tiny.nlut"
-echo
-"$nlut" eval "$root/examples/digits-tiny.nlut" "$root/examples/digits-test.csv"
+cmake --build "$root/build/release" -j"$(nproc)" --target nlut nlut-run >/dev/null
+bin="$root/build/release/host/tools"
+"$bin/nlut-run" --board "${BOARD:-golden}" --model "$root/examples/fashion-mnist.nlut" \
+	--input /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz --compare golden

@@ -53,6 +53,15 @@ a1=$("$NLUT" eval --json --threads 1 "$W/digits.nlut" "$DATA/digits.csv.gz" | se
 a2=$("$NLUT" eval --json --threads 2 "$W/digits.nlut" "$DATA/digits.csv.gz" | sed 's/.*"correct":\([0-9]*\).*/\1/')
 [ -n "$a1" ] && [ "$a1" = "$a2" ] && ok || bad "threads change the result: $a1 vs $a2"
 
+# The shipped Fashion-MNIST model reproduces its recorded test accuracy
+# (86.49%) on Debian's t10k images, labels paired automatically.
+F=/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz
+if [ -f "$F" ]; then
+	acc=$("$NLUT" info --json "$EX/fashion-mnist.nlut" | sed 's/.*"accuracy":"\([0-9.]*\)".*/\1/')
+	expect 0 "accuracy    86.49% (8649 of 10000)" -- "$NLUT" eval "$EX/fashion-mnist.nlut" "$F"
+	[ "$acc" = "0.8649" ] && ok || bad "fashion-mnist.nlut metadata accuracy '$acc'"
+fi
+
 # Bad inputs: one clear line naming the file, exit 1.
 expect 1 "missing.nlut: cannot open" -- "$NLUT" info "$W/missing.nlut"
 head -c 100 "$W/digits.nlut" >"$W/cut.nlut"

@@ -11,6 +11,9 @@ static const struct nlut_transport_ops *builtin[] = {
 #ifdef NLUT_HAVE_XRT
 	&nlut_transport_xrt,
 #endif
+#ifdef NLUT_HAVE_USB
+	&nlut_transport_usb,
+#endif
 };
 
 static const struct nlut_transport_ops *added[MAX_ADDED];

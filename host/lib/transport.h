@@ -34,5 +34,6 @@ int nlut_transport_add(const struct nlut_transport_ops *ops);
 
 extern const struct nlut_transport_ops nlut_transport_golden;
 extern const struct nlut_transport_ops nlut_transport_xrt;
+extern const struct nlut_transport_ops nlut_transport_usb;
 
 #endif /* NLUT_TRANSPORT_H */

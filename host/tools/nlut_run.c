@@ -399,8 +399,8 @@ int main(int argc, char **argv)
 	if (ds->labels)
 		printf("accuracy    %.2f%% (%zu of %zu)\n", 100.0 * (double)correct / (double)(n ? n : 1),
 		       correct, n);
-	printf("throughput  %svectors/s (%.3f s)\n", tool_si(secs > 0 ? (double)n / secs : 0, si, sizeof(si)),
-	       secs);
+	printf("throughput  %svectors/s (%.1f ms)\n", tool_si(secs > 0 ? (double)n / secs : 0, si, sizeof(si)),
+	       1e3 * secs);
 	if (done)
 		printf("latency     per batch p50 %.3f ms, p99 %.3f ms\n", 1e3 * lat[done / 2],
 		       1e3 * lat[(size_t)((double)(done - 1) * 0.99)]);
