@@ -66,24 +66,12 @@ static int parse_args(int argc, char **argv, struct eval_opts *o, const char **m
 			o->data.labels_path = optarg;
 			break;
 		case 'c':
-			if (!strcmp(optarg, "last"))
-				o->data.label_col = NLUT_LABEL_LAST;
-			else if (!strcmp(optarg, "none"))
-				o->data.label_col = NLUT_LABEL_NONE;
-			else if (tool_parse_u64(optarg, 0, 1u << 20, &v))
-				return tool_usage_error(prog, "--label-col '%s': expected a column number, 'last' or 'none'", optarg);
-			else
-				o->data.label_col = (int)v;
+			if (tool_opt_label_col(prog, optarg, &o->data.label_col))
+				return NLUT_EXIT_USAGE;
 			break;
 		case 'H':
-			if (!strcmp(optarg, "yes"))
-				o->data.header = 1;
-			else if (!strcmp(optarg, "no"))
-				o->data.header = 0;
-			else if (!strcmp(optarg, "auto"))
-				o->data.header = -1;
-			else
-				return tool_usage_error(prog, "--header '%s': expected yes, no or auto", optarg);
+			if (tool_opt_header(prog, optarg, &o->data.header))
+				return NLUT_EXIT_USAGE;
 			break;
 		case 'C':
 			o->codes = 1;

@@ -144,24 +144,12 @@ static int parse_args(int argc, char **argv, struct min_args *a)
 			a->layers_set = 1;
 			break;
 		case 'c':
-			if (!strcmp(optarg, "last"))
-				a->data.label_col = NLUT_LABEL_LAST;
-			else if (!strcmp(optarg, "none"))
-				a->data.label_col = NLUT_LABEL_NONE;
-			else if (tool_parse_u64(optarg, 0, 1u << 20, &v))
-				return tool_usage_error(prog, "--label-col '%s': expected a column number, 'last' or 'none'", optarg);
-			else
-				a->data.label_col = (int)v;
+			if (tool_opt_label_col(prog, optarg, &a->data.label_col))
+				return NLUT_EXIT_USAGE;
 			break;
 		case 'H':
-			if (!strcmp(optarg, "yes"))
-				a->data.header = 1;
-			else if (!strcmp(optarg, "no"))
-				a->data.header = 0;
-			else if (!strcmp(optarg, "auto"))
-				a->data.header = -1;
-			else
-				return tool_usage_error(prog, "--header '%s': expected yes, no or auto", optarg);
+			if (tool_opt_header(prog, optarg, &a->data.header))
+				return NLUT_EXIT_USAGE;
 			break;
 		case 'C':
 			a->codes = 1;

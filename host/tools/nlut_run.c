@@ -96,14 +96,8 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		case 'i': o->input = optarg; break;
 		case 'L': o->data.labels_path = optarg; break;
 		case 'c':
-			if (!strcmp(optarg, "last"))
-				o->data.label_col = NLUT_LABEL_LAST;
-			else if (!strcmp(optarg, "none"))
-				o->data.label_col = NLUT_LABEL_NONE;
-			else if (tool_parse_u64(optarg, 0, 1u << 20, &v))
-				return tool_usage_error(PROG, "--label-col '%s': a column number, 'last' or 'none'", optarg);
-			else
-				o->data.label_col = (int)v;
+			if (tool_opt_label_col(PROG, optarg, &o->data.label_col))
+				return NLUT_EXIT_USAGE;
 			break;
 		case 'C': o->codes = 1; break;
 		case 'n':

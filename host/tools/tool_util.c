@@ -3,8 +3,10 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
+#include <nlut/data.h>
 #include <nlut/error.h>
 
 #include "tool_util.h"
@@ -90,4 +92,32 @@ void tool_json_string(const char *s)
 			putchar(c);
 	}
 	putchar('"');
+}
+
+int tool_opt_label_col(const char *prog, const char *arg, int *label_col)
+{
+	uint64_t v;
+
+	if (!strcmp(arg, "last"))
+		*label_col = NLUT_LABEL_LAST;
+	else if (!strcmp(arg, "none"))
+		*label_col = NLUT_LABEL_NONE;
+	else if (tool_parse_u64(arg, 0, 1u << 20, &v))
+		return tool_usage_error(prog, "--label-col '%s': expected a column number, 'last' or 'none'", arg);
+	else
+		*label_col = (int)v;
+	return 0;
+}
+
+int tool_opt_header(const char *prog, const char *arg, int *header)
+{
+	if (!strcmp(arg, "yes"))
+		*header = 1;
+	else if (!strcmp(arg, "no"))
+		*header = 0;
+	else if (!strcmp(arg, "auto"))
+		*header = -1;
+	else
+		return tool_usage_error(prog, "--header '%s': expected yes, no or auto", arg);
+	return 0;
 }

@@ -27,6 +27,13 @@ int tool_usage_error(const char *prog, const char *fmt, ...)
 /* Parse a whole decimal number in [min, max]; 0 on success. */
 int tool_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 
+/* Data options shared by every program that reads datasets: parse the
+ * value of --label-col (N, 'last', 'none') or --header (yes, no, auto);
+ * 0 on success, else the usage error has been printed and NLUT_EXIT_USAGE
+ * is returned. */
+int tool_opt_label_col(const char *prog, const char *arg, int *label_col);
+int tool_opt_header(const char *prog, const char *arg, int *header);
+
 /* Write s as a JSON string literal (quotes, escapes) to stdout. */
 void tool_json_string(const char *s);
 
