@@ -6,6 +6,9 @@
 int cmd_info(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_train(int argc, char **argv);
+int cmd_gen(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 int cmd_minimise(int argc, char **argv);
 
 #endif /* NLUT_COMMANDS_H */

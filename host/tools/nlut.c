@@ -17,6 +17,9 @@ static const struct command commands[] = {
 	{ "info", cmd_info, "show a model's shape, widths, table sizes, identity and metadata" },
 	{ "eval", cmd_eval, "evaluate a model on a dataset: accuracy, confusion matrix, throughput" },
 	{ "train", cmd_train, "train a LUT network on a dataset and compile it into a .nlut model" },
+	{ "gen", cmd_gen, "write the Verilog core of a model (nlut_core and its layers)" },
+	{ "report", cmd_report, "synthesise the core with yosys: LUTs, FFs, LUT levels, latency" },
+	{ "import", cmd_import, "read LogicNets/NeuraLUT/PolyLUT Verilog into a .nlut model" },
 	{ "minimise", cmd_minimise, "minimise every table (sum of products), with don't-cares from data" },
 	{ "minimize", cmd_minimise, "same as minimise" },
 };

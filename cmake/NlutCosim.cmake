@@ -1,0 +1,68 @@
+# NlutCosim.cmake - build a co-simulation executable of a generated nlut_core.
+#
+# Verilator's own CMake verilate() runs verilator at configure time, which
+# cannot work here: the RTL is written at build time by the nlut program. So
+# the flow is driven directly: `nlut gen` -> `verilator --cc --build` (the
+# model's classes into Vnlut_core__ALL.a) -> the harness, linked with the
+# Verilator runtime built once as nlut_verilated_rt.
+#
+# nlut_cosim_executable(NAME MODEL_FILE [STAGES policy] [TRACE] [DEFINES d...])
+#   MODEL_FILE may be the OUTPUT of another custom command.
+enable_language(CXX)
+set(CMAKE_CXX_STANDARD 17)
+set(CMAKE_CXX_STANDARD_REQUIRED ON)
+find_program(NLUT_VERILATOR verilator)
+find_package(verilator HINTS $ENV{VERILATOR_ROOT} /usr/share/verilator)
+if(NOT NLUT_VERILATOR OR NOT verilator_FOUND)
+  message(FATAL_ERROR "Verilator not found: install verilator (scripts/deps.sh) or configure "
+                      "with -DNLUT_BUILD_TESTS=OFF -DNLUT_BUILD_BENCH=OFF")
+endif()
+set(NLUT_VERILATOR_INC ${VERILATOR_ROOT}/include)
+
+if(NOT TARGET nlut_verilated_rt)
+  # The runtime every verilated model links once, FST tracing included.
+  add_library(nlut_verilated_rt STATIC
+    ${NLUT_VERILATOR_INC}/verilated.cpp
+    ${NLUT_VERILATOR_INC}/verilated_threads.cpp
+    ${NLUT_VERILATOR_INC}/verilated_fst_c.cpp)
+  target_include_directories(nlut_verilated_rt SYSTEM PUBLIC ${NLUT_VERILATOR_INC}
+                             ${NLUT_VERILATOR_INC}/vltstd)
+  target_compile_options(nlut_verilated_rt PRIVATE -O2 -w)
+  target_link_libraries(nlut_verilated_rt PUBLIC ZLIB::ZLIB Threads::Threads)
+endif()
+
+function(nlut_cosim_executable name model)
+  cmake_parse_arguments(C "TRACE" "STAGES" "DEFINES" ${ARGN})
+  if(NOT C_STAGES)
+    set(C_STAGES default)
+  endif()
+  set(rtl ${CMAKE_CURRENT_BINARY_DIR}/${name}.rtl)
+  set(obj ${CMAKE_CURRENT_BINARY_DIR}/${name}.obj)
+  # Tracing costs about 40% of the simulation rate even when off: benches
+  # leave it out.
+  set(trace)
+  set(trace_defs VM_TRACE=0 VM_TRACE_FST=0)
+  if(C_TRACE)
+    set(trace --trace-fst)
+    set(trace_defs VM_TRACE=1 VM_TRACE_FST=1)
+  endif()
+  add_custom_command(OUTPUT ${rtl}/nlut_core.v ${rtl}/nlut_core.f ${rtl}/nlut_core_params.h
+    COMMAND ${CMAKE_COMMAND} -E rm -rf ${rtl}
+    COMMAND $<TARGET_FILE:nlut> gen -q --stages ${C_STAGES} ${model} -o ${rtl}
+    DEPENDS nlut ${model}
+    COMMENT "nlut gen ${name}" VERBATIM)
+  # -Wall: the generated RTL must lint clean; one make job (2-core CI).
+  add_custom_command(OUTPUT ${obj}/Vnlut_core__ALL.a
+    COMMAND ${CMAKE_COMMAND} -E rm -rf ${obj}
+    COMMAND ${NLUT_VERILATOR} --cc --build -j 1 -Wall -O3 --x-assign fast --x-initial fast
+            --noassert ${trace} --top-module nlut_core --Mdir ${obj} -F ${rtl}/nlut_core.f
+            -MAKEFLAGS "OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2"
+    DEPENDS ${rtl}/nlut_core.v ${rtl}/nlut_core.f
+    COMMENT "verilator ${name}" VERBATIM)
+  add_custom_target(${name}_verilated DEPENDS ${obj}/Vnlut_core__ALL.a)
+  add_executable(${name} ${PROJECT_SOURCE_DIR}/sim/core/cosim_core.cpp)
+  add_dependencies(${name} ${name}_verilated)
+  target_include_directories(${name} PRIVATE ${obj} ${rtl} ${PROJECT_SOURCE_DIR}/sim/common)
+  target_compile_definitions(${name} PRIVATE ${trace_defs} ${C_DEFINES})
+  target_link_libraries(${name} PRIVATE ${obj}/Vnlut_core__ALL.a nlut_verilated_rt nlut_static)
+endfunction()

@@ -1,0 +1,57 @@
+/* gen_private.h - helpers shared by the generator sources (not installed). */
+#ifndef NLUT_GEN_PRIVATE_H
+#define NLUT_GEN_PRIVATE_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nlut_gen.h"
+
+/* Record the failure detail and return err. */
+int ng_fail(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Record "what: libnlut's detail" and return err. */
+int ng_pass(int err, const char *what);
+void ng_clear_error(void);
+
+/* A growable text buffer; on allocation failure it stays marked bad. */
+struct sbuf {
+	char *p;
+	size_t len, cap;
+	int bad;
+};
+
+void sb_init(struct sbuf *b);
+void sb_free(struct sbuf *b);
+void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sb_puts(struct sbuf *b, const char *s);
+void sb_putc(struct sbuf *b, char c);
+
+/* Write b to dir/name; NLUT_ERROR_NO_MEM if b went bad, NLUT_ERROR_IO. */
+int sb_write(const struct sbuf *b, const char *dir, const char *name);
+
+/* mkdir -p of one level (parent must exist). */
+int ng_mkdir(const char *dir);
+
+/* The banner every generated file starts with ("// " or "# " comments). */
+void ng_banner(struct sbuf *b, const char *comment, const char *what, const char *id);
+
+/* Total width of layer l's outputs, and of its input bus (l = 0: features). */
+uint32_t ng_layer_out_width(const nlut_model *m, uint32_t l);
+uint32_t ng_layer_in_width(const nlut_model *m, uint32_t l);
+/* Bit offsets of the sources in layer l's input bus: n + 1 entries (the last
+ * is the bus width), malloc'd; NULL when out of memory. */
+uint32_t *ng_src_offsets(const nlut_model *m, uint32_t l);
+unsigned ng_clog2(uint64_t v);
+
+/*
+ * The synthesis view of table t (n address bits, w-bit entries) at address
+ * wire addr into target[base + w - 1 : base], for yosys only: the reduced
+ * ordered BDD of the output bits as 2:1 muxes, which yosys reads as plain
+ * logic for abc to optimise, in seconds, where a wide constant or $lut cells
+ * take minutes (its techmap derives one template per table).
+ */
+void ng_yosys_table(struct sbuf *sb, const char *prefix, const uint16_t *t, unsigned n,
+		    unsigned w, const char *addr, const char *target, unsigned base);
+
+#endif /* NLUT_GEN_PRIVATE_H */

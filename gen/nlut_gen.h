@@ -1,0 +1,159 @@
+/* nlut_gen.h - the generators: model -> Verilog core (nlut and LogicNets
+ * styles), pipeline stage planning, synthesis reports, and the importer of
+ * LogicNets-style Verilog. The library behind `nlut gen`, `nlut report` and
+ * `nlut import`; it never prints. */
+#ifndef NLUT_GEN_H
+#define NLUT_GEN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <nlut/error.h>
+#include <nlut/model.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Version of the generated RTL's structure; printed in every banner. */
+#define NLUT_GEN_VERSION "nlut-gen 1.0"
+
+/* Widest table the generator renders (2^16 entries per output bit). */
+#define NLUT_GEN_MAX_TABLE_BITS 16u
+
+/* Detail of the last failure of an nlut_gen call in this thread ("" if none). */
+const char *nlut_gen_error_detail(void);
+
+/* ---- pipeline stages ---- */
+
+enum nlut_stage_policy {
+	NLUT_STAGES_EVERY = 1,  /* a register after every k layers ("layer" = k 1) */
+	NLUT_STAGES_LEVELS = 2  /* registers where estimated LUT levels exceed a budget */
+};
+
+struct nlut_stages {
+	enum nlut_stage_policy policy;
+	unsigned k; /* EVERY: layers per stage; LEVELS: LUT levels per stage */
+};
+
+/* The default policy: a budget of 3 LUT levels per stage. */
+#define NLUT_STAGES_DEFAULT_LEVELS 3u
+void nlut_stages_default(struct nlut_stages *s);
+
+/* Parse "layer", "every:K" or "levels:N" (also "default"). */
+int nlut_stages_parse(const char *text, struct nlut_stages *s);
+
+/* Print a policy as the text nlut_stages_parse reads. */
+void nlut_stages_format(const struct nlut_stages *s, char *buf, size_t len);
+
+/*
+ * The pipeline is a chain of units: the layers, then the argmax compare
+ * (every pair of scores) and the argmax select (one-hot -> index). Boundary b
+ * sits before unit b; boundary 0 (input) and the last boundary (output) are
+ * always registered. Every registered boundary is one cycle of latency.
+ */
+#define NLUT_PLAN_MAX_UNITS (NLUT_MAX_LAYERS + 2u)
+
+struct nlut_plan {
+	uint32_t n_layers;
+	uint32_t n_units;                            /* n_layers + 2 */
+	uint8_t reg[NLUT_PLAN_MAX_UNITS + 1];        /* boundary b registered */
+	unsigned unit_levels[NLUT_PLAN_MAX_UNITS];   /* estimated LUT levels */
+	uint32_t latency;                            /* registered boundaries */
+	uint32_t n_stages;                           /* latency - 1 */
+	/* Cycles (enabled clock edges) after acceptance at which unit u's
+	 * combinational output shows the sample: registered boundaries <= u. */
+	uint32_t unit_cycle[NLUT_PLAN_MAX_UNITS];
+	/* Stage (1..n_stages) that unit u belongs to. */
+	uint32_t unit_stage[NLUT_PLAN_MAX_UNITS];
+};
+
+/* Estimated LUT levels (xcup LUT6 + MUXF7/8/9) of one table of that many
+ * address bits; measured with yosys synth_xilinx (docs/core-interface.md). */
+unsigned nlut_table_levels(unsigned addr_bits);
+
+/* Place the pipeline registers of model m by policy s. */
+int nlut_plan_make(const nlut_model *m, const struct nlut_stages *s, struct nlut_plan *p);
+
+/* ---- Verilog generation ---- */
+
+enum nlut_gen_style {
+	NLUT_GEN_STYLE_NLUT = 0,      /* nlut_core: module per layer, ce, valid, argmax */
+	NLUT_GEN_STYLE_LOGICNETS = 1  /* LogicNets layout: a case module per neuron */
+};
+
+struct nlut_gen_opts {
+	enum nlut_gen_style style;
+	struct nlut_stages stages;  /* nlut style only */
+	/* Tables as yosys $lut cells instead of portable constants: the
+	 * synthesis view `nlut report` uses (yosys maps it in seconds, the
+	 * portable form in minutes); not for Vivado or Verilator. */
+	int yosys_luts;
+};
+
+void nlut_gen_opts_init(struct nlut_gen_opts *o);
+
+/*
+ * Write the RTL of model m into directory dir (created if missing). nlut
+ * style: nlut_core.v, nlut_layer<L>.v, nlut_argmax_cmp.v, nlut_argmax_sel.v,
+ * the parameter headers nlut_core_params.vh and nlut_core_params.h, and the
+ * filelist nlut_core.f (file names relative to dir, top last). LogicNets
+ * style: logicnet.v, myreg.v, layer<L>.v, layer<L>_N<J>.v (+ adder
+ * sub-tables layer<L>_N<J>_S<S>.v) and logicnet.f. Every file starts with a
+ * banner naming NLUT_GEN_VERSION and the model identity. If plan is not NULL
+ * it receives the pipeline plan used (nlut style).
+ */
+int nlut_gen_write(const nlut_model *m, const struct nlut_gen_opts *o, const char *dir,
+		   struct nlut_plan *plan);
+
+/* ---- synthesis report (yosys synth_xilinx -family xcup) ---- */
+
+#define NLUT_REPORT_MAX_ROWS (NLUT_MAX_LAYERS + 3u)
+
+struct nlut_report_row {
+	char name[32];    /* "input", "layer0", ..., "argmax" */
+	uint64_t luts;    /* LUT1..LUT6 cells */
+	uint64_t ffs;     /* flip-flops */
+	uint64_t muxes;   /* MUXF7/8/9 */
+	uint64_t carries; /* CARRY4/8 */
+};
+
+struct nlut_report {
+	uint32_t n_rows;
+	struct nlut_report_row row[NLUT_REPORT_MAX_ROWS];
+	struct nlut_report_row total;
+	uint32_t n_stages;
+	unsigned stage_levels[NLUT_PLAN_MAX_UNITS + 1]; /* measured, per stage (0-based) */
+	unsigned max_levels;
+	uint32_t latency;  /* cycles */
+};
+
+struct nlut_report_opts {
+	struct nlut_gen_opts gen;  /* style chooses nlut or the LogicNets baseline */
+	const char *yosys;         /* program; NULL = "yosys" */
+	const char *workdir;       /* where RTL, scripts and logs go (must exist) */
+};
+
+/* Generate, synthesise with yosys and measure. The yosys log is left in
+ * workdir/yosys.log. */
+int nlut_report_run(const nlut_model *m, const struct nlut_report_opts *o, struct nlut_report *r);
+
+/* ---- import of LogicNets / NeuraLUT / PolyLUT Verilog ---- */
+
+struct nlut_import_opts {
+	/* Quantisers (and so feature count and widths) from this model; NULL =
+	 * identity quantisers (offset 0, scale 1) with widths read from the
+	 * Verilog. */
+	const nlut_model *quant_from;
+	const char *top;  /* top module name; NULL = "logicnet" */
+};
+
+/* Read directory dir and build the model. Every failure names the file, line
+ * and problem in nlut_gen_error_detail(). */
+int nlut_import_dir(const char *dir, const struct nlut_import_opts *o, nlut_model **out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NLUT_GEN_H */

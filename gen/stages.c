@@ -1,0 +1,174 @@
+/* stages.c - pipeline register placement: the policies and the LUT-level cost
+ * model they use. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gen_private.h"
+
+void nlut_stages_default(struct nlut_stages *s)
+{
+	s->policy = NLUT_STAGES_LEVELS;
+	s->k = NLUT_STAGES_DEFAULT_LEVELS;
+}
+
+static int parse_count(const char *s, unsigned *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	v = strtoul(s, &end, 10);
+	if (*end || v < 1 || v > 1000)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
+int nlut_stages_parse(const char *t, struct nlut_stages *s)
+{
+	ng_clear_error();
+	if (!t || !s)
+		return ng_fail(NLUT_ERROR_INVALID_PARAM, "no stage policy");
+	if (!strcmp(t, "default")) {
+		nlut_stages_default(s);
+		return 0;
+	}
+	if (!strcmp(t, "layer")) {
+		s->policy = NLUT_STAGES_EVERY;
+		s->k = 1;
+		return 0;
+	}
+	if (!strncmp(t, "every:", 6) && !parse_count(t + 6, &s->k)) {
+		s->policy = NLUT_STAGES_EVERY;
+		return 0;
+	}
+	if (!strncmp(t, "levels:", 7) && !parse_count(t + 7, &s->k)) {
+		s->policy = NLUT_STAGES_LEVELS;
+		return 0;
+	}
+	return ng_fail(NLUT_ERROR_INVALID_PARAM,
+		       "bad stage policy '%s' (expected layer, every:K or levels:N, K and N 1-1000)", t);
+}
+
+void nlut_stages_format(const struct nlut_stages *s, char *buf, size_t len)
+{
+	if (s->policy == NLUT_STAGES_EVERY && s->k == 1)
+		snprintf(buf, len, "layer");
+	else if (s->policy == NLUT_STAGES_EVERY)
+		snprintf(buf, len, "every:%u", s->k);
+	else
+		snprintf(buf, len, "levels:%u", s->k);
+}
+
+/*
+ * LUT levels of one random table of n address bits, as yosys 0.23
+ * synth_xilinx -family xcup maps it (abc -luts 2:2,3,6:5,10,20: LUT6, and
+ * 7- and 8-input LUTs built with MUXF7/F8 inside one level), measured with
+ * `nlut report --stages layer` on random tables (docs/core-interface.md).
+ * Beyond 16 bits: one more level per 2 address bits.
+ */
+static const unsigned table_levels_measured[] = {
+	/* 0..16 */ 0, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 3, 4, 4, 4, 5, 5,
+};
+
+unsigned nlut_table_levels(unsigned n)
+{
+	const unsigned top = sizeof(table_levels_measured) / sizeof(table_levels_measured[0]) - 1;
+
+	if (n <= top)
+		return table_levels_measured[n];
+	return table_levels_measured[top] + (n - top + 1) / 2;
+}
+
+/* ceil(log6(n)) for n >= 1: levels of an AND/OR tree of n inputs. */
+static unsigned tree6(uint64_t n)
+{
+	unsigned l = 0;
+
+	for (uint64_t c = 1; c < n; c *= 6)
+		l++;
+	return l;
+}
+
+static unsigned neuron_levels(const struct nlut_neuron *n)
+{
+	if (n->kind != NLUT_NEURON_ADDER)
+		return nlut_table_levels(n->addr_bits);
+	unsigned sub = 0, add;
+
+	for (uint32_t s = 0; s < n->n_sub; s++) {
+		unsigned l = nlut_table_levels(n->sub[s].addr_bits);
+
+		if (l > sub)
+			sub = l;
+	}
+	add = n->n_sub <= 1 ? 0 : ng_clog2(n->n_sub); /* a carry chain per adder level */
+	return sub + add + nlut_table_levels(n->addr_bits);
+}
+
+static unsigned layer_levels(const struct nlut_layer *L)
+{
+	unsigned m = 0;
+
+	for (uint32_t j = 0; j < L->n_neurons; j++) {
+		unsigned l = neuron_levels(&L->neurons[j]);
+
+		if (l > m)
+			m = l;
+	}
+	return m;
+}
+
+int nlut_plan_make(const nlut_model *m, const struct nlut_stages *s, struct nlut_plan *p)
+{
+	uint32_t L = nlut_model_num_layers(m), N = nlut_model_num_classes(m);
+	unsigned sw = 0;
+
+	ng_clear_error();
+	if (!s || s->k < 1)
+		return ng_fail(NLUT_ERROR_INVALID_PARAM, "bad stage policy");
+	memset(p, 0, sizeof(*p));
+	p->n_layers = L;
+	p->n_units = L + 2;
+	for (uint32_t l = 0; l < L; l++)
+		p->unit_levels[l] = layer_levels(nlut_model_layer(m, l));
+	/* Widest score of the last layer sets the comparator. */
+	const struct nlut_layer *last = nlut_model_layer(m, L - 1);
+
+	for (uint32_t j = 0; j < last->n_neurons; j++)
+		if (last->neurons[j].out_bits > sw)
+			sw = last->neurons[j].out_bits;
+	p->unit_levels[L] = N > 1 ? nlut_table_levels(2 * sw) : 0;
+	p->unit_levels[L + 1] = N > 1 ? tree6(N - 1) + tree6((N + 1) / 2) : 0;
+
+	p->reg[0] = 1;
+	p->reg[p->n_units] = 1;
+	if (s->policy == NLUT_STAGES_EVERY) {
+		for (uint32_t b = s->k; b < L; b += s->k)
+			p->reg[b] = 1;
+		p->reg[L] = 1;
+		p->reg[L + 1] = 1;
+	} else {
+		unsigned acc = 0;
+
+		for (uint32_t u = 0; u < p->n_units; u++) {
+			if (acc > 0 && acc + p->unit_levels[u] > s->k) {
+				p->reg[u] = 1;
+				acc = 0;
+			}
+			acc += p->unit_levels[u];
+		}
+	}
+	uint32_t r = 0;
+
+	for (uint32_t u = 0; u < p->n_units; u++) {
+		r += p->reg[u];
+		p->unit_cycle[u] = r;
+		p->unit_stage[u] = r;
+	}
+	p->latency = r + p->reg[p->n_units];
+	p->n_stages = p->latency - 1;
+	return 0;
+}

@@ -1,0 +1,601 @@
+/* verilog.c - the nlut-style core: a module per layer, the argmax, the
+ * pipelined top nlut_core, its parameter headers and filelist. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gen_private.h"
+
+void nlut_gen_opts_init(struct nlut_gen_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->style = NLUT_GEN_STYLE_NLUT;
+	nlut_stages_default(&o->stages);
+}
+
+static const char hexd[] = "0123456789abcdef";
+
+/* The constant of bit b of every entry of table t (2^n entries), entry 0 in
+ * the LSB: indexing it with the address gives output bit b. */
+static void emit_hex(struct sbuf *sb, const uint16_t *t, unsigned n, unsigned b)
+{
+	uint64_t entries = 1ull << n, digits = (entries + 3) / 4;
+
+	sb_printf(sb, "%llu'h", (unsigned long long)entries);
+	for (uint64_t d = digits; d-- > 0;) {
+		unsigned v = 0;
+
+		for (unsigned k = 0; k < 4; k++) {
+			uint64_t a = d * 4 + k;
+
+			if (a < entries)
+				v |= ((t[a] >> b) & 1u) << k;
+		}
+		sb_putc(sb, hexd[v]);
+	}
+}
+
+/*
+ * Table t (n address bits, w-bit entries) looked up at addr into the bits
+ * target[base + w - 1 : base]. Portable form: a localparam per output bit
+ * indexed by the address. yosys form (nlut report only): ng_yosys_table.
+ */
+static void emit_table(struct sbuf *sb, int yosys, const char *prefix, const uint16_t *t,
+		       unsigned n, unsigned w, const char *addr, const char *target, unsigned base)
+{
+	if (yosys) {
+		ng_yosys_table(sb, prefix, t, n, w, addr, target, base);
+		return;
+	}
+	for (unsigned b = 0; b < w; b++) {
+		sb_printf(sb, "    localparam [%llu:0] %s_B%u = ", (1ull << n) - 1, prefix, b);
+		emit_hex(sb, t, n, b);
+		sb_printf(sb, ";\n    assign %s[%u] = %s_B%u[%s];\n", target, base + b, prefix, b,
+			  addr);
+	}
+}
+
+/* {in[src[k-1]], ..., in[src[0]]}: the concatenation of the given fan-in
+ * positions, the first one in the LSBs. */
+static void emit_concat(struct sbuf *sb, const char *bus, const struct nlut_neuron *n,
+			const uint32_t *pos, uint32_t np, const uint32_t *off)
+{
+	if (np > 1)
+		sb_putc(sb, '{');
+	for (uint32_t i = np; i-- > 0;) {
+		uint32_t k = pos ? pos[i] : i, lo = off[n->src[k]], w = n->src_bits[k];
+
+		if (w == 1)
+			sb_printf(sb, "%s[%u]", bus, lo);
+		else
+			sb_printf(sb, "%s[%u:%u]", bus, lo + w - 1, lo);
+		if (i)
+			sb_puts(sb, ", ");
+	}
+	if (np > 1)
+		sb_putc(sb, '}');
+}
+
+static void emit_header(struct sbuf *sb, const char *file, const char *what, const char *id)
+{
+	char line[256];
+
+	snprintf(line, sizeof(line), "%s - %s", file, what);
+	ng_banner(sb, "//", line, id);
+	sb_puts(sb, "\n`resetall\n`timescale 1ns / 1ps\n`default_nettype none\n\n");
+}
+
+static int write_layer(const nlut_model *m, uint32_t l, const char *dir, const char *id, int yosys)
+{
+	const struct nlut_layer *L = nlut_model_layer(m, l);
+	uint32_t in_w = ng_layer_in_width(m, l), out_w = ng_layer_out_width(m, l);
+	uint32_t *off = ng_src_offsets(m, l);
+	uint8_t *used = calloc(in_w, 1);
+	struct sbuf sb;
+	char name[64], what[160], pfx[64], addr[64], tgt[64];
+	int ret, all_used = 1;
+
+	if (!off || !used) {
+		free(off);
+		free(used);
+		return ng_fail(NLUT_ERROR_NO_MEM, "out of memory");
+	}
+	for (uint32_t j = 0; j < L->n_neurons; j++) {
+		const struct nlut_neuron *n = &L->neurons[j];
+
+		/* An adder reads only the fan-in positions its sub-tables name. */
+		if (n->kind == NLUT_NEURON_ADDER) {
+			for (uint32_t s = 0; s < n->n_sub; s++)
+				for (uint32_t i = 0; i < n->sub[s].n_in; i++) {
+					uint32_t k = n->sub[s].in[i];
+
+					memset(used + off[n->src[k]], 1, n->src_bits[k]);
+				}
+			continue;
+		}
+		for (uint32_t k = 0; k < n->fan_in; k++)
+			memset(used + off[n->src[k]], 1, n->src_bits[k]);
+	}
+	for (uint32_t i = 0; i < in_w; i++)
+		all_used &= used[i];
+	free(used);
+
+	sb_init(&sb);
+	snprintf(name, sizeof(name), "nlut_layer%u", l);
+	snprintf(what, sizeof(what), "layer %u of the LUT core: %u neurons, %u -> %u bits",
+		 l, L->n_neurons, in_w, out_w);
+	emit_header(&sb, name, what, id);
+	sb_printf(&sb, "// Combinational. Each neuron reads its sources' codes from in_codes,\n"
+		       "// the first fan-in input in the low address bits, and looks its\n"
+		       "// output up in one constant per output bit.\n"
+		       "module %s (\n", name);
+	if (!all_used)
+		sb_puts(&sb, "    // Not every source is read (pruned connections).\n"
+			     "    /* verilator lint_off UNUSED */\n");
+	sb_printf(&sb, "    input  wire [%u:0] in_codes,  // %s, source 0 in the LSBs\n",
+		  in_w - 1, l ? "previous layer's codes" : "feature codes");
+	if (!all_used)
+		sb_puts(&sb, "    /* verilator lint_on UNUSED */\n");
+	sb_printf(&sb, "    output wire [%u:0] out_codes  // neuron codes, neuron 0 in the LSBs\n);\n",
+		  out_w - 1);
+
+	uint32_t obit = 0;
+
+	for (uint32_t j = 0; j < L->n_neurons; j++) {
+		const struct nlut_neuron *n = &L->neurons[j];
+
+		sb_printf(&sb, "\n    // neuron %u: fan-in", j);
+		for (uint32_t k = 0; k < n->fan_in; k++)
+			sb_printf(&sb, " %u", n->src[k]);
+		if (n->kind == NLUT_NEURON_ADDER) {
+			sb_printf(&sb, "; adder of %u sub-tables (%u-bit signed) -> %u-bit sum\n",
+				  n->n_sub, n->sub_bits, n->addr_bits);
+			for (uint32_t s = 0; s < n->n_sub; s++) {
+				const struct nlut_subtable *st = &n->sub[s];
+
+				sb_printf(&sb, "    wire [%u:0] n%u_s%u_addr = ", st->addr_bits - 1, j, s);
+				emit_concat(&sb, "in_codes", n, st->in, st->n_in, off);
+				sb_printf(&sb, ";\n    wire [%u:0] n%u_s%u;\n", n->sub_bits - 1, j, s);
+				snprintf(pfx, sizeof(pfx), "N%u_S%u", j, s);
+				snprintf(addr, sizeof(addr), "n%u_s%u_addr", j, s);
+				snprintf(tgt, sizeof(tgt), "n%u_s%u", j, s);
+				emit_table(&sb, yosys, pfx, st->table, st->addr_bits, n->sub_bits, addr,
+					   tgt, 0);
+			}
+			/* Sign-extend every part to the sum width; the sum wraps
+			 * modulo 2^addr_bits (it cannot overflow, by construction). */
+			unsigned ext = n->addr_bits - n->sub_bits;
+
+			sb_printf(&sb, "    wire [%u:0] n%u_sum = ", n->addr_bits - 1, j);
+			for (uint32_t s = 0; s < n->n_sub; s++) {
+				if (ext)
+					sb_printf(&sb, "%s{{%u{n%u_s%u[%u]}}, n%u_s%u}", s ? " + " : "",
+						  ext, j, s, n->sub_bits - 1, j, s);
+				else
+					sb_printf(&sb, "%sn%u_s%u", s ? " + " : "", j, s);
+			}
+			sb_puts(&sb, ";\n");
+			snprintf(addr, sizeof(addr), "n%u_sum", j);
+		} else {
+			sb_printf(&sb, " (%u address bits)\n", n->addr_bits);
+			sb_printf(&sb, "    wire [%u:0] n%u_addr = ", n->addr_bits - 1, j);
+			emit_concat(&sb, "in_codes", n, NULL, n->fan_in, off);
+			sb_puts(&sb, ";\n");
+			snprintf(addr, sizeof(addr), "n%u_addr", j);
+		}
+		snprintf(pfx, sizeof(pfx), "N%u", j);
+		emit_table(&sb, yosys, pfx, n->table, n->addr_bits, n->out_bits, addr, "out_codes",
+			   obit);
+		obit += n->out_bits;
+	}
+	sb_printf(&sb, "\nendmodule\n\n`resetall\n");
+	free(off);
+	char file[80];
+
+	snprintf(file, sizeof(file), "nlut_layer%u.v", l);
+	ret = sb_write(&sb, dir, file);
+	sb_free(&sb);
+	return ret;
+}
+
+/* Score k of the last layer: its width and offset in the scores bus. */
+struct scores {
+	uint32_t n, width, *off;
+	uint8_t *w;
+};
+
+static unsigned class_width(uint32_t n)
+{
+	unsigned w = ng_clog2(n);
+
+	return w ? w : 1;
+}
+
+static int write_argmax(const struct scores *sc, const char *dir, const char *id)
+{
+	struct sbuf sb;
+	uint32_t N = sc->n, np = N * (N - 1) / 2, npw = np ? np : 1;
+	unsigned cw = class_width(N);
+	int ret;
+
+	/* Pair (i, j), i < j, is bit pair_index(i, j) of ge. */
+#define PAIR(i, j) ((i) * N - (i) * ((i) + 1) / 2 + ((j) - (i) - 1))
+	sb_init(&sb);
+	emit_header(&sb, "nlut_argmax_cmp", "argmax of the class scores, step 1: compare every pair",
+		    id);
+	sb_printf(&sb, "// ge[pair(i, j)] = score i >= score j for i < j, pairs in the order\n"
+		       "// (0,1), (0,2), ..., (0,N-1), (1,2), ...\n"
+		       "// %u classes.\n"
+		       "module nlut_argmax_cmp #(\n"
+		       "    parameter SW = %u  // scores bus width\n"
+		       ") (\n", N, sc->width);
+	if (np == 0)
+		sb_puts(&sb, "    // One class: nothing to compare.\n    /* verilator lint_off UNUSED */\n");
+	sb_puts(&sb, "    input  wire [SW-1:0] scores,  // class scores, class 0 in the LSBs\n");
+	if (np == 0)
+		sb_puts(&sb, "    /* verilator lint_on UNUSED */\n");
+	sb_printf(&sb, "    output wire [%u:0] ge\n);\n\n", npw - 1);
+	if (np == 0)
+		sb_puts(&sb, "    assign ge = 1'b0;\n");
+	for (uint32_t i = 0; i < N; i++)
+		for (uint32_t j = i + 1; j < N; j++)
+			sb_printf(&sb, "    assign ge[%u] = scores[%u:%u] >= scores[%u:%u];\n", PAIR(i, j),
+				  sc->off[i] + sc->w[i] - 1, sc->off[i], sc->off[j] + sc->w[j] - 1,
+				  sc->off[j]);
+	sb_puts(&sb, "\nendmodule\n\n`resetall\n");
+	ret = sb_write(&sb, dir, "nlut_argmax_cmp.v");
+	sb_free(&sb);
+	if (ret)
+		return ret;
+
+	sb_init(&sb);
+	emit_header(&sb, "nlut_argmax_sel", "argmax of the class scores, step 2: pick the winner",
+		    id);
+	sb_printf(&sb, "// Class i wins when it is >= every later class and > every earlier one\n"
+		       "// (ties go to the lowest index); exactly one class wins.\n"
+		       "// %u classes.\n"
+		       "module nlut_argmax_sel (\n", N);
+	if (np == 0)
+		sb_puts(&sb, "    /* verilator lint_off UNUSED */\n");
+	sb_printf(&sb, "    input  wire [%u:0] ge,  // from nlut_argmax_cmp\n", npw - 1);
+	if (np == 0)
+		sb_puts(&sb, "    /* verilator lint_on UNUSED */\n");
+	sb_printf(&sb, "    output wire [%u:0] cls  // index of the winning class\n);\n\n", cw - 1);
+	if (N == 1) {
+		sb_puts(&sb, "    assign cls = 1'b0;\n");
+	} else {
+		/* Class 0 is the index when no other class wins. */
+		sb_printf(&sb, "    wire [%u:1] win;\n", N - 1);
+		for (uint32_t i = 1; i < N; i++) {
+			int first = 1;
+
+			sb_printf(&sb, "    assign win[%u] = ", i);
+			for (uint32_t j = 0; j < N; j++) {
+				if (j == i)
+					continue;
+				sb_printf(&sb, "%s%sge[%u]", first ? "" : " & ", j < i ? "~" : "",
+					  j < i ? PAIR(j, i) : PAIR(i, j));
+				first = 0;
+			}
+			sb_puts(&sb, ";\n");
+		}
+		for (unsigned b = 0; b < cw; b++) {
+			int first = 1;
+
+			sb_printf(&sb, "    assign cls[%u] = ", b);
+			for (uint32_t i = 0; i < N; i++)
+				if (i >> b & 1u) {
+					sb_printf(&sb, "%swin[%u]", first ? "" : " | ", i);
+					first = 0;
+				}
+			sb_puts(&sb, ";\n");
+		}
+	}
+	sb_puts(&sb, "\nendmodule\n\n`resetall\n");
+	ret = sb_write(&sb, dir, "nlut_argmax_sel.v");
+	sb_free(&sb);
+	return ret;
+#undef PAIR
+}
+
+/* One pipeline boundary: NAME_next is the value, NAME_reg its register when
+ * the boundary is registered; `wire NAME` is what the next unit reads. */
+static void emit_boundary(struct sbuf *sb, int reg, const char *name, uint32_t w,
+			  const char *value, int is_valid)
+{
+	char range[32] = "";
+
+	if (w > 1)
+		snprintf(range, sizeof(range), "[%u:0] ", w - 1);
+	if (!reg) {
+		sb_printf(sb, "    wire %s%s = %s;\n", range, name, value);
+		return;
+	}
+	sb_printf(sb, "    wire %s%s_next = %s;\n", range, name, value);
+	sb_printf(sb, "    reg  %s%s_reg;\n", range, name);
+	if (is_valid)
+		sb_printf(sb, "    always @(posedge clk) begin\n"
+			      "        if (rst)\n"
+			      "            %s_reg <= 1'b0;\n"
+			      "        else if (ce)\n"
+			      "            %s_reg <= %s_next;\n"
+			      "    end\n", name, name, name);
+	else
+		sb_printf(sb, "    always @(posedge clk) begin\n"
+			      "        if (ce)\n"
+			      "            %s_reg <= %s_next;\n"
+			      "    end\n", name, name);
+	sb_printf(sb, "    wire %s%s = %s_reg;\n", range, name, name);
+}
+
+struct shape {
+	uint32_t in_w, acts_w, n_classes, class_w, np;
+	struct scores sc;
+};
+
+static int write_core(const nlut_model *m, const struct nlut_plan *p, const struct shape *sh,
+		      const char *dir, const char *id, const char *policy)
+{
+	uint32_t L = p->n_layers;
+	struct sbuf sb;
+	char nm[64], val[256];
+	int ret;
+
+	sb_init(&sb);
+	emit_header(&sb, "nlut_core", "the LUT core: layers, argmax, pipeline registers", id);
+	sb_printf(&sb, "// One sample per clock (II = 1). A sample is accepted at a rising edge\n"
+		       "// with ce and in_valid high; its result is on out_* (out_valid high)\n"
+		       "// after LATENCY rising edges with ce high. ce low holds every register\n"
+		       "// (a stall). rst clears the valid bits only. docs/core-interface.md.\n"
+		       "// Stage policy %s: %u registered boundaries.\n"
+		       "module nlut_core (\n"
+		       "    input  wire         clk,         // core clock\n"
+		       "    input  wire         rst,         // synchronous, active high\n"
+		       "    input  wire         ce,          // clock enable: low = stall\n"
+		       "    input  wire         in_valid,    // in_codes holds a sample\n"
+		       "    input  wire [%u:0] in_codes,    // feature codes, feature 0 in the LSBs\n"
+		       "    output wire         out_valid,   // out_scores and out_class hold a result\n"
+		       "    output wire [%u:0] out_scores,  // class scores, class 0 in the LSBs\n"
+		       "    output wire [%u:0] out_class    // argmax of out_scores, ties to the lowest\n"
+		       ");\n\n",
+		  policy, p->latency, sh->in_w - 1, sh->sc.width - 1, sh->class_w - 1);
+	sb_puts(&sb, "    // Read by the shell (nlut_core_params.vh carries the same values),\n"
+		     "    // not by the core itself.\n"
+		     "    /* verilator lint_off UNUSEDPARAM */\n");
+	sb_printf(&sb, "    localparam LATENCY = %u;  // enabled clock edges from input to output\n",
+		  p->latency);
+	sb_printf(&sb, "    localparam [255:0] MODEL_HASH = 256'h%s;  // model identity (SHA-256)\n",
+		  id);
+	sb_puts(&sb, "    /* verilator lint_on UNUSEDPARAM */\n\n");
+
+	/* Boundary b feeds unit b; unit outputs are unit<u>_*. */
+	for (uint32_t b = 0; b <= p->n_units; b++) {
+		const char *pv = b ? NULL : "in_valid";
+		char vsrc[32];
+
+		if (b)
+			snprintf(vsrc, sizeof(vsrc), "u%u_valid", b - 1);
+		sb_printf(&sb, "    // boundary %u%s\n", b, p->reg[b] ? " (registered)" : "");
+		snprintf(nm, sizeof(nm), "pipe%u_valid", b);
+		emit_boundary(&sb, p->reg[b], nm, 1, pv ? pv : vsrc, 1);
+		if (b <= L) {
+			snprintf(nm, sizeof(nm), "pipe%u_codes", b);
+			if (b == 0)
+				snprintf(val, sizeof(val), "in_codes");
+			else
+				snprintf(val, sizeof(val), "u%u_codes", b - 1);
+			emit_boundary(&sb, p->reg[b], nm, b ? ng_layer_out_width(m, b - 1) : sh->in_w,
+				      val, 0);
+		} else {
+			snprintf(nm, sizeof(nm), "pipe%u_scores", b);
+			snprintf(val, sizeof(val), "u%u_scores", b - 1);
+			emit_boundary(&sb, p->reg[b], nm, sh->sc.width, val, 0);
+			snprintf(nm, sizeof(nm), "pipe%u_%s", b, b == L + 1 ? "ge" : "class");
+			snprintf(val, sizeof(val), "u%u_%s", b - 1, b == L + 1 ? "ge" : "class");
+			emit_boundary(&sb, p->reg[b], nm, b == L + 1 ? (sh->np ? sh->np : 1) : sh->class_w,
+				      val, 0);
+		}
+		if (b == p->n_units)
+			break;
+		/* unit b */
+		sb_printf(&sb, "\n    // unit %u: ", b);
+		if (b < L) {
+			uint32_t w = ng_layer_out_width(m, b);
+
+			sb_printf(&sb, "layer %u (about %u LUT levels)\n", b, p->unit_levels[b]);
+			sb_printf(&sb, "    wire u%u_valid = pipe%u_valid;\n", b, b);
+			sb_printf(&sb, "    wire [%u:0] u%u_codes;\n", w - 1, b);
+			sb_printf(&sb, "    nlut_layer%u u_layer%u (\n"
+				       "        .in_codes(pipe%u_codes),\n"
+				       "        .out_codes(u%u_codes)\n    );\n\n", b, b, b, b);
+		} else if (b == L) {
+			sb_printf(&sb, "argmax compare (about %u LUT levels)\n", p->unit_levels[b]);
+			sb_printf(&sb, "    wire u%u_valid = pipe%u_valid;\n", b, b);
+			sb_printf(&sb, "    wire [%u:0] u%u_scores = pipe%u_codes;\n", sh->sc.width - 1, b,
+				  b);
+			sb_printf(&sb, "    wire [%u:0] u%u_ge;\n", (sh->np ? sh->np : 1) - 1, b);
+			sb_printf(&sb, "    nlut_argmax_cmp u_argmax_cmp (\n"
+				       "        .scores(pipe%u_codes),\n"
+				       "        .ge(u%u_ge)\n    );\n\n", b, b);
+		} else {
+			sb_printf(&sb, "argmax select (about %u LUT levels)\n", p->unit_levels[b]);
+			sb_printf(&sb, "    wire u%u_valid = pipe%u_valid;\n", b, b);
+			sb_printf(&sb, "    wire [%u:0] u%u_scores = pipe%u_scores;\n", sh->sc.width - 1,
+				  b, b);
+			sb_printf(&sb, "    wire [%u:0] u%u_class;\n", sh->class_w - 1, b);
+			sb_printf(&sb, "    nlut_argmax_sel u_argmax_sel (\n"
+				       "        .ge(pipe%u_ge),\n"
+				       "        .cls(u%u_class)\n    );\n\n", b, b);
+		}
+	}
+	uint32_t U = p->n_units;
+
+	sb_printf(&sb, "\n    assign out_valid = pipe%u_valid;\n"
+		       "    assign out_scores = pipe%u_scores;\n"
+		       "    assign out_class = pipe%u_class;\n\n", U, U, U);
+	/* Every layer's output, for co-simulation: the harness reads layer l's
+	 * slice unit_cycle[l] enabled edges after a sample was accepted. */
+	sb_puts(&sb, "    // Debug view for co-simulation (no logic): every layer's outputs,\n"
+		     "    // layer 0 in the LSBs. Read by the Verilator harness only.\n"
+		     "    /* verilator lint_off UNUSED */\n");
+	sb_printf(&sb, "    wire [%u:0] dbg_acts /*verilator public_flat_rd*/;\n", sh->acts_w - 1);
+	sb_puts(&sb, "    /* verilator lint_on UNUSED */\n    assign dbg_acts = {");
+	for (uint32_t l = L; l-- > 0;)
+		sb_printf(&sb, "u%u_codes%s", l, l ? ", " : "");
+	sb_puts(&sb, "};\n\nendmodule\n\n`resetall\n");
+	ret = sb_write(&sb, dir, "nlut_core.v");
+	sb_free(&sb);
+	return ret;
+}
+
+static void emit_list(struct sbuf *sb, const char *name, const uint32_t *v, uint32_t n)
+{
+	sb_printf(sb, "#define %s {", name);
+	for (uint32_t i = 0; i < n; i++)
+		sb_printf(sb, "%s%u", i ? ", " : " ", v[i]);
+	sb_puts(sb, " }\n");
+}
+
+static int write_params(const nlut_model *m, const struct nlut_plan *p, const struct shape *sh,
+			const char *dir, const char *id, const char *policy)
+{
+	uint32_t L = p->n_layers, lw[NLUT_MAX_LAYERS], lc[NLUT_MAX_LAYERS];
+	struct sbuf sb;
+	int ret;
+
+	for (uint32_t l = 0; l < L; l++) {
+		lw[l] = ng_layer_out_width(m, l);
+		lc[l] = p->unit_cycle[l];
+	}
+	sb_init(&sb);
+	ng_banner(&sb, "//", "nlut_core_params.vh - parameters of the generated nlut_core", id);
+	sb_puts(&sb, "\n`ifndef NLUT_CORE_PARAMS_VH\n`define NLUT_CORE_PARAMS_VH\n\n");
+	sb_printf(&sb, "`define NLUT_CORE_IN_WIDTH %u      // in_codes bits\n", sh->in_w);
+	sb_printf(&sb, "`define NLUT_CORE_N_INPUTS %u      // features\n", nlut_model_num_inputs(m));
+	sb_printf(&sb, "`define NLUT_CORE_SCORES_WIDTH %u  // out_scores bits\n", sh->sc.width);
+	sb_printf(&sb, "`define NLUT_CORE_N_CLASSES %u     // classes\n", sh->n_classes);
+	sb_printf(&sb, "`define NLUT_CORE_CLASS_WIDTH %u   // out_class bits\n", sh->class_w);
+	sb_printf(&sb, "`define NLUT_CORE_LATENCY %u       // cycles, input to output\n", p->latency);
+	sb_printf(&sb, "`define NLUT_CORE_MODEL_HASH 256'h%s\n", id);
+	sb_puts(&sb, "\n`endif\n");
+	ret = sb_write(&sb, dir, "nlut_core_params.vh");
+	sb_free(&sb);
+	if (ret)
+		return ret;
+
+	sb_init(&sb);
+	ng_banner(&sb, "/*", "nlut_core_params.h - parameters of the generated nlut_core", id);
+	sb_puts(&sb, "\n#ifndef NLUT_CORE_PARAMS_H\n#define NLUT_CORE_PARAMS_H\n\n");
+	sb_printf(&sb, "#define NLUT_CORE_GEN_VERSION \"%s\"\n", NLUT_GEN_VERSION);
+	sb_printf(&sb, "#define NLUT_CORE_MODEL_ID \"%s\"\n", id);
+	sb_printf(&sb, "#define NLUT_CORE_STAGES \"%s\"\n", policy);
+	sb_printf(&sb, "#define NLUT_CORE_IN_WIDTH %uu\n", sh->in_w);
+	sb_printf(&sb, "#define NLUT_CORE_N_INPUTS %uu\n", nlut_model_num_inputs(m));
+	sb_printf(&sb, "#define NLUT_CORE_SCORES_WIDTH %uu\n", sh->sc.width);
+	sb_printf(&sb, "#define NLUT_CORE_N_CLASSES %uu\n", sh->n_classes);
+	sb_printf(&sb, "#define NLUT_CORE_CLASS_WIDTH %uu\n", sh->class_w);
+	sb_printf(&sb, "#define NLUT_CORE_LATENCY %uu\n", p->latency);
+	sb_printf(&sb, "#define NLUT_CORE_N_LAYERS %uu\n", L);
+	sb_printf(&sb, "#define NLUT_CORE_ACTS_WIDTH %uu /* dbg_acts bits */\n", sh->acts_w);
+	sb_puts(&sb, "/* Per layer: output bits, and the enabled edges after acceptance at\n"
+		     " * which dbg_acts shows that layer's outputs of the sample. */\n");
+	emit_list(&sb, "NLUT_CORE_LAYER_WIDTH_INIT", lw, L);
+	emit_list(&sb, "NLUT_CORE_LAYER_CYCLE_INIT", lc, L);
+	sb_puts(&sb, "\n#endif /* NLUT_CORE_PARAMS_H */\n");
+	ret = sb_write(&sb, dir, "nlut_core_params.h");
+	sb_free(&sb);
+	return ret;
+}
+
+static int write_nlut(const nlut_model *m, const struct nlut_gen_opts *o, const char *dir,
+		      const char *id, struct nlut_plan *p)
+{
+	uint32_t L = nlut_model_num_layers(m);
+	const struct nlut_layer *last = nlut_model_layer(m, L - 1);
+	struct shape sh;
+	struct sbuf sb;
+	char policy[32];
+	int ret;
+
+	for (uint32_t l = 0; l < L; l++) {
+		const struct nlut_layer *Ly = nlut_model_layer(m, l);
+
+		for (uint32_t j = 0; j < Ly->n_neurons; j++) {
+			const struct nlut_neuron *n = &Ly->neurons[j];
+			uint32_t mx = n->addr_bits;
+
+			for (uint32_t s = 0; s < n->n_sub; s++)
+				if (n->sub[s].addr_bits > mx)
+					mx = n->sub[s].addr_bits;
+			if (mx > NLUT_GEN_MAX_TABLE_BITS)
+				return ng_fail(NLUT_ERROR_UNSUPPORTED,
+					       "layer %u neuron %u: a %u-bit table is wider than the "
+					       "generator renders (%u bits)", l, j, mx,
+					       NLUT_GEN_MAX_TABLE_BITS);
+		}
+	}
+	if ((ret = nlut_plan_make(m, &o->stages, p)))
+		return ret;
+	nlut_stages_format(&o->stages, policy, sizeof(policy));
+	memset(&sh, 0, sizeof(sh));
+	sh.in_w = ng_layer_in_width(m, 0);
+	sh.n_classes = last->n_neurons;
+	sh.class_w = class_width(sh.n_classes);
+	sh.np = sh.n_classes * (sh.n_classes - 1) / 2;
+	for (uint32_t l = 0; l < L; l++)
+		sh.acts_w += ng_layer_out_width(m, l);
+	sh.sc.n = sh.n_classes;
+	sh.sc.off = calloc(sh.sc.n, sizeof(*sh.sc.off));
+	sh.sc.w = calloc(sh.sc.n, 1);
+	if (!sh.sc.off || !sh.sc.w) {
+		ret = ng_fail(NLUT_ERROR_NO_MEM, "out of memory");
+		goto out;
+	}
+	for (uint32_t j = 0; j < sh.sc.n; j++) {
+		sh.sc.off[j] = sh.sc.width;
+		sh.sc.w[j] = last->neurons[j].out_bits;
+		sh.sc.width += sh.sc.w[j];
+	}
+	for (uint32_t l = 0; l < L && !ret; l++)
+		ret = write_layer(m, l, dir, id, o->yosys_luts);
+	if (!ret)
+		ret = write_argmax(&sh.sc, dir, id);
+	if (!ret)
+		ret = write_core(m, p, &sh, dir, id, policy);
+	if (!ret)
+		ret = write_params(m, p, &sh, dir, id, policy);
+	if (ret)
+		goto out;
+	sb_init(&sb);
+	ng_banner(&sb, "//", "nlut_core.f - the core's sources, relative to this file (-F)", id);
+	for (uint32_t l = 0; l < L; l++)
+		sb_printf(&sb, "nlut_layer%u.v\n", l);
+	sb_puts(&sb, "nlut_argmax_cmp.v\nnlut_argmax_sel.v\nnlut_core.v\n");
+	ret = sb_write(&sb, dir, "nlut_core.f");
+	sb_free(&sb);
+out:
+	free(sh.sc.off);
+	free(sh.sc.w);
+	return ret;
+}
+
+int nlut_gen_logicnets(const nlut_model *m, const char *dir, const char *id, int yosys);
+
+int nlut_gen_write(const nlut_model *m, const struct nlut_gen_opts *o, const char *dir,
+		   struct nlut_plan *plan)
+{
+	char id[NLUT_ID_STR_SIZE];
+	struct nlut_plan local;
+	int ret;
+
+	ng_clear_error();
+	if (!m || !o || !dir)
+		return ng_fail(NLUT_ERROR_INVALID_PARAM, "no model, options or directory");
+	if ((ret = nlut_model_id(m, id)))
+		return ng_pass(ret, "model identity");
+	if ((ret = ng_mkdir(dir)))
+		return ret;
+	if (o->style == NLUT_GEN_STYLE_LOGICNETS)
+		return nlut_gen_logicnets(m, dir, id, o->yosys_luts);
+	return write_nlut(m, o, dir, id, plan ? plan : &local);
+}

@@ -1,0 +1,102 @@
+/* cmd_gen.c - `nlut gen MODEL -o DIR`: write the model's Verilog core. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <nlut/nlut.h>
+
+#include "commands.h"
+#include "nlut_gen.h"
+#include "tool_util.h"
+
+static void help(const char *prog)
+{
+	printf("Usage: %s [OPTIONS] MODEL -o DIR\n\n"
+	       "Write the Verilog core of a model into DIR: nlut_core.v (top), one module per\n"
+	       "layer, the argmax, the parameter headers nlut_core_params.vh/.h and the\n"
+	       "filelist nlut_core.f (docs/core-interface.md). Generated files carry a banner\n"
+	       "with the generator version and the model identity; do not commit them.\n\n"
+	       "  -o, --output DIR     directory to write (created if missing)\n"
+	       "  --stages POLICY      pipeline registers: layer (after every layer),\n"
+	       "                       every:K (after every K layers), levels:N (a LUT-level\n"
+	       "                       budget of N per stage); default levels:%u\n"
+	       "  --style STYLE        nlut (default) or logicnets (a case module per neuron,\n"
+	       "                       the layout `nlut import` reads)\n"
+	       "  -q, --quiet          print nothing on success\n"
+	       "  -h, --help           show this help\n",
+	       prog, NLUT_STAGES_DEFAULT_LEVELS);
+}
+
+int cmd_gen(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "stages", required_argument, NULL, 's' },
+		{ "style", required_argument, NULL, 'S' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *prog = argv[0], *out = NULL;
+	struct nlut_gen_opts o;
+	struct nlut_plan plan;
+	int c, quiet = 0;
+
+	nlut_gen_opts_init(&o);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			out = optarg;
+			break;
+		case 's':
+			if (nlut_stages_parse(optarg, &o.stages))
+				return tool_usage_error(prog, "--stages: %s", nlut_gen_error_detail());
+			break;
+		case 'S':
+			if (!strcmp(optarg, "nlut"))
+				o.style = NLUT_GEN_STYLE_NLUT;
+			else if (!strcmp(optarg, "logicnets"))
+				o.style = NLUT_GEN_STYLE_LOGICNETS;
+			else
+				return tool_usage_error(prog, "--style '%s': expected nlut or logicnets",
+							optarg);
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		case 'h':
+			help(prog);
+			return NLUT_EXIT_OK;
+		default:
+			return tool_usage_error(prog, "bad option");
+		}
+	}
+	if (argc - optind != 1)
+		return tool_usage_error(prog, "expected one MODEL argument");
+	if (!out)
+		return tool_usage_error(prog, "missing -o DIR");
+	const char *path = argv[optind];
+	nlut_model *m;
+	int err = nlut_model_load(path, &m);
+
+	if (err)
+		return tool_fail(prog, err, "cannot load model");
+	err = nlut_gen_write(m, &o, out, &plan);
+	nlut_model_free(m);
+	if (err) {
+		fprintf(stderr, "%s: %s: %s (%s)\n", prog, path, nlut_gen_error_detail(),
+			nlut_strerror(err));
+		return NLUT_EXIT_FAIL;
+	}
+	if (!quiet && o.style == NLUT_GEN_STYLE_NLUT) {
+		char pol[32];
+
+		nlut_stages_format(&o.stages, pol, sizeof(pol));
+		printf("wrote %s/nlut_core.v and %u layer modules: latency %u cycles (stages %s)\n",
+		       out, plan.n_layers, plan.latency, pol);
+	} else if (!quiet) {
+		printf("wrote %s/logicnet.v (LogicNets style)\n", out);
+	}
+	return NLUT_EXIT_OK;
+}

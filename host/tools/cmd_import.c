@@ -1,0 +1,101 @@
+/* cmd_import.c - `nlut import DIR -o MODEL`: a LogicNets / NeuraLUT / PolyLUT
+ * Verilog directory into a .nlut model with the same function. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <nlut/nlut.h>
+
+#include "commands.h"
+#include "nlut_gen.h"
+#include "tool_util.h"
+
+static void help(const char *prog)
+{
+	printf("Usage: %s [OPTIONS] DIR -o MODEL\n\n"
+	       "Read the Verilog that LogicNets, NeuraLUT or PolyLUT generate (neuron modules\n"
+	       "layer<i>_N<j> holding `case (M0)` tables, layer modules wiring them from M0 bit\n"
+	       "selects; `nlut gen --style logicnets` writes the same layout) and write a .nlut\n"
+	       "model computing the same function. Every case key is parsed, in any order;\n"
+	       "codes are taken as written (signed values in offset binary stay unsigned\n"
+	       "codes). The input quantisers are not in the Verilog: they come from\n"
+	       "--quant-from, or default to identity quantisers (offset 0, scale 1, widths\n"
+	       "inferred from the bit selects).\n\n"
+	       "  -o, --output MODEL   the .nlut file to write\n"
+	       "  --quant-from REF     take the input quantisers from model REF\n"
+	       "  --top NAME           top module (default logicnet); only checked\n"
+	       "  --name NAME          metadata name of the model\n"
+	       "  -h, --help           show this help\n",
+	       prog);
+}
+
+int cmd_import(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "quant-from", required_argument, NULL, 'Q' },
+		{ "top", required_argument, NULL, 't' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *prog = argv[0], *out = NULL, *qfrom = NULL, *name = NULL;
+	struct nlut_import_opts o;
+	nlut_model *ref = NULL, *m = NULL;
+	char id[NLUT_ID_STR_SIZE];
+	int c, err;
+
+	memset(&o, 0, sizeof(o));
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			out = optarg;
+			break;
+		case 'Q':
+			qfrom = optarg;
+			break;
+		case 't':
+			o.top = optarg;
+			break;
+		case 'n':
+			name = optarg;
+			break;
+		case 'h':
+			help(prog);
+			return NLUT_EXIT_OK;
+		default:
+			return tool_usage_error(prog, "bad option");
+		}
+	}
+	if (argc - optind != 1)
+		return tool_usage_error(prog, "expected one DIR argument");
+	if (!out)
+		return tool_usage_error(prog, "missing -o MODEL");
+	const char *dir = argv[optind];
+
+	if (qfrom && (err = nlut_model_load(qfrom, &ref)))
+		return tool_fail(prog, err, "cannot load --quant-from model");
+	o.quant_from = ref;
+	err = nlut_import_dir(dir, &o, &m);
+	nlut_model_free(ref);
+	if (err) {
+		fprintf(stderr, "%s: %s (%s)\n", prog, nlut_gen_error_detail(), nlut_strerror(err));
+		return NLUT_EXIT_FAIL;
+	}
+	nlut_model_set_meta(m, "generator", "nlut import");
+	if (name)
+		nlut_model_set_meta(m, "name", name);
+	if ((err = nlut_model_save(m, out))) {
+		nlut_model_free(m);
+		return tool_fail(prog, err, "cannot write %s", out);
+	}
+	nlut_model_id(m, id);
+	printf("imported %s: %u inputs, %u layers, %u classes -> %s\nidentity  %s\n", dir,
+	       nlut_model_num_inputs(m), nlut_model_num_layers(m), nlut_model_num_classes(m), out, id);
+	if (!qfrom)
+		printf("note: identity input quantisers (offset 0, scale 1, %u bits per feature); "
+		       "use --quant-from to take them from a model\n", nlut_model_quant(m)[0].bits);
+	nlut_model_free(m);
+	return NLUT_EXIT_OK;
+}

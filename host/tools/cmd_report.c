@@ -1,0 +1,269 @@
+/* cmd_report.c - `nlut report MODEL`: LUTs, FFs, LUT levels per stage and
+ * latency of the generated core, by yosys synth_xilinx -family xcup; with
+ * --baseline the same for the LogicNets-style rendering. */
+#include <errno.h>
+#include <ftw.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <nlut/nlut.h>
+
+#include "commands.h"
+#include "nlut_gen.h"
+#include "tool_util.h"
+
+static void help(const char *prog)
+{
+	printf("Usage: %s [OPTIONS] MODEL\n\n"
+	       "Synthesise the model's core with yosys (synth_xilinx -family xcup) and print\n"
+	       "LUT and FF counts per layer and in total, LUT levels per pipeline stage, and\n"
+	       "the latency in cycles and ns. Tables are handed to yosys as $lut cells (the\n"
+	       "same function as the generated RTL, mapped in seconds instead of minutes).\n\n"
+	       "  --clock-mhz F     clock for the latency in ns (default 300)\n"
+	       "  --stages POLICY   pipeline policy as for `nlut gen` (default levels:%u)\n"
+	       "  --baseline        also synthesise the LogicNets-style rendering (a case module\n"
+	       "                    per neuron, a register before every layer) side by side\n"
+	       "  --json            print one JSON object\n"
+	       "  --svg FILE        write a bar chart of LUTs per layer\n"
+	       "  --workdir DIR     keep RTL, yosys script, log and netlists in DIR\n"
+	       "  --yosys PROG      yosys program (default yosys)\n"
+	       "  -h, --help        show this help\n",
+	       prog, NLUT_STAGES_DEFAULT_LEVELS);
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	return remove(path);
+}
+
+static void print_text(const char *path, const char *id, const struct nlut_report *r,
+		       const struct nlut_report *b, const char *policy, double mhz)
+{
+	printf("model     %s\nidentity  %s\n", path, id);
+	printf("synthesis yosys synth_xilinx -family xcup, its abc LUT mapping (7/8-input LUTs =\n"
+	       "          LUT6 + MUXF7/F8 in one level; carries add no level)\n");
+	printf("stages    %s\n\n", policy);
+	if (b)
+		printf("          %10s %8s   %10s %8s\n", "nlut LUTs", "FFs", "LogicNets", "FFs");
+	else
+		printf("          %8s %8s %8s %8s\n", "LUTs", "FFs", "MUXF", "CARRY");
+	for (uint32_t i = 0; i <= r->n_rows; i++) {
+		const struct nlut_report_row *x = i < r->n_rows ? &r->row[i] : &r->total;
+		const struct nlut_report_row *y = b ? (i < b->n_rows ? &b->row[i] : &b->total) : NULL;
+
+		if (b)
+			printf("%-9s %10llu %8llu   %10llu %8llu\n", x->name,
+			       (unsigned long long)x->luts, (unsigned long long)x->ffs,
+			       (unsigned long long)y->luts, (unsigned long long)y->ffs);
+		else
+			printf("%-9s %8llu %8llu %8llu %8llu\n", x->name, (unsigned long long)x->luts,
+			       (unsigned long long)x->ffs, (unsigned long long)x->muxes,
+			       (unsigned long long)x->carries);
+	}
+	printf("\nLUT levels per stage: nlut");
+	for (uint32_t s = 0; s < r->n_stages; s++)
+		printf(" %u", r->stage_levels[s]);
+	printf(" (max %u)", r->max_levels);
+	if (b) {
+		printf("; LogicNets");
+		for (uint32_t s = 0; s < b->n_stages; s++)
+			printf(" %u", b->stage_levels[s]);
+		printf(" (max %u)", b->max_levels);
+	}
+	printf("\nlatency   nlut %u cycles = %.1f ns at %g MHz", r->latency, r->latency * 1e3 / mhz,
+	       mhz);
+	if (b)
+		printf("; LogicNets %u cycles = %.1f ns", b->latency, b->latency * 1e3 / mhz);
+	printf("\n");
+}
+
+static void json_side(const struct nlut_report *r, double mhz)
+{
+	printf("{\"rows\":[");
+	for (uint32_t i = 0; i < r->n_rows; i++)
+		printf("%s{\"name\":\"%s\",\"luts\":%llu,\"ffs\":%llu,\"muxes\":%llu,\"carries\":%llu}",
+		       i ? "," : "", r->row[i].name, (unsigned long long)r->row[i].luts,
+		       (unsigned long long)r->row[i].ffs, (unsigned long long)r->row[i].muxes,
+		       (unsigned long long)r->row[i].carries);
+	printf("],\"luts\":%llu,\"ffs\":%llu,\"stage_levels\":[", (unsigned long long)r->total.luts,
+	       (unsigned long long)r->total.ffs);
+	for (uint32_t s = 0; s < r->n_stages; s++)
+		printf("%s%u", s ? "," : "", r->stage_levels[s]);
+	printf("],\"max_levels\":%u,\"latency_cycles\":%u,\"latency_ns\":%.3f}", r->max_levels,
+	       r->latency, r->latency * 1e3 / mhz);
+}
+
+static int write_svg(const char *file, const struct nlut_report *r, const struct nlut_report *b)
+{
+	FILE *f = fopen(file, "w");
+	uint64_t mx = 1;
+	const double W = 640, H = 320, left = 60, bottom = 40, top = 30;
+
+	if (!f)
+		return -1;
+	for (uint32_t i = 0; i < r->n_rows; i++) {
+		if (r->row[i].luts > mx)
+			mx = r->row[i].luts;
+		if (b && b->row[i].luts > mx)
+			mx = b->row[i].luts;
+	}
+	double slot = (W - left - 20) / r->n_rows, bw = b ? slot * 0.38 : slot * 0.7;
+
+	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
+		   "font-family=\"sans-serif\" font-size=\"11\">\n", W, H);
+	fprintf(f, "<text x=\"%.0f\" y=\"18\" font-size=\"13\">LUTs per layer (yosys xcup)%s</text>\n",
+		left, b ? ": nlut (blue) vs LogicNets style (grey)" : "");
+	fprintf(f, "<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"black\"/>\n", left,
+		H - bottom, W - 10, H - bottom);
+	fprintf(f, "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\">%llu</text>\n", left - 4, top + 4,
+		(unsigned long long)mx);
+	for (uint32_t i = 0; i < r->n_rows; i++) {
+		double x = left + i * slot + slot * 0.1;
+		double h = (H - bottom - top) * (double)r->row[i].luts / (double)mx;
+
+		fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#3b6fb6\">"
+			   "<title>%s: %llu LUTs</title></rect>\n", x, H - bottom - h, bw, h,
+			r->row[i].name, (unsigned long long)r->row[i].luts);
+		if (b) {
+			double hb = (H - bottom - top) * (double)b->row[i].luts / (double)mx;
+
+			fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+				   "fill=\"#999999\"><title>%s: %llu LUTs (LogicNets)</title></rect>\n",
+				x + bw, H - bottom - hb, bw, hb, b->row[i].name,
+				(unsigned long long)b->row[i].luts);
+		}
+		fprintf(f, "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\">%s</text>\n",
+			x + slot * 0.4, H - bottom + 16, r->row[i].name);
+	}
+	fprintf(f, "</svg>\n");
+	return fclose(f);
+}
+
+int cmd_report(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "clock-mhz", required_argument, NULL, 'c' },
+		{ "stages", required_argument, NULL, 's' },
+		{ "baseline", no_argument, NULL, 'b' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "svg", required_argument, NULL, 'g' },
+		{ "workdir", required_argument, NULL, 'w' },
+		{ "yosys", required_argument, NULL, 'y' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *prog = argv[0], *svg = NULL, *workdir = NULL, *yosys = NULL;
+	struct nlut_report_opts ro;
+	struct nlut_report r, b;
+	double mhz = 300.0;
+	int c, json = 0, baseline = 0, ret = NLUT_EXIT_FAIL;
+	char tmp[] = "/tmp/nlut-report-XXXXXX", dir[4096], policy[32], *end;
+
+	memset(&ro, 0, sizeof(ro));
+	nlut_gen_opts_init(&ro.gen);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			errno = 0;
+			mhz = strtod(optarg, &end);
+			if (errno || *end || !(mhz > 0 && mhz < 1e5))
+				return tool_usage_error(prog, "--clock-mhz '%s': expected a frequency in MHz",
+							optarg);
+			break;
+		case 's':
+			if (nlut_stages_parse(optarg, &ro.gen.stages))
+				return tool_usage_error(prog, "--stages: %s", nlut_gen_error_detail());
+			break;
+		case 'b':
+			baseline = 1;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		case 'g':
+			svg = optarg;
+			break;
+		case 'w':
+			workdir = optarg;
+			break;
+		case 'y':
+			yosys = optarg;
+			break;
+		case 'h':
+			help(prog);
+			return NLUT_EXIT_OK;
+		default:
+			return tool_usage_error(prog, "bad option");
+		}
+	}
+	if (argc - optind != 1)
+		return tool_usage_error(prog, "expected one MODEL argument");
+	const char *path = argv[optind];
+	nlut_model *m;
+	char id[NLUT_ID_STR_SIZE];
+	int err = nlut_model_load(path, &m);
+
+	if (err)
+		return tool_fail(prog, err, "cannot load model");
+	nlut_model_id(m, id);
+	if (!workdir) {
+		if (!mkdtemp(tmp)) {
+			nlut_model_free(m);
+			fprintf(stderr, "%s: cannot create a work directory: %s\n", prog, strerror(errno));
+			return NLUT_EXIT_FAIL;
+		}
+	} else if (mkdir(workdir, 0777) && errno != EEXIST) {
+		nlut_model_free(m);
+		fprintf(stderr, "%s: %s: cannot create: %s\n", prog, workdir, strerror(errno));
+		return NLUT_EXIT_FAIL;
+	}
+	const char *base = workdir ? workdir : tmp;
+
+	ro.yosys = yosys;
+	snprintf(dir, sizeof(dir), "%s/nlut", base);
+	ro.workdir = dir;
+	mkdir(dir, 0777);
+	if ((err = nlut_report_run(m, &ro, &r))) {
+		fprintf(stderr, "%s: %s: %s (%s)\n", prog, path, nlut_gen_error_detail(),
+			nlut_strerror(err));
+		goto out;
+	}
+	if (baseline) {
+		snprintf(dir, sizeof(dir), "%s/logicnets", base);
+		mkdir(dir, 0777);
+		ro.gen.style = NLUT_GEN_STYLE_LOGICNETS;
+		if ((err = nlut_report_run(m, &ro, &b))) {
+			fprintf(stderr, "%s: %s: baseline: %s (%s)\n", prog, path,
+				nlut_gen_error_detail(), nlut_strerror(err));
+			goto out;
+		}
+	}
+	nlut_stages_format(&ro.gen.stages, policy, sizeof(policy));
+	if (json) {
+		printf("{\"model\":\"%s\",\"identity\":\"%s\",\"stages\":\"%s\",\"clock_mhz\":%g,"
+		       "\"nlut\":", path, id, policy, mhz);
+		json_side(&r, mhz);
+		if (baseline) {
+			printf(",\"baseline\":");
+			json_side(&b, mhz);
+		}
+		printf("}\n");
+	} else {
+		print_text(path, id, &r, baseline ? &b : NULL, policy, mhz);
+	}
+	if (svg && write_svg(svg, &r, baseline ? &b : NULL)) {
+		fprintf(stderr, "%s: %s: cannot write: %s\n", prog, svg, strerror(errno));
+		goto out;
+	}
+	ret = NLUT_EXIT_OK;
+out:
+	if (!workdir)
+		nftw(tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	nlut_model_free(m);
+	return ret;
+}

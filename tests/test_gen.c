@@ -1,0 +1,456 @@
+/* test_gen.c - the generators: RTL structure and banners, stage policies and
+ * latency, Verilator lint of random models, the LogicNets-style round trip
+ * through `nlut import` (adder neurons included) and the importer's errors. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <nlut/nlut.h>
+
+#include "nlut_gen.h"
+#include "random_model.h"
+#include "test_seed.h"
+
+static uint64_t seed;
+static int have_verilator;
+
+static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void sh(const char *fmt, ...)
+{
+	char cmd[8192];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	assert_int_equal(system(cmd), 0);
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc((size_t)n + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static void spit(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "wb");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void fresh_dir(char *out, size_t len, const char *name)
+{
+	snprintf(out, len, "%s/gen_%s", NLUT_TEST_TMPDIR, name);
+	sh("rm -rf '%s'", out);
+}
+
+/* Small random table-only model for the error paths: 6 features x 2 bits,
+ * layers of 4 and 3 neurons, fan-in 3 (6-bit tables). */
+static nlut_model *small_model(void)
+{
+	struct rm_spec sp = { .n_inputs = 6, .in_bits = 2, .n_layers = 2, .width = { 4, 3 },
+			      .fan_in = { 3, 3 }, .out_bits = { 2, 2 } };
+	nlut_model *m = rm_build(&sp, 42);
+
+	assert_non_null(m);
+	return m;
+}
+
+static void test_stage_policies(void **state)
+{
+	struct nlut_stages s;
+	char buf[32];
+
+	assert_int_equal(nlut_stages_parse("layer", &s), 0);
+	assert_int_equal(s.policy, NLUT_STAGES_EVERY);
+	assert_int_equal(s.k, 1);
+	nlut_stages_format(&s, buf, sizeof(buf));
+	assert_string_equal(buf, "layer");
+	assert_int_equal(nlut_stages_parse("every:3", &s), 0);
+	assert_int_equal(s.k, 3);
+	assert_int_equal(nlut_stages_parse("levels:5", &s), 0);
+	assert_int_equal(s.policy, NLUT_STAGES_LEVELS);
+	nlut_stages_format(&s, buf, sizeof(buf));
+	assert_string_equal(buf, "levels:5");
+	assert_int_equal(nlut_stages_parse("default", &s), 0);
+	assert_int_equal(s.k, NLUT_STAGES_DEFAULT_LEVELS);
+	const char *bad[] = { "", "every", "every:0", "every:x", "levels:", "levels:-1", "layers",
+			      "every:2x", "levels:100000" };
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(nlut_stages_parse(bad[i], &s), NLUT_ERROR_INVALID_PARAM);
+		assert_non_null(strstr(nlut_gen_error_detail(), "bad stage policy"));
+	}
+	/* The level model only grows with the address width. */
+	for (unsigned n = 1; n < 24; n++)
+		assert_true(nlut_table_levels(n + 1) >= nlut_table_levels(n));
+	assert_int_equal(nlut_table_levels(6), 1);
+}
+
+/* Latency = registered boundaries; every policy's placement checked. */
+static void test_plans(void **state)
+{
+	for (unsigned r = 0; r < 40; r++) {
+		struct rm_spec sp;
+		struct nlut_plan p;
+		struct nlut_stages s;
+
+		rm_random_spec(&sp, seed + r);
+		nlut_model *m = rm_build(&sp, seed + r);
+
+		assert_non_null(m);
+		uint32_t L = nlut_model_num_layers(m);
+
+		/* layer: every boundary registered. */
+		nlut_stages_parse("layer", &s);
+		assert_int_equal(nlut_plan_make(m, &s, &p), 0);
+		assert_int_equal(p.n_units, L + 2);
+		assert_int_equal(p.latency, L + 3);
+		for (uint32_t u = 0; u < p.n_units; u++)
+			assert_int_equal(p.unit_cycle[u], u + 1);
+
+		/* every:k: registers at multiples of k and around the argmax. */
+		for (unsigned k = 2; k <= 3; k++) {
+			s.policy = NLUT_STAGES_EVERY;
+			s.k = k;
+			assert_int_equal(nlut_plan_make(m, &s, &p), 0);
+			uint32_t want = 1 + (L - 1) / k + 3;
+
+			assert_int_equal(p.latency, want);
+			for (uint32_t b = 1; b < L; b++)
+				assert_int_equal(p.reg[b], b % k == 0);
+		}
+		/* levels:N: no stage over budget unless one unit alone is. */
+		for (unsigned n = 1; n <= 6; n++) {
+			s.policy = NLUT_STAGES_LEVELS;
+			s.k = n;
+			assert_int_equal(nlut_plan_make(m, &s, &p), 0);
+			unsigned acc = 0, units = 0, regs = 0;
+
+			for (uint32_t u = 0; u <= p.n_units; u++) {
+				if (p.reg[u]) {
+					regs++;
+					if (units > 1)
+						assert_true(acc <= n);
+					acc = units = 0;
+				}
+				if (u < p.n_units) {
+					acc += p.unit_levels[u];
+					units++;
+					assert_int_equal(p.unit_cycle[u], regs);
+				}
+			}
+			assert_int_equal(p.latency, regs);
+			assert_int_equal(p.n_stages, regs - 1);
+			assert_true(p.reg[0] && p.reg[p.n_units]);
+		}
+		nlut_model_free(m);
+	}
+}
+
+static void check_banner(const char *dir, const char *file, const char *id)
+{
+	char path[1024];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	char *t = slurp(path);
+
+	assert_non_null(t);
+	assert_non_null(strstr(t, NLUT_GEN_VERSION));
+	assert_non_null(strstr(t, id));
+	assert_non_null(strstr(t, "Do not edit"));
+	free(t);
+}
+
+static void test_structure(void **state)
+{
+	nlut_model *m = small_model();
+	struct nlut_gen_opts o;
+	struct nlut_plan p;
+	char dir[512], id[NLUT_ID_STR_SIZE], path[1024], want[128];
+
+	nlut_model_id(m, id);
+	fresh_dir(dir, sizeof(dir), "structure");
+	nlut_gen_opts_init(&o);
+	assert_int_equal(nlut_gen_write(m, &o, dir, &p), 0);
+	const char *files[] = { "nlut_core.v", "nlut_layer0.v", "nlut_layer1.v", "nlut_argmax_cmp.v",
+				"nlut_argmax_sel.v", "nlut_core_params.vh", "nlut_core_params.h",
+				"nlut_core.f" };
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		check_banner(dir, files[i], id);
+	snprintf(path, sizeof(path), "%s/nlut_core.v", dir);
+	char *core = slurp(path);
+
+	assert_non_null(strstr(core, "module nlut_core ("));
+	assert_non_null(strstr(core, "`default_nettype none"));
+	snprintf(want, sizeof(want), "localparam LATENCY = %u;", p.latency);
+	assert_non_null(strstr(core, want));
+	snprintf(want, sizeof(want), "localparam [255:0] MODEL_HASH = 256'h%s;", id);
+	assert_non_null(strstr(core, want));
+	/* 6 x 2 input bits, 3 x 2 score bits, 2 class bits. */
+	assert_non_null(strstr(core, "input  wire [11:0] in_codes"));
+	assert_non_null(strstr(core, "output wire [5:0] out_scores"));
+	assert_non_null(strstr(core, "output wire [1:0] out_class"));
+	assert_non_null(strstr(core, "dbg_acts /*verilator public_flat_rd*/"));
+	free(core);
+	snprintf(path, sizeof(path), "%s/nlut_core_params.h", dir);
+	char *hdr = slurp(path);
+
+	snprintf(want, sizeof(want), "#define NLUT_CORE_LATENCY %uu", p.latency);
+	assert_non_null(strstr(hdr, want));
+	free(hdr);
+	snprintf(path, sizeof(path), "%s/nlut_core.f", dir);
+	char *fl = slurp(path);
+
+	assert_non_null(strstr(fl, "nlut_layer0.v\nnlut_layer1.v\nnlut_argmax_cmp.v\n"
+				   "nlut_argmax_sel.v\nnlut_core.v\n"));
+	free(fl);
+
+	/* LogicNets style: a module per neuron, registers per layer. */
+	fresh_dir(dir, sizeof(dir), "structure_ln");
+	o.style = NLUT_GEN_STYLE_LOGICNETS;
+	assert_int_equal(nlut_gen_write(m, &o, dir, NULL), 0);
+	check_banner(dir, "logicnet.v", id);
+	check_banner(dir, "layer1_N2.v", id);
+	snprintf(path, sizeof(path), "%s/layer0_N0.v", dir);
+	char *n0 = slurp(path);
+
+	/* Lines in offset-binary order: the first key is 10 10 10, not 0. */
+	assert_non_null(strstr(n0, "case (M0)\n\t\t\t6'b101010: M1r = 2'b"));
+	free(n0);
+	/* A missing directory parent is a clear I/O error. */
+	assert_int_equal(nlut_gen_write(m, &o, "/nonexistent/x/y", NULL), NLUT_ERROR_IO);
+	assert_non_null(strstr(nlut_gen_error_detail(), "/nonexistent/x/y"));
+	nlut_model_free(m);
+}
+
+/* Random shapes (adders, one class, 1-bit codes) lint clean under -Wall. */
+static void test_lint_random(void **state)
+{
+	if (!have_verilator)
+		skip();
+	for (unsigned r = 0; r < 6; r++) {
+		struct rm_spec sp;
+		struct nlut_gen_opts o;
+		char dir[512], name[32];
+
+		rm_random_spec(&sp, seed * 7 + r);
+		if (r == 0) {
+			sp.width[sp.n_layers - 1] = 1; /* one class */
+			sp.out_bits[sp.n_layers - 1] = 1;
+		}
+		sp.adder_pct = 30;
+		nlut_model *m = rm_build(&sp, seed + r);
+
+		assert_non_null(m);
+		snprintf(name, sizeof(name), "lint%u", r);
+		fresh_dir(dir, sizeof(dir), name);
+		nlut_gen_opts_init(&o);
+		if (r & 1)
+			nlut_stages_parse("layer", &o.stages);
+		assert_int_equal(nlut_gen_write(m, &o, dir, NULL), 0);
+		sh("cd '%s' && verilator --lint-only -Wall -F nlut_core.f --top-module nlut_core", dir);
+		nlut_model_free(m);
+	}
+}
+
+static void test_import_roundtrip(void **state)
+{
+	unsigned adders = 0;
+
+	for (unsigned r = 0; r < 12; r++) {
+		struct rm_spec sp;
+		struct nlut_gen_opts o;
+		struct nlut_import_opts io;
+		char dir[512], name[32], a[NLUT_ID_STR_SIZE], b[NLUT_ID_STR_SIZE];
+		nlut_model *back = NULL;
+
+		rm_random_spec(&sp, seed * 3 + r);
+		sp.adder_pct = 35;
+		nlut_model *m = rm_build(&sp, seed + 100 + r);
+
+		assert_non_null(m);
+		for (uint32_t l = 0; l < nlut_model_num_layers(m); l++) {
+			const struct nlut_layer *L = nlut_model_layer(m, l);
+
+			for (uint32_t j = 0; j < L->n_neurons; j++)
+				adders += L->neurons[j].kind == NLUT_NEURON_ADDER;
+		}
+		snprintf(name, sizeof(name), "rt%u", r);
+		fresh_dir(dir, sizeof(dir), name);
+		nlut_gen_opts_init(&o);
+		o.style = NLUT_GEN_STYLE_LOGICNETS;
+		assert_int_equal(nlut_gen_write(m, &o, dir, NULL), 0);
+		memset(&io, 0, sizeof(io));
+		io.quant_from = m;
+		int rc = nlut_import_dir(dir, &io, &back);
+
+		if (rc)
+			print_error("import: %s\n", nlut_gen_error_detail());
+		assert_int_equal(rc, 0);
+		nlut_model_id(m, a);
+		nlut_model_id(back, b);
+		assert_string_equal(a, b);
+		nlut_model_free(back);
+		nlut_model_free(m);
+	}
+	assert_true(adders > 0);
+}
+
+/* Identity quantisers by default; feature widths from the bit selects. */
+static void test_import_identity(void **state)
+{
+	struct nlut_quant q[8];
+	nlut_model *m, *back;
+	uint16_t t[64];
+	uint64_t s = seed;
+	char dir[512], a[NLUT_ID_STR_SIZE], b[NLUT_ID_STR_SIZE];
+	struct nlut_gen_opts o;
+
+	for (int i = 0; i < 8; i++)
+		q[i] = (struct nlut_quant){ 3, 0.0f, 1.0f };
+	assert_int_equal(nlut_model_new(8, q, &m), 0);
+	assert_int_equal(nlut_model_add_layer(m, 8), 0);
+	assert_int_equal(nlut_model_add_layer(m, 3), 1);
+	for (uint32_t j = 0; j < 8; j++) {
+		uint32_t src[2] = { j, (j + 3) % 8 };
+
+		for (int k = 0; k < 64; k++)
+			t[k] = (uint16_t)rm_below(&s, 4);
+		assert_int_equal(nlut_model_set_neuron(m, 0, j, 2, src, 2, t), 0);
+	}
+	for (uint32_t j = 0; j < 3; j++) {
+		uint32_t src[3] = { j, j + 2, j + 4 };
+
+		for (int k = 0; k < 64; k++)
+			t[k] = (uint16_t)rm_below(&s, 8);
+		assert_int_equal(nlut_model_set_neuron(m, 1, j, 3, src, 3, t), 0);
+	}
+	fresh_dir(dir, sizeof(dir), "identity");
+	nlut_gen_opts_init(&o);
+	o.style = NLUT_GEN_STYLE_LOGICNETS;
+	assert_int_equal(nlut_gen_write(m, &o, dir, NULL), 0);
+	assert_int_equal(nlut_import_dir(dir, NULL, &back), 0);
+	nlut_model_id(m, a);
+	nlut_model_id(back, b);
+	assert_string_equal(a, b);
+	nlut_model_free(back);
+	nlut_model_free(m);
+}
+
+/* Edit one generated file, import, expect err and a detail with `what`. */
+static void expect_reject(const char *name, const char *file, const char *from, const char *to,
+			  int err, const char *what)
+{
+	nlut_model *m = small_model(), *back = NULL;
+	struct nlut_gen_opts o;
+	char dir[512], path[1024];
+
+	fresh_dir(dir, sizeof(dir), name);
+	nlut_gen_opts_init(&o);
+	o.style = NLUT_GEN_STYLE_LOGICNETS;
+	assert_int_equal(nlut_gen_write(m, &o, dir, NULL), 0);
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	if (!from) {
+		assert_int_equal(unlink(path), 0);
+	} else {
+		char *t = slurp(path), *p;
+
+		assert_non_null(t);
+		p = strstr(t, from);
+		assert_non_null(p);
+		size_t n = strlen(t) + strlen(to) + 1;
+		char *u = malloc(n);
+
+		assert_non_null(u);
+		snprintf(u, n, "%.*s%s%s", (int)(p - t), t, to, p + strlen(from));
+		spit(path, u);
+		free(u);
+		free(t);
+	}
+	int rc = nlut_import_dir(dir, NULL, &back);
+
+	if (rc != err || !strstr(nlut_gen_error_detail(), what))
+		print_error("%s: got %d '%s'\n", name, rc, nlut_gen_error_detail());
+	assert_int_equal(rc, err);
+	assert_null(back);
+	assert_non_null(strstr(nlut_gen_error_detail(), what));
+	nlut_model_free(m);
+}
+
+static void test_import_errors(void **state)
+{
+	/* Missing neuron module, missing layer instance, missing layer. */
+	expect_reject("miss_mod", "layer0_N1.v", NULL, NULL, NLUT_ERROR_NOT_FOUND,
+		      "missing module layer0_N1");
+	expect_reject("miss_inst", "layer1.v", "layer1_N1 layer1_N1_inst", "// layer1_N1 layer1_N1_inst",
+		      NLUT_ERROR_NOT_FOUND, "no instance of layer1_N1");
+	expect_reject("twice", "layer1.v", "layer1_N1 layer1_N1_inst", "layer1_N0 layer1_N1_inst",
+		      NLUT_ERROR_INCONSISTENT, "layer1_N0 instantiated twice");
+	expect_reject("miss_layer0", "layer0.v", NULL, NULL, NLUT_ERROR_NOT_FOUND,
+		      "missing module layer0");
+	/* Bad case key: a digit that is not binary, and one too wide. */
+	expect_reject("bad_key", "layer0_N2.v", "6'b101010:", "6'b101210:", NLUT_ERROR_MALFORMED,
+		      "layer0_N2.v:");
+	expect_reject("bad_key2", "layer0_N2.v", "6'b101010:", "6'b1101010:", NLUT_ERROR_MALFORMED,
+		      "bad case key");
+	/* Duplicate key, then a missing one. */
+	expect_reject("dup_key", "layer1_N0.v", "6'b101011:", "6'b101010:", NLUT_ERROR_INCONSISTENT,
+		      "duplicate key 42");
+	expect_reject("miss_key", "layer1_N0.v", "\t\t\t6'b101011: M1r", "\t\t\t// M1r",
+		      NLUT_ERROR_INCONSISTENT, "missing key 43");
+	/* Width mismatch: keys wider than the wire, values wider than M1. */
+	expect_reject("width_key", "layer0_N3.v", "input [5:0] M0", "input [6:0] M0",
+		      NLUT_ERROR_INCONSISTENT, "width mismatch");
+	expect_reject("width_out", "layer0.v", "output [7:0] M1", "output [8:0] M1",
+		      NLUT_ERROR_INCONSISTENT, "width mismatch");
+	expect_reject("width_src", "layer1.v", "wire [5:0] layer1_N0_wire = {M0[",
+		      "wire [5:0] layer1_N0_wire = {M0[7], M0[", NLUT_ERROR_INCONSISTENT,
+		      "width mismatch");
+	/* Not Verilog at all. */
+	expect_reject("garbage", "layer1_N1.v", "module", "modle", NLUT_ERROR_MALFORMED,
+		      "expected 'module'");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_stage_policies),
+		cmocka_unit_test(test_plans),
+		cmocka_unit_test(test_structure),
+		cmocka_unit_test(test_lint_random),
+		cmocka_unit_test(test_import_roundtrip),
+		cmocka_unit_test(test_import_identity),
+		cmocka_unit_test(test_import_errors),
+	};
+
+	seed = test_seed("gen");
+	have_verilator = system("verilator --version >/dev/null 2>&1") == 0;
+	mkdir(NLUT_TEST_TMPDIR, 0777);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
