@@ -28,7 +28,6 @@ struct nlut_device {
 	struct nlut_board board;
 	struct nlut_device_info info;
 	struct nlut_stream_shape shape;
-	uint8_t *in_bits;
 	unsigned timeout_ms;
 	uint32_t next_seq;     /* tag the next submitted vector will carry */
 	uint64_t next_ticket;
@@ -111,18 +110,10 @@ static int read_identity(nlut_device *d)
 	/* Same identity means same shape; a device that disagrees is broken. */
 	uint32_t ni = nlut_model_num_inputs(d->model);
 
-	d->in_bits = malloc(ni);
-	if (!d->in_bits)
-		return nlut_fail(NLUT_ERROR_NO_MEM, "input widths");
-	for (uint32_t i = 0; i < ni; i++)
-		d->in_bits[i] = nlut_model_quant(d->model)[i].bits;
-	d->shape = (struct nlut_stream_shape){ .n_inputs = ni, .in_bits = d->in_bits,
-					       .n_classes = nlut_model_num_classes(d->model),
-					       .s_bytes = in->s_bytes, .m_bytes = in->m_bytes,
-					       .scores = in->scores };
-	if ((err = nlut_stream_shape_init(&d->shape)))
-		return nlut_fail(NLUT_ERROR_PROTOCOL, "board %s: ID_STREAM: %s", d->board.name,
-				 nlut_error_detail());
+	if ((err = nlut_stream_shape_model(d->model, in->s_bytes, in->m_bytes, in->scores, &d->shape)))
+		return err == NLUT_ERROR_NO_MEM ? err
+			: nlut_fail(NLUT_ERROR_PROTOCOL, "board %s: ID_STREAM: %s", d->board.name,
+				    nlut_error_detail());
 	if (in->n_inputs != ni || in->n_classes != d->shape.n_classes ||
 	    in->in_bits != d->shape.in_total_bits)
 		return nlut_fail(NLUT_ERROR_PROTOCOL,
@@ -184,7 +175,7 @@ NLUT_API void nlut_device_close(nlut_device *d)
 		return;
 	if (d->ops)
 		d->ops->close(d->priv);
-	free(d->in_bits);
+	nlut_stream_shape_release(&d->shape);
 	free(d);
 }
 

@@ -22,6 +22,15 @@ static inline uint32_t nlut_crc32(uint32_t crc, const void *p, size_t n)
 	return nlut_wire_crc32(crc, p, n);
 }
 
+struct nlut_stream_shape;
+struct nlut_model;
+/* The stream shape of model m on ports of s_bytes/m_bytes: widths taken
+ * from the model's quantisers into a malloc'd in_bits (free it with
+ * nlut_stream_shape_release), sizes from nlut_stream_shape_init. */
+int nlut_stream_shape_model(const struct nlut_model *m, unsigned s_bytes, unsigned m_bytes,
+			    int scores, struct nlut_stream_shape *s);
+void nlut_stream_shape_release(struct nlut_stream_shape *s);
+
 /* SHA-256. */
 struct nlut_sha256 {
 	uint32_t h[8];

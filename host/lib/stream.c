@@ -1,6 +1,9 @@
 /* stream.c - the stream packing of docs/stream-format.md, one implementation
  * for host, simulator and firmware. */
+#include <stdlib.h>
 #include <string.h>
+
+#include <nlut/model.h>
 
 #include <nlut/stream.h>
 
@@ -119,4 +122,30 @@ NLUT_API void nlut_stream_put_result(const struct nlut_stream_shape *s, uint32_t
 	if (s->scores && scores)
 		for (uint32_t c = 0; c < s->n_classes; c++)
 			nlut_wr16(out + 8 + 2 * c, scores[c]);
+}
+
+int nlut_stream_shape_model(const struct nlut_model *m, unsigned s_bytes, unsigned m_bytes,
+			    int scores, struct nlut_stream_shape *s)
+{
+	uint32_t ni = nlut_model_num_inputs(m);
+	uint8_t *bits = malloc(ni ? ni : 1);
+	int err;
+
+	memset(s, 0, sizeof(*s));
+	if (!bits)
+		return nlut_fail(NLUT_ERROR_NO_MEM, "input widths");
+	for (uint32_t i = 0; i < ni; i++)
+		bits[i] = nlut_model_quant(m)[i].bits;
+	*s = (struct nlut_stream_shape){ .n_inputs = ni, .in_bits = bits,
+					 .n_classes = nlut_model_num_classes(m), .s_bytes = s_bytes,
+					 .m_bytes = m_bytes, .scores = scores };
+	if ((err = nlut_stream_shape_init(s)))
+		nlut_stream_shape_release(s);
+	return err;
+}
+
+void nlut_stream_shape_release(struct nlut_stream_shape *s)
+{
+	free((void *)s->in_bits);
+	s->in_bits = NULL;
 }

@@ -16,7 +16,6 @@
 struct golden_dev {
 	nlut_golden *g;
 	struct nlut_stream_shape shape;
-	uint8_t *in_bits;
 	uint32_t id[NLUT_REG_SPACE_SIZE / 4]; /* read-only words of the ID block */
 	uint32_t ctrl, errors, scratch, bist_status, bist_vectors, bist_first_fail;
 	uint32_t mbox_cmd, mbox_rsp, mbox_status;
@@ -39,22 +38,11 @@ static int g_open(const struct nlut_board *b, const nlut_model *m,
 		return nlut_fail(NLUT_ERROR_NO_MEM, "golden board");
 	uint32_t ni = nlut_model_num_inputs(m);
 
-	g->in_bits = malloc(ni);
-	if (!g->in_bits) {
-		free(g);
-		return nlut_fail(NLUT_ERROR_NO_MEM, "golden board");
-	}
-	for (uint32_t i = 0; i < ni; i++)
-		g->in_bits[i] = nlut_model_quant(m)[i].bits;
 	if ((err = nlut_board_get_uint(b, "s_bytes", 8, &sb)) ||
 	    (err = nlut_board_get_uint(b, "m_bytes", 8, &mb)) ||
-	    (err = nlut_board_get_uint(b, "scores", 1, &sc)) || (err = nlut_golden_new(m, &g->g)))
-		goto fail;
-	g->shape = (struct nlut_stream_shape){ .n_inputs = ni, .in_bits = g->in_bits,
-					       .n_classes = nlut_model_num_classes(m),
-					       .s_bytes = (unsigned)sb, .m_bytes = (unsigned)mb,
-					       .scores = sc != 0 };
-	if ((err = nlut_stream_shape_init(&g->shape)) || (err = nlut_model_hash(m, hash)))
+	    (err = nlut_board_get_uint(b, "scores", 1, &sc)) ||
+	    (err = nlut_stream_shape_model(m, (unsigned)sb, (unsigned)mb, sc != 0, &g->shape)) ||
+	    (err = nlut_golden_new(m, &g->g)) || (err = nlut_model_hash(m, hash)))
 		goto fail;
 	g->id[NLUT_ID_MAGIC_REG_OFFSET / 4] = NLUT_MAGIC;
 	g->id[NLUT_ID_VERSION_REG_OFFSET / 4] = NLUT_MAP_VERSION_MAJOR << NLUT_ID_VERSION_MAJOR_OFFSET |
@@ -75,7 +63,7 @@ static int g_open(const struct nlut_board *b, const nlut_model *m,
 	return NLUT_SUCCESS;
 fail:
 	nlut_golden_free(g->g);
-	free(g->in_bits);
+	nlut_stream_shape_release(&g->shape);
 	free(g);
 	return err;
 }
@@ -85,7 +73,7 @@ static void g_close(void *priv)
 	struct golden_dev *g = priv;
 
 	nlut_golden_free(g->g);
-	free(g->in_bits);
+	nlut_stream_shape_release(&g->shape);
 	free(g->fifo);
 	free(g);
 }
@@ -106,7 +94,7 @@ static void run_bist(struct golden_dev *g)
 		goto out;
 	for (size_t i = 0; i < (size_t)BIST_VECTORS * ni; i++) {
 		s = s * 6364136223846793005ull + 1442695040888963407ull;
-		codes[i] = (uint16_t)((s >> 33) & ((1u << g->in_bits[i % ni]) - 1u));
+		codes[i] = (uint16_t)((s >> 33) & ((1u << g->shape.in_bits[i % ni]) - 1u));
 	}
 	if (nlut_golden_eval_batch(g->g, BIST_VECTORS, codes, NULL, batch, 1))
 		goto out;

@@ -15,6 +15,8 @@
 #include <xrt/xrt_device.h>
 #include <xrt/xrt_kernel.h>
 
+#include <nlut/stream.h>
+
 #include "internal.h"
 #include "transport.h"
 
@@ -282,16 +284,17 @@ static int x_open(const struct nlut_board *b, const nlut_model *m,
 			goto fail;
 		}
 	}
-	/* Record sizes follow docs/stream-format.md; the device API checks
+	/* Record sizes as in docs/stream-format.md; the device API checks
 	 * them against the ID block once the card answers. */
 	{
-		uint32_t bits = 0, nc = nlut_model_num_classes(m);
+		struct nlut_stream_shape sh;
 
-		for (uint32_t i = 0; i < nlut_model_num_inputs(m); i++)
-			bits += nlut_model_quant(m)[i].bits;
-		d->in_record = ((bits + 7) / 8 + sb - 1) / sb * sb;
-		d->out_record = (8 + (sc ? 2 * nc : 0) + mb - 1) / mb * mb;
+		if ((err = nlut_stream_shape_model(m, (unsigned)sb, (unsigned)mb, sc != 0, &sh)))
+			goto fail;
+		d->in_record = sh.in_record;
+		d->out_record = sh.out_record;
 		d->cap = runv;
+		nlut_stream_shape_release(&sh);
 	}
 	if ((err = load_api(&d->x)) || (err = prepare_env(d)))
 		goto fail;
