@@ -2,8 +2,8 @@
 // `include inside a module body: localparams only.
 
 localparam integer NLUT_MAP_VERSION_MAJOR = 1;
-localparam integer NLUT_MAP_VERSION_MINOR = 0;
-localparam integer NLUT_REG_ADDR_BITS = 9;
+localparam integer NLUT_MAP_VERSION_MINOR = 1;
+localparam integer NLUT_REG_ADDR_BITS = 11;
 
 localparam [31:0] NLUT_MAGIC = 32'h4e4c5554; // ID_MAGIC value: 'NLUT' in ASCII
 localparam [31:0] NLUT_HASH_WORDS = 32'h00000008; // 32-bit words of the SHA-256 model identity
@@ -18,42 +18,44 @@ localparam [31:0] NLUT_RSP_OK = 32'h00000000; // mailbox status: done
 localparam [31:0] NLUT_RSP_BAD_OP = 32'h00000001; // mailbox status: unknown operation
 localparam [31:0] NLUT_RSP_BAD_ARG = 32'h00000002; // mailbox status: bad argument
 localparam [31:0] NLUT_RSP_FAILED = 32'h00000003; // mailbox status: operation ran and failed
+localparam [31:0] NLUT_FW_BIST_MAGIC = 32'h54534942; // first word of the self-test data in boot RAM: 'BIST'
+localparam [31:0] NLUT_FW_BIST_BASE = 32'h80004000; // controller address of the self-test data (docs/shell.md)
 
 // ID_MAGIC (ro): magic number, NLUT_MAGIC
-localparam [8:0] NLUT_ID_MAGIC_REG_OFFSET = 9'h000;
+localparam [10:0] NLUT_ID_MAGIC_REG_OFFSET = 11'h000;
 
 // ID_VERSION (ro): register map version
-localparam [8:0] NLUT_ID_VERSION_REG_OFFSET = 9'h004;
+localparam [10:0] NLUT_ID_VERSION_REG_OFFSET = 11'h004;
 localparam integer NLUT_ID_VERSION_MINOR_OFFSET = 0; // minor: compatible additions
 localparam integer NLUT_ID_VERSION_MINOR_WIDTH = 16;
 localparam integer NLUT_ID_VERSION_MAJOR_OFFSET = 16; // major: incompatible changes
 localparam integer NLUT_ID_VERSION_MAJOR_WIDTH = 16;
 
 // ID_BOARD (ro): board id (boards/<name>/board.def)
-localparam [8:0] NLUT_ID_BOARD_REG_OFFSET = 9'h008;
+localparam [10:0] NLUT_ID_BOARD_REG_OFFSET = 11'h008;
 
 // ID_BUILD (ro): build id stamped at build time
-localparam [8:0] NLUT_ID_BUILD_REG_OFFSET = 9'h00c;
+localparam [10:0] NLUT_ID_BUILD_REG_OFFSET = 11'h00c;
 
 // ID_MODEL_HASH (ro): model identity: SHA-256 byte 4k+j in bits 8j+7:8j of word k
-localparam [8:0] NLUT_ID_MODEL_HASH_REG_OFFSET = 9'h010;
+localparam [10:0] NLUT_ID_MODEL_HASH_REG_OFFSET = 11'h010;
 localparam integer NLUT_ID_MODEL_HASH_COUNT = 8;
 
 // ID_LATENCY (ro): core latency in clock cycles, input accepted to result valid
-localparam [8:0] NLUT_ID_LATENCY_REG_OFFSET = 9'h030;
+localparam [10:0] NLUT_ID_LATENCY_REG_OFFSET = 11'h030;
 
 // ID_SHAPE (ro): model shape
-localparam [8:0] NLUT_ID_SHAPE_REG_OFFSET = 9'h034;
+localparam [10:0] NLUT_ID_SHAPE_REG_OFFSET = 11'h034;
 localparam integer NLUT_ID_SHAPE_N_INPUTS_OFFSET = 0; // input features
 localparam integer NLUT_ID_SHAPE_N_INPUTS_WIDTH = 16;
 localparam integer NLUT_ID_SHAPE_N_CLASSES_OFFSET = 16; // classes (last-layer neurons)
 localparam integer NLUT_ID_SHAPE_N_CLASSES_WIDTH = 16;
 
 // ID_IN_BITS (ro): bits of one packed input vector (sum of feature widths)
-localparam [8:0] NLUT_ID_IN_BITS_REG_OFFSET = 9'h038;
+localparam [10:0] NLUT_ID_IN_BITS_REG_OFFSET = 11'h038;
 
 // ID_STREAM (ro): stream ports (docs/stream-format.md)
-localparam [8:0] NLUT_ID_STREAM_REG_OFFSET = 9'h03c;
+localparam [10:0] NLUT_ID_STREAM_REG_OFFSET = 11'h03c;
 localparam integer NLUT_ID_STREAM_S_BYTES_OFFSET = 0; // input stream beat width in bytes (4, 8 or 64)
 localparam integer NLUT_ID_STREAM_S_BYTES_WIDTH = 8;
 localparam integer NLUT_ID_STREAM_M_BYTES_OFFSET = 8; // output stream beat width in bytes (4, 8 or 64)
@@ -61,66 +63,66 @@ localparam integer NLUT_ID_STREAM_M_BYTES_WIDTH = 8;
 localparam integer NLUT_ID_STREAM_SCORES_BIT = 16; // result records carry the class scores
 
 // CTRL (rw): datapath control
-localparam [8:0] NLUT_CTRL_REG_OFFSET = 9'h040;
+localparam [10:0] NLUT_CTRL_REG_OFFSET = 11'h040;
 localparam integer NLUT_CTRL_ENABLE_BIT = 0; // accept input beats
 localparam integer NLUT_CTRL_RESET_BIT = 1; // reset the datapath (pipeline, skid buffers, sequence tags)
 localparam integer NLUT_CTRL_CLEAR_BIT = 2; // clear the counters
 
 // STATUS (ro): datapath status
-localparam [8:0] NLUT_STATUS_REG_OFFSET = 9'h044;
+localparam [10:0] NLUT_STATUS_REG_OFFSET = 11'h044;
 localparam integer NLUT_STATUS_READY_BIT = 0; // datapath out of reset and enabled
 localparam integer NLUT_STATUS_EMPTY_BIT = 1; // no vector inside the pipeline
 localparam integer NLUT_STATUS_FW_ALIVE_BIT = 2; // firmware heartbeat seen within the watchdog period
 
 // ERRORS (w1c): sticky error flags
-localparam [8:0] NLUT_ERRORS_REG_OFFSET = 9'h048;
+localparam [10:0] NLUT_ERRORS_REG_OFFSET = 11'h048;
 localparam integer NLUT_ERRORS_WATCHDOG_BIT = 0; // firmware watchdog expired
 localparam integer NLUT_ERRORS_SEQ_BIT = 1; // sequence tag gap or repeat seen on the output
 localparam integer NLUT_ERRORS_BIST_BIT = 2; // last BIST failed
 localparam integer NLUT_ERRORS_FRAME_BIT = 3; // input TLAST not on the last beat of a vector; resynchronised at the next TLAST
 
 // SCRATCH (rw): free for host use (bus check)
-localparam [8:0] NLUT_SCRATCH_REG_OFFSET = 9'h04c;
+localparam [10:0] NLUT_SCRATCH_REG_OFFSET = 11'h04c;
 
 // CNT_IN_LO (ro): input vectors accepted, bits 31:0
-localparam [8:0] NLUT_CNT_IN_LO_REG_OFFSET = 9'h080;
+localparam [10:0] NLUT_CNT_IN_LO_REG_OFFSET = 11'h080;
 
 // CNT_IN_HI (ro): input vectors accepted, bits 63:32
-localparam [8:0] NLUT_CNT_IN_HI_REG_OFFSET = 9'h084;
+localparam [10:0] NLUT_CNT_IN_HI_REG_OFFSET = 11'h084;
 
 // CNT_OUT_LO (ro): results produced, bits 31:0
-localparam [8:0] NLUT_CNT_OUT_LO_REG_OFFSET = 9'h088;
+localparam [10:0] NLUT_CNT_OUT_LO_REG_OFFSET = 11'h088;
 
 // CNT_OUT_HI (ro): results produced, bits 63:32
-localparam [8:0] NLUT_CNT_OUT_HI_REG_OFFSET = 9'h08c;
+localparam [10:0] NLUT_CNT_OUT_HI_REG_OFFSET = 11'h08c;
 
 // CNT_STALL_LO (ro): cycles the output was back-pressured, bits 31:0
-localparam [8:0] NLUT_CNT_STALL_LO_REG_OFFSET = 9'h090;
+localparam [10:0] NLUT_CNT_STALL_LO_REG_OFFSET = 11'h090;
 
 // CNT_STALL_HI (ro): cycles the output was back-pressured, bits 63:32
-localparam [8:0] NLUT_CNT_STALL_HI_REG_OFFSET = 9'h094;
+localparam [10:0] NLUT_CNT_STALL_HI_REG_OFFSET = 11'h094;
 
 // CNT_ERRORS (ro): errors counted since reset
-localparam [8:0] NLUT_CNT_ERRORS_REG_OFFSET = 9'h098;
+localparam [10:0] NLUT_CNT_ERRORS_REG_OFFSET = 11'h098;
 
 // BIST_CTRL (rw): self-test control
-localparam [8:0] NLUT_BIST_CTRL_REG_OFFSET = 9'h0c0;
+localparam [10:0] NLUT_BIST_CTRL_REG_OFFSET = 11'h0c0;
 localparam integer NLUT_BIST_CTRL_START_BIT = 0; // run the stored vectors through the core
 
-// BIST_STATUS (ro): self-test status
-localparam [8:0] NLUT_BIST_STATUS_REG_OFFSET = 9'h0c4;
+// BIST_STATUS (ro): self-test status; START sets RUNNING, the controller writes the verdict
+localparam [10:0] NLUT_BIST_STATUS_REG_OFFSET = 11'h0c4;
 localparam integer NLUT_BIST_STATUS_DONE_BIT = 0; // a run has finished
-localparam integer NLUT_BIST_STATUS_PASS_BIT = 1; // every result matched
+localparam integer NLUT_BIST_STATUS_PASS_BIT = 1; // every result matched; DONE without PASS sets ERRORS.BIST
 localparam integer NLUT_BIST_STATUS_RUNNING_BIT = 2; // a run is in progress
 
-// BIST_VECTORS (ro): vectors checked by the last run
-localparam [8:0] NLUT_BIST_VECTORS_REG_OFFSET = 9'h0c8;
+// BIST_VECTORS (ro): vectors checked by the last run (controller writes)
+localparam [10:0] NLUT_BIST_VECTORS_REG_OFFSET = 11'h0c8;
 
-// BIST_FIRST_FAIL (ro): index of the first failing vector, NLUT_BIST_NONE if none
-localparam [8:0] NLUT_BIST_FIRST_FAIL_REG_OFFSET = 9'h0cc;
+// BIST_FIRST_FAIL (ro): index of the first failing vector, NLUT_BIST_NONE if none (controller writes)
+localparam [10:0] NLUT_BIST_FIRST_FAIL_REG_OFFSET = 11'h0cc;
 
 // MBOX_CMD (rw): command; writing it rings the doorbell
-localparam [8:0] NLUT_MBOX_CMD_REG_OFFSET = 9'h100;
+localparam [10:0] NLUT_MBOX_CMD_REG_OFFSET = 11'h100;
 localparam integer NLUT_MBOX_CMD_OP_OFFSET = 0; // operation, NLUT_OP_*
 localparam integer NLUT_MBOX_CMD_OP_WIDTH = 8;
 localparam integer NLUT_MBOX_CMD_SEQ_OFFSET = 8; // sequence number echoed in MBOX_RSP
@@ -129,12 +131,12 @@ localparam integer NLUT_MBOX_CMD_NARG_OFFSET = 16; // argument words used
 localparam integer NLUT_MBOX_CMD_NARG_WIDTH = 8;
 
 // MBOX_STATUS (ro): mailbox state
-localparam [8:0] NLUT_MBOX_STATUS_REG_OFFSET = 9'h104;
+localparam [10:0] NLUT_MBOX_STATUS_REG_OFFSET = 11'h104;
 localparam integer NLUT_MBOX_STATUS_PENDING_BIT = 0; // a command waits for the firmware
 localparam integer NLUT_MBOX_STATUS_DONE_BIT = 1; // MBOX_RSP holds the answer to the last command
 
-// MBOX_RSP (ro): response
-localparam [8:0] NLUT_MBOX_RSP_REG_OFFSET = 9'h108;
+// MBOX_RSP (ro): response; the controller's write answers the command (PENDING 0, DONE 1)
+localparam [10:0] NLUT_MBOX_RSP_REG_OFFSET = 11'h108;
 localparam integer NLUT_MBOX_RSP_STATUS_OFFSET = 0; // NLUT_RSP_*
 localparam integer NLUT_MBOX_RSP_STATUS_WIDTH = 8;
 localparam integer NLUT_MBOX_RSP_SEQ_OFFSET = 8; // sequence number of the command answered
@@ -143,9 +145,36 @@ localparam integer NLUT_MBOX_RSP_NDATA_OFFSET = 16; // data words valid
 localparam integer NLUT_MBOX_RSP_NDATA_WIDTH = 8;
 
 // MBOX_ARG (rw): command arguments
-localparam [8:0] NLUT_MBOX_ARG_REG_OFFSET = 9'h140;
+localparam [10:0] NLUT_MBOX_ARG_REG_OFFSET = 11'h140;
 localparam integer NLUT_MBOX_ARG_COUNT = 16;
 
-// MBOX_DATA (ro): response data
-localparam [8:0] NLUT_MBOX_DATA_REG_OFFSET = 9'h180;
+// MBOX_DATA (ro): response data (controller writes)
+localparam [10:0] NLUT_MBOX_DATA_REG_OFFSET = 11'h180;
 localparam integer NLUT_MBOX_DATA_COUNT = 16;
+
+// FW_CTRL (rw): controller control (controller port only)
+localparam [10:0] NLUT_FW_CTRL_REG_OFFSET = 11'h200;
+localparam integer NLUT_FW_CTRL_BIST_MODE_BIT = 0; // request self-test mode: stream input paused, the core fed from FW_BIST_IN once it has drained
+localparam integer NLUT_FW_CTRL_HEARTBEAT_BIT = 1; // pet the watchdog
+localparam integer NLUT_FW_CTRL_PUSH_BIT = 2; // present FW_BIST_IN to the core as one vector (only while FW_STATUS.BIST_ACTIVE)
+
+// FW_STATUS (ro): controller status
+localparam [10:0] NLUT_FW_STATUS_REG_OFFSET = 11'h204;
+localparam integer NLUT_FW_STATUS_BIST_ACTIVE_BIT = 0; // self-test mode in effect: no stream vector left in the core
+localparam integer NLUT_FW_STATUS_RESULT_BIT = 1; // a self-test result waits in FW_BIST_CLASS / FW_BIST_SCORES (PUSH clears it)
+localparam integer NLUT_FW_STATUS_BIST_REQ_BIT = 2; // the host wrote BIST_CTRL.START; cleared when the controller writes BIST_STATUS
+localparam integer NLUT_FW_STATUS_WDOG_RESET_BIT = 3; // the controller was restarted by the watchdog (cleared by the next HEARTBEAT)
+
+// FW_BIST_CLASS (ro): class of the last self-test result
+localparam [10:0] NLUT_FW_BIST_CLASS_REG_OFFSET = 11'h208;
+
+// FW_WDOG_CYCLES (ro): watchdog period in clock cycles (a build parameter)
+localparam [10:0] NLUT_FW_WDOG_CYCLES_REG_OFFSET = 11'h210;
+
+// FW_BIST_SCORES (ro): scores of the last self-test result, packed as the core's out_scores, class 0 in the LSBs of word 0
+localparam [10:0] NLUT_FW_BIST_SCORES_REG_OFFSET = 11'h300;
+localparam integer NLUT_FW_BIST_SCORES_COUNT = 64;
+
+// FW_BIST_IN (rw): self-test input vector, packed as the core's in_codes (feature 0 in the LSBs of word 0)
+localparam [10:0] NLUT_FW_BIST_IN_REG_OFFSET = 11'h400;
+localparam integer NLUT_FW_BIST_IN_COUNT = 256;

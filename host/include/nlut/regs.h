@@ -3,9 +3,9 @@
 #define NLUT_REGS_H
 
 #define NLUT_MAP_VERSION_MAJOR 1u
-#define NLUT_MAP_VERSION_MINOR 0u
-#define NLUT_REG_ADDR_BITS 9u
-#define NLUT_REG_SPACE_SIZE 0x200u
+#define NLUT_MAP_VERSION_MINOR 1u
+#define NLUT_REG_ADDR_BITS 11u
+#define NLUT_REG_SPACE_SIZE 0x800u
 
 #define NLUT_MAGIC 0x4e4c5554u /* ID_MAGIC value: 'NLUT' in ASCII */
 #define NLUT_HASH_WORDS 8u /* 32-bit words of the SHA-256 model identity */
@@ -20,6 +20,8 @@
 #define NLUT_RSP_BAD_OP 1u /* mailbox status: unknown operation */
 #define NLUT_RSP_BAD_ARG 2u /* mailbox status: bad argument */
 #define NLUT_RSP_FAILED 3u /* mailbox status: operation ran and failed */
+#define NLUT_FW_BIST_MAGIC 0x54534942u /* first word of the self-test data in boot RAM: 'BIST' */
+#define NLUT_FW_BIST_BASE 0x80004000u /* controller address of the self-test data (docs/shell.md) */
 
 /* ID_MAGIC (ro): magic number, NLUT_MAGIC */
 #define NLUT_ID_MAGIC_REG_OFFSET 0x000u
@@ -109,16 +111,16 @@
 #define NLUT_BIST_CTRL_REG_OFFSET 0x0c0u
 #define NLUT_BIST_CTRL_START_BIT 0u /* run the stored vectors through the core */
 
-/* BIST_STATUS (ro): self-test status */
+/* BIST_STATUS (ro): self-test status; START sets RUNNING, the controller writes the verdict */
 #define NLUT_BIST_STATUS_REG_OFFSET 0x0c4u
 #define NLUT_BIST_STATUS_DONE_BIT 0u /* a run has finished */
-#define NLUT_BIST_STATUS_PASS_BIT 1u /* every result matched */
+#define NLUT_BIST_STATUS_PASS_BIT 1u /* every result matched; DONE without PASS sets ERRORS.BIST */
 #define NLUT_BIST_STATUS_RUNNING_BIT 2u /* a run is in progress */
 
-/* BIST_VECTORS (ro): vectors checked by the last run */
+/* BIST_VECTORS (ro): vectors checked by the last run (controller writes) */
 #define NLUT_BIST_VECTORS_REG_OFFSET 0x0c8u
 
-/* BIST_FIRST_FAIL (ro): index of the first failing vector, NLUT_BIST_NONE if none */
+/* BIST_FIRST_FAIL (ro): index of the first failing vector, NLUT_BIST_NONE if none (controller writes) */
 #define NLUT_BIST_FIRST_FAIL_REG_OFFSET 0x0ccu
 
 /* MBOX_CMD (rw): command; writing it rings the doorbell */
@@ -135,7 +137,7 @@
 #define NLUT_MBOX_STATUS_PENDING_BIT 0u /* a command waits for the firmware */
 #define NLUT_MBOX_STATUS_DONE_BIT 1u /* MBOX_RSP holds the answer to the last command */
 
-/* MBOX_RSP (ro): response */
+/* MBOX_RSP (ro): response; the controller's write answers the command (PENDING 0, DONE 1) */
 #define NLUT_MBOX_RSP_REG_OFFSET 0x108u
 #define NLUT_MBOX_RSP_STATUS_OFFSET 0u /* NLUT_RSP_* */
 #define NLUT_MBOX_RSP_STATUS_MASK 0xffu
@@ -148,8 +150,35 @@
 #define NLUT_MBOX_ARG_REG_OFFSET(i) (0x140u + 4u * (unsigned)(i))
 #define NLUT_MBOX_ARG_COUNT 16u
 
-/* MBOX_DATA (ro): response data */
+/* MBOX_DATA (ro): response data (controller writes) */
 #define NLUT_MBOX_DATA_REG_OFFSET(i) (0x180u + 4u * (unsigned)(i))
 #define NLUT_MBOX_DATA_COUNT 16u
+
+/* FW_CTRL (rw): controller control (controller port only) */
+#define NLUT_FW_CTRL_REG_OFFSET 0x200u
+#define NLUT_FW_CTRL_BIST_MODE_BIT 0u /* request self-test mode: stream input paused, the core fed from FW_BIST_IN once it has drained */
+#define NLUT_FW_CTRL_HEARTBEAT_BIT 1u /* pet the watchdog */
+#define NLUT_FW_CTRL_PUSH_BIT 2u /* present FW_BIST_IN to the core as one vector (only while FW_STATUS.BIST_ACTIVE) */
+
+/* FW_STATUS (ro): controller status */
+#define NLUT_FW_STATUS_REG_OFFSET 0x204u
+#define NLUT_FW_STATUS_BIST_ACTIVE_BIT 0u /* self-test mode in effect: no stream vector left in the core */
+#define NLUT_FW_STATUS_RESULT_BIT 1u /* a self-test result waits in FW_BIST_CLASS / FW_BIST_SCORES (PUSH clears it) */
+#define NLUT_FW_STATUS_BIST_REQ_BIT 2u /* the host wrote BIST_CTRL.START; cleared when the controller writes BIST_STATUS */
+#define NLUT_FW_STATUS_WDOG_RESET_BIT 3u /* the controller was restarted by the watchdog (cleared by the next HEARTBEAT) */
+
+/* FW_BIST_CLASS (ro): class of the last self-test result */
+#define NLUT_FW_BIST_CLASS_REG_OFFSET 0x208u
+
+/* FW_WDOG_CYCLES (ro): watchdog period in clock cycles (a build parameter) */
+#define NLUT_FW_WDOG_CYCLES_REG_OFFSET 0x210u
+
+/* FW_BIST_SCORES (ro): scores of the last self-test result, packed as the core's out_scores, class 0 in the LSBs of word 0 */
+#define NLUT_FW_BIST_SCORES_REG_OFFSET(i) (0x300u + 4u * (unsigned)(i))
+#define NLUT_FW_BIST_SCORES_COUNT 64u
+
+/* FW_BIST_IN (rw): self-test input vector, packed as the core's in_codes (feature 0 in the LSBs of word 0) */
+#define NLUT_FW_BIST_IN_REG_OFFSET(i) (0x400u + 4u * (unsigned)(i))
+#define NLUT_FW_BIST_IN_COUNT 256u
 
 #endif /* NLUT_REGS_H */
