@@ -477,6 +477,12 @@ static int write_params(const nlut_model *m, const struct nlut_plan *p, const st
 	sb_printf(&sb, "`define NLUT_CORE_CLASS_WIDTH %u   // out_class bits\n", sh->class_w);
 	sb_printf(&sb, "`define NLUT_CORE_LATENCY %u       // cycles, input to output\n", p->latency);
 	sb_printf(&sb, "`define NLUT_CORE_MODEL_HASH 256'h%s\n", id);
+	/* Each class's score width, 8 bits per class, class 0 in the LSBs:
+	 * the shell widens every score to 16 bits in the result record. */
+	sb_printf(&sb, "`define NLUT_CORE_SCORE_WIDTHS %u'h", 8 * sh->n_classes);
+	for (uint32_t j = sh->n_classes; j-- > 0;)
+		sb_printf(&sb, "%02x", sh->sc.w[j]);
+	sb_puts(&sb, "\n");
 	sb_puts(&sb, "\n`endif\n");
 	ret = sb_write(&sb, dir, "nlut_core_params.vh");
 	sb_free(&sb);
@@ -501,6 +507,11 @@ static int write_params(const nlut_model *m, const struct nlut_plan *p, const st
 		     " * which dbg_acts shows that layer's outputs of the sample. */\n");
 	emit_list(&sb, "NLUT_CORE_LAYER_WIDTH_INIT", lw, L);
 	emit_list(&sb, "NLUT_CORE_LAYER_CYCLE_INIT", lc, L);
+	sb_puts(&sb, "/* Per class: score bits (out_scores packs them, class 0 in the LSBs). */\n");
+	sb_puts(&sb, "#define NLUT_CORE_SCORE_WIDTH_INIT {");
+	for (uint32_t j = 0; j < sh->n_classes; j++)
+		sb_printf(&sb, "%s%u", j ? ", " : " ", sh->sc.w[j]);
+	sb_puts(&sb, " }\n");
 	sb_puts(&sb, "\n#endif /* NLUT_CORE_PARAMS_H */\n");
 	ret = sb_write(&sb, dir, "nlut_core_params.h");
 	sb_free(&sb);
