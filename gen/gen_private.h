@@ -36,6 +36,11 @@ int ng_mkdir(const char *dir);
 /* The banner every generated file starts with ("// " or "# " comments). */
 void ng_banner(struct sbuf *b, const char *comment, const char *what, const char *id);
 
+/* Self-test data (bist.c): whether n vectors of model m fit, and the
+ * writer of dir/nlut_bist.hex (which checks again). */
+int ng_bist_check(const nlut_model *m, uint32_t n);
+int ng_write_bist(const nlut_model *m, uint32_t n, const char *dir);
+
 /* Total width of layer l's outputs, and of its input bus (l = 0: features). */
 uint32_t ng_layer_out_width(const nlut_model *m, uint32_t l);
 uint32_t ng_layer_in_width(const nlut_model *m, uint32_t l);
@@ -53,5 +58,11 @@ unsigned ng_clog2(uint64_t v);
  */
 void ng_yosys_table(struct sbuf *sb, const char *prefix, const uint16_t *t, unsigned n,
 		    unsigned w, const char *addr, const char *target, unsigned base);
+
+/* Run argv with stdout and stderr to /dev/null; the exit status, 127 when
+ * the program cannot be run, or -1. */
+int ng_run_quiet(char *const argv[]);
+/* The first line of a yosys log with "ERROR" as ": <line>", or "". */
+void ng_log_error(const char *log, char *out, size_t len);
 
 #endif /* NLUT_GEN_PRIVATE_H */

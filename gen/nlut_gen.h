@@ -89,6 +89,9 @@ struct nlut_gen_opts {
 	 * synthesis view `nlut report` uses (yosys maps it in seconds, the
 	 * portable form in minutes); not for Vivado or Verilator. */
 	int yosys_luts;
+	/* nlut style: vectors in nlut_bist.hex, the self-test data of the
+	 * shell's boot RAM; 0 writes no such file. */
+	uint32_t bist_vectors;
 };
 
 void nlut_gen_opts_init(struct nlut_gen_opts *o);
@@ -96,15 +99,40 @@ void nlut_gen_opts_init(struct nlut_gen_opts *o);
 /*
  * Write the RTL of model m into directory dir (created if missing). nlut
  * style: nlut_core.v, nlut_layer<L>.v, nlut_argmax_cmp.v, nlut_argmax_sel.v,
- * the parameter headers nlut_core_params.vh and nlut_core_params.h, and the
- * filelist nlut_core.f (file names relative to dir, top last). LogicNets
- * style: logicnet.v, myreg.v, layer<L>.v, layer<L>_N<J>.v (+ adder
+ * the parameter headers nlut_core_params.vh and nlut_core_params.h, the
+ * filelist nlut_core.f (file names relative to dir, top last) and, unless
+ * o->bist_vectors is 0, the self-test data nlut_bist.hex (checked to fit
+ * before any file is written; see nlut_gen_write_bist). LogicNets style:
+ * logicnet.v, myreg.v, layer<L>.v, layer<L>_N<J>.v (+ adder
  * sub-tables layer<L>_N<J>_S<S>.v) and logicnet.f. Every file starts with a
- * banner naming NLUT_GEN_VERSION and the model identity. If plan is not NULL
+ * banner naming NLUT_GEN_VERSION and the model identity, but nlut_bist.hex,
+ * which starts with its @ address and holds the identity in its header. If
+ * plan is not NULL
  * it receives the pipeline plan used (nlut style).
  */
 int nlut_gen_write(const nlut_model *m, const struct nlut_gen_opts *o, const char *dir,
 		   struct nlut_plan *plan);
+
+/* ---- self-test data (docs/shell.md, "Self-test data in the boot RAM") ---- */
+
+/* Vectors nlut_gen_opts_init asks for. */
+#define NLUT_GEN_BIST_VECTORS 64u
+
+/*
+ * Write dir/nlut_bist.hex (dir created if missing): a $readmemh fragment
+ * placing the self-test data at NLUT_FW_BIST_BASE in the shell's boot RAM.
+ * n vectors: all codes zero, all codes maximum, then pseudo-random codes
+ * seeded by the model identity; each with the golden model's class and
+ * scores packed as the core's out_class and out_scores. Fails with
+ * NLUT_ERROR_TOO_LARGE when n vectors do not fit the 48 KiB from
+ * NLUT_FW_BIST_BASE to the end of the 64 KiB boot RAM, and with
+ * NLUT_ERROR_UNSUPPORTED when the model is wider than the shell's self-test
+ * registers (FW_BIST_IN, FW_BIST_SCORES).
+ */
+int nlut_gen_write_bist(const nlut_model *m, uint32_t n, const char *dir);
+
+/* Most vectors nlut_gen_write_bist takes for model m (0: none, too wide). */
+uint32_t nlut_gen_bist_max_vectors(const nlut_model *m);
 
 /* ---- synthesis report (yosys synth_xilinx -family xcup) ---- */
 
@@ -137,6 +165,36 @@ struct nlut_report_opts {
 /* Generate, synthesise with yosys and measure. The yosys log is left in
  * workdir/yosys.log. */
 int nlut_report_run(const nlut_model *m, const struct nlut_report_opts *o, struct nlut_report *r);
+
+/* ---- size of the shell and controller around a core ---- */
+
+struct nlut_shell_part {
+	uint64_t luts;    /* LUT1..LUT6 */
+	uint64_t ffs;     /* flip-flops */
+	uint64_t lutram;  /* distributed-RAM cells (RAM32M16, RAM64M8, ...) */
+	uint64_t bram36;  /* RAMB36E2 (a RAMB18E2 counts one half) */
+	uint64_t bram18;
+	uint64_t carries; /* CARRY4/8 */
+};
+
+struct nlut_shell_report {
+	struct nlut_shell_part ctrl;  /* nlut_ctrl: CPU, bus, boot RAM, timer */
+	struct nlut_shell_part shell; /* the rest of nlut_shell, core excluded */
+	unsigned s_bytes, m_bytes, scores, ram_addr_bits;
+};
+
+struct nlut_shell_report_opts {
+	const char *rtl_dir;   /* the rtl/ folder of the sources */
+	const char *yosys;     /* program; NULL = "yosys" */
+	const char *workdir;   /* must exist */
+	unsigned s_bytes, m_bytes, scores; /* 0, 0, 0 -> 8, 8, 1 */
+};
+
+/* yosys synth_xilinx -family xcup -flatten of nlut_shell for model m with
+ * nlut_core as a black box, and of nlut_ctrl alone; shell = the first minus
+ * the second. The log is workdir/yosys-shell.log. */
+int nlut_report_shell(const nlut_model *m, const struct nlut_shell_report_opts *o,
+		      struct nlut_shell_report *r);
 
 /* ---- import of LogicNets / NeuraLUT / PolyLUT Verilog ---- */
 

@@ -609,7 +609,7 @@ static int parse_with(const char *hier, const char *flat, const char *top,
 }
 
 /* Run argv with stdout and stderr to /dev/null; the exit status or -1. */
-static int run_quiet(char *const argv[])
+int ng_run_quiet(char *const argv[])
 {
 	pid_t pid = fork();
 	int st;
@@ -633,7 +633,7 @@ static int run_quiet(char *const argv[])
 }
 
 /* The first line of the log with "ERROR", for the failure detail. */
-static void log_error(const char *log, char *out, size_t len)
+void ng_log_error(const char *log, char *out, size_t len)
 {
 	FILE *f = fopen(log, "r");
 	char line[512];
@@ -668,6 +668,7 @@ int nlut_report_run(const nlut_model *m, const struct nlut_report_opts *o, struc
 	struct nlut_gen_opts go = o->gen;
 
 	go.yosys_luts = 1;
+	go.bist_vectors = 0; /* synthesis only: no self-test data */
 	snprintf(rtl, sizeof(rtl), "%s/rtl", o->workdir);
 	if ((ret = nlut_gen_write(m, &go, rtl, &plan)))
 		return ret;
@@ -724,13 +725,13 @@ int nlut_report_run(const nlut_model *m, const struct nlut_report_opts *o, struc
 	sb_free(&ys);
 	snprintf(path, sizeof(path), "%s/synth.ys", o->workdir);
 	char *argv[] = { (char *)(o->yosys ? o->yosys : "yosys"), "-q", "-l", log, "-s", path, NULL };
-	int st = run_quiet(argv);
+	int st = ng_run_quiet(argv);
 
 	if (st == 127 || st < 0)
 		return ng_fail(NLUT_ERROR_NOT_FOUND, "cannot run %s (install yosys: scripts/deps.sh)",
 			       argv[0]);
 	if (st) {
-		log_error(log, err, sizeof(err));
+		ng_log_error(log, err, sizeof(err));
 		return ng_fail(NLUT_ERROR_OTHER, "yosys failed (exit %d, log %s)%s", st, log, err);
 	}
 	return parse_with(hier, flat, top, o->gen.style, L, reg, n_bound, r);

@@ -11,6 +11,7 @@ void nlut_gen_opts_init(struct nlut_gen_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->style = NLUT_GEN_STYLE_NLUT;
 	nlut_stages_default(&o->stages);
+	o->bist_vectors = NLUT_GEN_BIST_VECTORS;
 }
 
 static const char hexd[] = "0123456789abcdef";
@@ -604,9 +605,16 @@ int nlut_gen_write(const nlut_model *m, const struct nlut_gen_opts *o, const cha
 		return ng_fail(NLUT_ERROR_INVALID_PARAM, "no model, options or directory");
 	if ((ret = nlut_model_id(m, id)))
 		return ng_pass(ret, "model identity");
+	/* The self-test data belongs to the shell, which wraps the nlut style. */
+	int bist = o->style == NLUT_GEN_STYLE_NLUT && o->bist_vectors;
+
+	if (bist && (ret = ng_bist_check(m, o->bist_vectors)))
+		return ret;
 	if ((ret = ng_mkdir(dir)))
 		return ret;
 	if (o->style == NLUT_GEN_STYLE_LOGICNETS)
 		return nlut_gen_logicnets(m, dir, id, o->yosys_luts);
-	return write_nlut(m, o, dir, id, plan ? plan : &local);
+	if ((ret = write_nlut(m, o, dir, id, plan ? plan : &local)))
+		return ret;
+	return bist ? ng_write_bist(m, o->bist_vectors, dir) : 0;
 }

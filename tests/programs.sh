@@ -78,20 +78,21 @@ expect 1 "label 12 but the model has 10 classes" -- "$NLUT" eval "$W/digits.nlut
 zcat "$DATA/digits.csv.gz" | head -5 >"$W/codes.csv"
 expect 1 "is not a 3-bit code" -- "$NLUT" eval --codes "$W/digits.nlut" "$W/codes.csv"
 
-# nlut-run on the golden board: the same host path as hardware.
+# nlut-run on the golden board: the same host path as hardware (the default
+# board, sim, has its own test: tests/sim/sim_run.sh).
 expect 0 "golden " -- "$RUN" --list-boards
 expect 0 "Usage: nlut-run" -- "$RUN" --help
 expect 2 "--model and --input are required" -- "$RUN" -m "$EX/digits-tiny.nlut"
 expect 0 "compare     golden: 0 mismatches in 360 vectors" -- \
 	"$RUN" -b golden -m "$EX/digits-tiny.nlut" -i "$EX/digits-test.csv" --compare golden --batch 7 --inflight 5
-expect 0 "self-test   pass" -- "$RUN" --bist -m "$EX/digits-tiny.nlut" -i "$EX/digits-test.csv"
-expect 0 "counters    inputs 1797, results 1797" -- "$RUN" -m "$W/digits.nlut" -i "$DATA/digits.csv.gz" --batch 100
+expect 0 "self-test   pass" -- "$RUN" -b golden --bist -m "$EX/digits-tiny.nlut" -i "$EX/digits-test.csv"
+expect 0 "counters    inputs 1797, results 1797" -- "$RUN" -b golden -m "$W/digits.nlut" -i "$DATA/digits.csv.gz" --batch 100
 # The accuracy nlut-run reports equals nlut eval's, sample for sample (--output).
-"$RUN" -m "$EX/digits-tiny.nlut" -i "$EX/digits-test.csv" -o "$W/run.csv" --quiet >/dev/null
+"$RUN" -b golden -m "$EX/digits-tiny.nlut" -i "$EX/digits-test.csv" -o "$W/run.csv" --quiet >/dev/null
 n_ok=$(awk -F, 'NR > 1 && $3 == $4' "$W/run.csv" | wc -l)
 e_ok=$("$NLUT" eval --json "$EX/digits-tiny.nlut" "$EX/digits-test.csv" | sed 's/.*"correct":\([0-9]*\).*/\1/')
 [ "$n_ok" = "$e_ok" ] && [ "$(wc -l <"$W/run.csv")" -eq 361 ] && ok || bad "nlut-run --output has $n_ok correct, nlut eval $e_ok"
-"$RUN" -m "$EX/digits-tiny.nlut" -i "$EX/digits-test.csv" -o "$W/run.json" --limit 3 >/dev/null
+"$RUN" -b golden -m "$EX/digits-tiny.nlut" -i "$EX/digits-test.csv" -o "$W/run.json" --limit 3 >/dev/null
 grep -q '"index":2,"sequence":2,"class":' "$W/run.json" && ok || bad "JSON output"
 expect 1 "no board 'alveo-u999'.*known boards: .*golden" -- "$RUN" -b alveo-u999 -m "$EX/digits-tiny.nlut" -i "$EX/digits-test.csv"
 expect 1 "has 64 features per row, model .*digits-jsc2l.nlut expects 16" -- \

@@ -363,6 +363,252 @@ static void test_import_identity(void **state)
 	nlut_model_free(m);
 }
 
+/* ---- self-test data (nlut_bist.hex, docs/shell.md) ---- */
+
+/* Features of 1, 3, 16, 7 and 9 bits (36: two input words, codes across the
+ * word boundary) and scores of 16, 16 and 5 bits (37: two score words). */
+static nlut_model *ragged_model(uint64_t s)
+{
+	static const uint8_t bits[5] = { 1, 3, 16, 7, 9 };
+	static const uint32_t src0[2] = { 0, 1 }, src1[1] = { 2 }, src2[2] = { 3, 4 };
+	struct nlut_quant q[5];
+	uint16_t *t = malloc(65536 * sizeof(*t));
+	nlut_model *m;
+
+	assert_non_null(t);
+	for (int i = 0; i < 5; i++)
+		q[i] = (struct nlut_quant){ bits[i], 0.0f, 1.0f };
+	assert_int_equal(nlut_model_new(5, q, &m), 0);
+	assert_int_equal(nlut_model_add_layer(m, 3), 0);
+	for (int k = 0; k < 16; k++)
+		t[k] = (uint16_t)rm_next(&s);
+	assert_int_equal(nlut_model_set_neuron(m, 0, 0, 2, src0, 16, t), 0);
+	for (int k = 0; k < 65536; k++)
+		t[k] = (uint16_t)rm_next(&s);
+	assert_int_equal(nlut_model_set_neuron(m, 0, 1, 1, src1, 16, t), 0);
+	for (int k = 0; k < 65536; k++)
+		t[k] = (uint16_t)rm_below(&s, 32);
+	assert_int_equal(nlut_model_set_neuron(m, 0, 2, 2, src2, 5, t), 0);
+	free(t);
+	return m;
+}
+
+static uint32_t get_bits(const uint32_t *w, uint32_t off, uint32_t width)
+{
+	uint32_t v = 0;
+
+	for (uint32_t b = 0; b < width; b++)
+		v |= (w[(off + b) / 32] >> ((off + b) % 32) & 1u) << b;
+	return v;
+}
+
+/* Parse dir/nlut_bist.hex as $readmemh would; returns the word count. */
+static size_t read_bist_hex(const char *dir, uint32_t **out)
+{
+	char path[1024];
+
+	snprintf(path, sizeof(path), "%s/nlut_bist.hex", dir);
+	char *text = slurp(path), *line, *save = NULL;
+	size_t n = 0, cap = 1024;
+	uint32_t *w = malloc(cap * sizeof(*w));
+
+	assert_non_null(text);
+	assert_non_null(w);
+	/* The data sits at 0x8000_4000: word 0x1000 of the boot RAM. */
+	assert_memory_equal(text, "@00001000\n", 10);
+	for (line = strtok_r(text + 10, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *end;
+
+		assert_int_equal(strlen(line), 8);
+		unsigned long v = strtoul(line, &end, 16);
+
+		assert_true(*end == '\0');
+		if (n == cap) {
+			cap *= 2;
+			w = realloc(w, cap * sizeof(*w));
+			assert_non_null(w);
+		}
+		w[n++] = (uint32_t)v;
+	}
+	free(text);
+	*out = w;
+	return n;
+}
+
+/* Everything docs/shell.md promises about the block of model m, n vectors:
+ * header, identity, CRC, zero and maximum codes, and every expectation
+ * equal to the golden model's. */
+static void check_bist_block(const nlut_model *m, const char *dir, uint32_t n)
+{
+	const struct nlut_quant *q = nlut_model_quant(m);
+	const struct nlut_layer *last = nlut_model_layer(m, nlut_model_num_layers(m) - 1);
+	uint32_t ni = nlut_model_num_inputs(m), nc = nlut_model_num_classes(m);
+	uint32_t in_bits = 0, sc_bits = 0, *w, cls;
+	uint8_t hash[NLUT_HASH_SIZE];
+	nlut_golden *g;
+
+	for (uint32_t f = 0; f < ni; f++)
+		in_bits += q[f].bits;
+	for (uint32_t k = 0; k < nc; k++)
+		sc_bits += last->neurons[k].out_bits;
+	uint32_t iw = (in_bits + 31) / 32, sw = (sc_bits + 31) / 32, per = iw + 1 + sw;
+	size_t words = read_bist_hex(dir, &w);
+
+	assert_int_equal(words, 16 + (size_t)n * per);
+	assert_true(words * 4 <= 0x80010000u - NLUT_FW_BIST_BASE);
+	assert_int_equal(w[0], NLUT_FW_BIST_MAGIC);
+	assert_int_equal(w[1], 1);
+	assert_int_equal(w[2], n);
+	assert_int_equal(w[3], iw);
+	assert_int_equal(w[4], sw);
+	assert_int_equal(nlut_model_hash(m, hash), 0);
+	for (uint32_t k = 0; k < NLUT_HASH_WORDS; k++)
+		assert_int_equal(w[5 + k], (uint32_t)hash[4 * k] | (uint32_t)hash[4 * k + 1] << 8 |
+						   (uint32_t)hash[4 * k + 2] << 16 |
+						   (uint32_t)hash[4 * k + 3] << 24);
+	assert_int_equal(w[14], 0);
+	assert_int_equal(w[15], 0);
+	uint32_t crc = 0;
+
+	for (size_t k = 16; k < words; k++) {
+		uint8_t b[4] = { (uint8_t)w[k], (uint8_t)(w[k] >> 8), (uint8_t)(w[k] >> 16),
+				 (uint8_t)(w[k] >> 24) };
+
+		crc = nlut_wire_crc32(crc, b, 4);
+	}
+	assert_int_equal(w[13], crc);
+
+	uint16_t *codes = calloc(ni, sizeof(*codes)), *scores = calloc(nc, sizeof(*scores));
+
+	assert_non_null(codes);
+	assert_non_null(scores);
+	assert_int_equal(nlut_golden_new(m, &g), 0);
+	for (uint32_t v = 0; v < n; v++) {
+		const uint32_t *p = w + 16 + (size_t)v * per, *ps = p + iw + 1;
+		uint32_t off = 0;
+
+		for (uint32_t f = 0; f < ni; f++) {
+			codes[f] = (uint16_t)get_bits(p, off, q[f].bits);
+			off += q[f].bits;
+			if (v < 2)
+				assert_int_equal(codes[f], v ? (1u << q[f].bits) - 1u : 0);
+		}
+		if (in_bits % 32)
+			assert_int_equal(p[iw - 1] >> (in_bits % 32), 0);
+		assert_int_equal(nlut_golden_eval(g, codes, scores, &cls), 0);
+		assert_int_equal(p[iw], cls);
+		off = 0;
+		for (uint32_t k = 0; k < nc; k++) {
+			assert_int_equal(get_bits(ps, off, last->neurons[k].out_bits), scores[k]);
+			off += last->neurons[k].out_bits;
+		}
+		if (sc_bits % 32)
+			assert_int_equal(ps[sw - 1] >> (sc_bits % 32), 0);
+	}
+	nlut_golden_free(g);
+	free(codes);
+	free(scores);
+	free(w);
+}
+
+static void test_bist_data(void **state)
+{
+	for (unsigned r = 0; r < 8; r++) {
+		struct rm_spec sp;
+		char dir[512], name[32];
+		nlut_model *m;
+		uint32_t n = 2 + (uint32_t)((seed + r) % 90);
+
+		if (r == 0) {
+			m = ragged_model(seed);
+		} else {
+			rm_random_spec(&sp, seed * 5 + r);
+			sp.adder_pct = 25;
+			m = rm_build(&sp, seed + 200 + r);
+		}
+		assert_non_null(m);
+		snprintf(name, sizeof(name), "bist%u", r);
+		fresh_dir(dir, sizeof(dir), name);
+		assert_int_equal(nlut_gen_write_bist(m, n, dir), 0);
+		check_bist_block(m, dir, n);
+		/* The codes come from the identity alone: the same file again. */
+		char path[1024], *a, *b;
+
+		snprintf(path, sizeof(path), "%s/nlut_bist.hex", dir);
+		a = slurp(path);
+		assert_int_equal(nlut_gen_write_bist(m, n, dir), 0);
+		b = slurp(path);
+		assert_string_equal(a, b);
+		free(a);
+		free(b);
+		nlut_model_free(m);
+	}
+}
+
+/* The 48 KiB limit: the most that fit are written, one more is refused
+ * with the limit named; nlut_gen_write checks before writing anything. */
+static void test_bist_limits(void **state)
+{
+	nlut_model *m = ragged_model(seed);
+	struct nlut_gen_opts o;
+	char dir[512], path[1024], want[64];
+	uint32_t max = nlut_gen_bist_max_vectors(m);
+	struct stat st;
+
+	/* 36 input bits, 37 score bits: 2 + 1 + 2 words a vector. */
+	assert_int_equal(max, (0xC000 / 4 - 16) / 5);
+	fresh_dir(dir, sizeof(dir), "bist_max");
+	assert_int_equal(nlut_gen_write_bist(m, max, dir), 0);
+	check_bist_block(m, dir, max);
+	assert_int_equal(nlut_gen_write_bist(m, max + 1, dir), NLUT_ERROR_TOO_LARGE);
+	assert_non_null(strstr(nlut_gen_error_detail(), "49152 bytes"));
+	snprintf(want, sizeof(want), "at most %u vectors fit", max);
+	assert_non_null(strstr(nlut_gen_error_detail(), want));
+	assert_int_equal(nlut_gen_write_bist(m, 0, dir), NLUT_ERROR_INVALID_PARAM);
+
+	/* Through nlut_gen_write: default 64, none with 0, none for LogicNets. */
+	nlut_gen_opts_init(&o);
+	assert_int_equal(o.bist_vectors, NLUT_GEN_BIST_VECTORS);
+	fresh_dir(dir, sizeof(dir), "bist_gen");
+	assert_int_equal(nlut_gen_write(m, &o, dir, NULL), 0);
+	check_bist_block(m, dir, NLUT_GEN_BIST_VECTORS);
+	o.bist_vectors = max + 1;
+	fresh_dir(dir, sizeof(dir), "bist_gen_big");
+	assert_int_equal(nlut_gen_write(m, &o, dir, NULL), NLUT_ERROR_TOO_LARGE);
+	assert_int_equal(stat(dir, &st), -1);
+	o.bist_vectors = 0;
+	fresh_dir(dir, sizeof(dir), "bist_gen_none");
+	assert_int_equal(nlut_gen_write(m, &o, dir, NULL), 0);
+	snprintf(path, sizeof(path), "%s/nlut_bist.hex", dir);
+	assert_int_equal(stat(path, &st), -1);
+	o.bist_vectors = NLUT_GEN_BIST_VECTORS;
+	o.style = NLUT_GEN_STYLE_LOGICNETS;
+	fresh_dir(dir, sizeof(dir), "bist_gen_ln");
+	assert_int_equal(nlut_gen_write(m, &o, dir, NULL), 0);
+	snprintf(path, sizeof(path), "%s/nlut_bist.hex", dir);
+	assert_int_equal(stat(path, &st), -1);
+	nlut_model_free(m);
+
+	/* Wider than FW_BIST_IN (256 words): refused, pointing at 0 vectors. */
+	struct nlut_quant q[520];
+	uint16_t *t = calloc(65536, sizeof(*t));
+	uint32_t src = 0;
+
+	assert_non_null(t);
+	for (int i = 0; i < 520; i++)
+		q[i] = (struct nlut_quant){ 16, 0.0f, 1.0f };
+	assert_int_equal(nlut_model_new(520, q, &m), 0);
+	assert_int_equal(nlut_model_add_layer(m, 1), 0);
+	assert_int_equal(nlut_model_set_neuron(m, 0, 0, 1, &src, 1, t), 0);
+	free(t);
+	assert_int_equal(nlut_gen_bist_max_vectors(m), 0);
+	fresh_dir(dir, sizeof(dir), "bist_wide");
+	assert_int_equal(nlut_gen_write_bist(m, 1, dir), NLUT_ERROR_UNSUPPORTED);
+	assert_non_null(strstr(nlut_gen_error_detail(), "FW_BIST_IN"));
+	assert_non_null(strstr(nlut_gen_error_detail(), "0 vectors"));
+	nlut_model_free(m);
+}
+
 /* Edit one generated file, import, expect err and a detail with `what`. */
 static void expect_reject(const char *name, const char *file, const char *from, const char *to,
 			  int err, const char *what)
@@ -447,6 +693,8 @@ int main(void)
 		cmocka_unit_test(test_import_roundtrip),
 		cmocka_unit_test(test_import_identity),
 		cmocka_unit_test(test_import_errors),
+		cmocka_unit_test(test_bist_data),
+		cmocka_unit_test(test_bist_limits),
 	};
 
 	seed = test_seed("gen");

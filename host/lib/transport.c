@@ -8,6 +8,7 @@
 
 static const struct nlut_transport_ops *builtin[] = {
 	&nlut_transport_golden,
+	&nlut_transport_sim,
 #ifdef NLUT_HAVE_XRT
 	&nlut_transport_xrt,
 #endif

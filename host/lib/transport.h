@@ -33,6 +33,7 @@ const struct nlut_transport_ops *nlut_transport_find(const char *name);
 int nlut_transport_add(const struct nlut_transport_ops *ops);
 
 extern const struct nlut_transport_ops nlut_transport_golden;
+extern const struct nlut_transport_ops nlut_transport_sim;
 extern const struct nlut_transport_ops nlut_transport_xrt;
 extern const struct nlut_transport_ops nlut_transport_usb;
 

@@ -1,4 +1,5 @@
-/* cmd_gen.c - `nlut gen MODEL -o DIR`: write the model's Verilog core. */
+/* cmd_gen.c - `nlut gen MODEL -o DIR`: write the model's Verilog core and
+ * the self-test data of the shell. */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,18 +14,24 @@ static void help(const char *prog)
 {
 	printf("Usage: %s [OPTIONS] MODEL -o DIR\n\n"
 	       "Write the Verilog core of a model into DIR: nlut_core.v (top), one module per\n"
-	       "layer, the argmax, the parameter headers nlut_core_params.vh/.h and the\n"
-	       "filelist nlut_core.f (docs/core-interface.md). Generated files carry a banner\n"
-	       "with the generator version and the model identity; do not commit them.\n\n"
+	       "layer, the argmax, the parameter headers nlut_core_params.vh/.h, the filelist\n"
+	       "nlut_core.f (docs/core-interface.md) and nlut_bist.hex, the self-test vectors\n"
+	       "and golden results the shell's firmware checks the core with (docs/shell.md).\n"
+	       "Generated files carry a banner with the generator version and the model\n"
+	       "identity (nlut_bist.hex holds it in its header); do not commit them.\n\n"
 	       "  -o, --output DIR     directory to write (created if missing)\n"
 	       "  --stages POLICY      pipeline registers: layer (after every layer),\n"
 	       "                       every:K (after every K layers), levels:N (a LUT-level\n"
 	       "                       budget of N per stage); default levels:%u\n"
 	       "  --style STYLE        nlut (default) or logicnets (a case module per neuron,\n"
 	       "                       the layout `nlut import` reads)\n"
+	       "  --bist-vectors N     self-test vectors in nlut_bist.hex: all-zero codes,\n"
+	       "                       all-maximum codes, then pseudo-random ones from the\n"
+	       "                       model identity (default %u; 0 = no file); they must\n"
+	       "                       fit the 48 KiB of boot RAM at 0x8000_4000-0x8000_FFFF\n"
 	       "  -q, --quiet          print nothing on success\n"
 	       "  -h, --help           show this help\n",
-	       prog, NLUT_STAGES_DEFAULT_LEVELS);
+	       prog, NLUT_STAGES_DEFAULT_LEVELS, NLUT_GEN_BIST_VECTORS);
 }
 
 int cmd_gen(int argc, char **argv)
@@ -33,6 +40,7 @@ int cmd_gen(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "stages", required_argument, NULL, 's' },
 		{ "style", required_argument, NULL, 'S' },
+		{ "bist-vectors", required_argument, NULL, 'B' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -62,6 +70,15 @@ int cmd_gen(int argc, char **argv)
 				return tool_usage_error(prog, "--style '%s': expected nlut or logicnets",
 							optarg);
 			break;
+		case 'B': {
+			uint64_t n;
+
+			if (tool_parse_u64(optarg, 0, UINT32_MAX, &n))
+				return tool_usage_error(prog, "--bist-vectors '%s': expected a count",
+							optarg);
+			o.bist_vectors = (uint32_t)n;
+			break;
+		}
 		case 'q':
 			quiet = 1;
 			break;
@@ -95,6 +112,8 @@ int cmd_gen(int argc, char **argv)
 		nlut_stages_format(&o.stages, pol, sizeof(pol));
 		printf("wrote %s/nlut_core.v and %u layer modules: latency %u cycles (stages %s)\n",
 		       out, plan.n_layers, plan.latency, pol);
+		if (o.bist_vectors)
+			printf("wrote %s/nlut_bist.hex: %u self-test vectors\n", out, o.bist_vectors);
 	} else if (!quiet) {
 		printf("wrote %s/logicnet.v (LogicNets style)\n", out);
 	}

@@ -29,6 +29,10 @@ static void help(const char *prog)
 	       "                    per neuron, a register before every layer) side by side\n"
 	       "  --json            print one JSON object\n"
 	       "  --svg FILE        write a bar chart of LUTs per layer\n"
+	       "  --shell           also synthesise the shell around the core (core as a black\n"
+	       "                    box) and the RV32I controller alone: LUTs, FFs, RAMs\n"
+	       "  --rtl DIR         the rtl/ folder of the nlut sources (default: $NLUT_SRC/rtl,\n"
+	       "                    else the source tree built from, else the installed copy)\n"
 	       "  --workdir DIR     keep RTL, yosys script, log and netlists in DIR\n"
 	       "  --yosys PROG      yosys program (default yosys)\n"
 	       "  -h, --help        show this help\n",
@@ -79,6 +83,48 @@ static void print_text(const char *path, const char *id, const struct nlut_repor
 	if (b)
 		printf("; LogicNets %u cycles = %.1f ns", b->latency, b->latency * 1e3 / mhz);
 	printf("\n");
+}
+
+static void print_part(const char *name, const struct nlut_shell_part *p)
+{
+	printf("%-11s %8llu %8llu %8llu %8llu %8llu\n", name, (unsigned long long)p->luts,
+	       (unsigned long long)p->ffs, (unsigned long long)p->lutram,
+	       (unsigned long long)(p->bram36 * 2 + p->bram18) / 2, (unsigned long long)p->carries);
+}
+
+static void print_shell(const struct nlut_shell_report *s)
+{
+	printf("\nshell and controller (synth_xilinx -family xcup -flatten; core not included;\n"
+	       "%u-byte input and %u-byte output beats, scores %s, %u KiB boot RAM)\n",
+	       s->s_bytes, s->m_bytes, s->scores ? "on" : "off", (1u << s->ram_addr_bits) / 1024);
+	printf("%-11s %8s %8s %8s %8s %8s\n", "", "LUTs", "FFs", "LUTRAM", "BRAM36", "CARRY");
+	print_part("controller", &s->ctrl);
+	print_part("shell", &s->shell);
+}
+
+static void json_part(const char *name, const struct nlut_shell_part *p)
+{
+	printf("\"%s\":{\"luts\":%llu,\"ffs\":%llu,\"lutram\":%llu,\"bram36\":%llu,"
+	       "\"bram18\":%llu,\"carries\":%llu}", name, (unsigned long long)p->luts,
+	       (unsigned long long)p->ffs, (unsigned long long)p->lutram,
+	       (unsigned long long)p->bram36, (unsigned long long)p->bram18,
+	       (unsigned long long)p->carries);
+}
+
+/* The rtl/ folder: $NLUT_SRC/rtl, else the source tree this program was
+ * built from, else the installed copy. */
+static const char *default_rtl(char *buf, size_t len)
+{
+	const char *src = getenv("NLUT_SRC");
+	struct stat st;
+
+	if (src && *src) {
+		snprintf(buf, len, "%s/rtl", src);
+		return buf;
+	}
+	if (!stat(NLUT_SOURCE_DIR "/rtl/nlut_shell.f", &st))
+		return NLUT_SOURCE_DIR "/rtl";
+	return NLUT_DATA_DIR "/src/rtl";
 }
 
 static void json_side(const struct nlut_report *r, double mhz)
@@ -152,11 +198,16 @@ int cmd_report(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "svg", required_argument, NULL, 'g' },
 		{ "workdir", required_argument, NULL, 'w' },
+		{ "shell", no_argument, NULL, 'S' },
+		{ "rtl", required_argument, NULL, 'r' },
 		{ "yosys", required_argument, NULL, 'y' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *prog = argv[0], *svg = NULL, *workdir = NULL, *yosys = NULL;
+	const char *prog = argv[0], *svg = NULL, *workdir = NULL, *yosys = NULL, *rtl = NULL;
+	struct nlut_shell_report sr;
+	char rtl_buf[4096];
+	int shell = 0;
 	struct nlut_report_opts ro;
 	struct nlut_report r, b;
 	double mhz = 300.0;
@@ -193,6 +244,12 @@ int cmd_report(int argc, char **argv)
 			break;
 		case 'y':
 			yosys = optarg;
+			break;
+		case 'S':
+			shell = 1;
+			break;
+		case 'r':
+			rtl = optarg;
 			break;
 		case 'h':
 			help(prog);
@@ -243,6 +300,20 @@ int cmd_report(int argc, char **argv)
 			goto out;
 		}
 	}
+	if (shell) {
+		struct nlut_shell_report_opts so = { 0 };
+
+		snprintf(dir, sizeof(dir), "%s/shell", base);
+		mkdir(dir, 0777);
+		so.rtl_dir = rtl ? rtl : default_rtl(rtl_buf, sizeof(rtl_buf));
+		so.yosys = yosys;
+		so.workdir = dir;
+		if ((err = nlut_report_shell(m, &so, &sr))) {
+			fprintf(stderr, "%s: %s: shell: %s (%s)\n", prog, path, nlut_gen_error_detail(),
+				nlut_strerror(err));
+			goto out;
+		}
+	}
 	nlut_stages_format(&ro.gen.stages, policy, sizeof(policy));
 	if (json) {
 		printf("{\"model\":\"%s\",\"identity\":\"%s\",\"stages\":\"%s\",\"clock_mhz\":%g,"
@@ -252,9 +323,18 @@ int cmd_report(int argc, char **argv)
 			printf(",\"baseline\":");
 			json_side(&b, mhz);
 		}
+		if (shell) {
+			printf(",\"shell\":{");
+			json_part("controller", &sr.ctrl);
+			printf(",");
+			json_part("shell", &sr.shell);
+			printf("}");
+		}
 		printf("}\n");
 	} else {
 		print_text(path, id, &r, baseline ? &b : NULL, policy, mhz);
+		if (shell)
+			print_shell(&sr);
 	}
 	if (svg && write_svg(svg, &r, baseline ? &b : NULL)) {
 		fprintf(stderr, "%s: %s: cannot write: %s\n", prog, svg, strerror(errno));

@@ -27,7 +27,8 @@ static void help(void)
 	       "       " PROG " --list-boards\n\n"
 	       "Run every vector of DATA through a board holding MODEL and print accuracy\n"
 	       "(when DATA has labels), throughput, per-batch latency and device counters.\n\n"
-	       "  -b, --board NAME     board to use (default golden; see --list-boards)\n"
+	       "  -b, --board NAME     board to use (default sim, built on first use; see\n"
+	       "                       --list-boards)\n"
 	       "  -m, --model FILE     the .nlut model the board must hold\n"
 	       "  -i, --input FILE     data: IDX, CSV or .npy (gzip allowed)\n"
 	       "      --labels FILE    labels for IDX/.npy data\n"
@@ -42,7 +43,7 @@ static void help(void)
 	       "      --boards-dir DIR board descriptions (default: installed boards)\n"
 	       "      --device SEL     which device of the board's kind (index, serial)\n"
 	       "      --timeout MS     longest wait for the device (default 10000)\n"
-	       "      --quiet          no progress bar\n"
+	       "      --quiet          no progress bar, no board build steps\n"
 	       "      --list-boards    list the boards and exit\n"
 	       "  -h, --help           show this help\n\n"
 	       "Exit status: 0 success, 1 failure (bad file, device error, mismatch), 2 usage.\n");
@@ -84,7 +85,7 @@ static int parse(int argc, char **argv, struct run_opts *o)
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	o->board = "golden";
+	o->board = "sim";
 	o->batch = 4096;
 	o->inflight = 4;
 	nlut_data_opts_init(&o->data);
@@ -166,6 +167,35 @@ static void progress(size_t done, size_t n, double t0)
 	fprintf(stderr, "\r[%.*s%*s] %zu/%zu  %svectors/s ", fill,
 		"########################################", width - fill, "", done, n,
 		tool_si(el > 0 ? (double)done / el : 0, si, sizeof(si)));
+}
+
+/* Progress of long device steps (building the simulated board): a bar on a
+ * terminal, one line per step otherwise. */
+struct open_bar {
+	int tty, shown;
+	char board[64];
+	char step[128];
+};
+
+static void open_progress(void *user, const char *step, double fraction)
+{
+	struct open_bar *b = user;
+	int width = 30, fill = (int)(fraction * width + 0.5);
+
+	if (fill < 0)
+		fill = 0;
+	if (fill > width)
+		fill = width;
+	if (!b->tty) {
+		if (strcmp(step, b->step))
+			fprintf(stderr, PROG ": board %s: %s\n", b->board, step);
+	} else {
+		/* One line of at most 79 columns, redrawn in place. */
+		fprintf(stderr, "\r[%.*s%*s] %.8s: %-35.35s", fill, "##############################",
+			width - fill, "", b->board, step);
+	}
+	snprintf(b->step, sizeof(b->step), "%s", step);
+	b->shown = 1;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -285,7 +315,17 @@ int main(int argc, char **argv)
 		}
 	}
 
-	if ((err = nlut_device_open(o.board, m, &o.dev, &d))) {
+	struct open_bar bar = { .tty = isatty(2) };
+
+	snprintf(bar.board, sizeof(bar.board), "%s", o.board);
+	if (!o.quiet) {
+		o.dev.progress = open_progress;
+		o.dev.progress_user = &bar;
+	}
+	err = nlut_device_open(o.board, m, &o.dev, &d);
+	if (bar.shown && bar.tty)
+		fprintf(stderr, "\r%*s\r", 79, "");
+	if (err) {
 		rc = tool_fail(PROG, err, "cannot open board %s", o.board);
 		goto out;
 	}

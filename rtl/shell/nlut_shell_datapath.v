@@ -48,7 +48,7 @@ module nlut_shell_datapath #(
 
     localparam SW = 8 * S_BYTES;
     localparam MW = 8 * M_BYTES;
-    localparam REC_RAW = 8 + (SCORES ? 2 * N_CLASSES : 0);
+    localparam REC_RAW = 8 + (SCORES != 0 ? 2 * N_CLASSES : 0);
     localparam REC_BYTES = (REC_RAW + M_BYTES - 1) / M_BYTES * M_BYTES;
     localparam INFL_BITS = 16;   // vectors in the core: far above any latency
 
@@ -158,7 +158,7 @@ module nlut_shell_datapath #(
     /* verilator lint_on WIDTH */
     genvar c;
     generate
-        if (SCORES) begin : g_scores
+        if (SCORES != 0) begin : g_scores
             for (c = 0; c < N_CLASSES; c = c + 1) begin : g_class
                 localparam W = SCORE_WIDTHS[8*c +: 8];
                 if (W < 16) begin : g_pad

@@ -134,12 +134,22 @@ module nlut_shell_regs #(
     wire pick_h = h_want && (!c_want || !last_host_reg);
     wire pick_c = c_want && !pick_h;
     wire        a_go    = pick_h || pick_c;
-    wire [10:0] a_addr  = pick_h ? h_addr : c_addr;
+    // Registers decode on the word: addr[1:0] only name byte lanes, which the
+    // strobes carry (the controller's sb/sh/lb/lh give unaligned addresses).
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire [10:0] a_byte  = pick_h ? h_addr : c_addr;
+    /* verilator lint_on UNUSEDSIGNAL */
+    wire [10:0] a_addr  = {a_byte[10:2], 2'b00};
     wire        a_write = pick_h ? h_write : c_write;
     wire [31:0] a_mask  = pick_h ? {{8{h_wstrb[3]}}, {8{h_wstrb[2]}}, {8{h_wstrb[1]}}, {8{h_wstrb[0]}}}
                                  : {{8{c_wstrb[3]}}, {8{c_wstrb[2]}}, {8{c_wstrb[1]}}, {8{c_wstrb[0]}}};
     wire [31:0] a_bits  = (pick_h ? h_wdata : c_wdata) & a_mask;   // written bits that are 1
     wire [8:0]  a_word  = a_addr[10:2];
+    // Ends of the model-sized arrays in 32 bits: with wide models they pass
+    // a_word's 9 bits (lint WIDTH).
+    localparam [31:0] SC_END = {23'h0, NLUT_FW_BIST_SCORES_REG_OFFSET[10:2]} + SC_WORDS;
+    localparam [31:0] IN_END = {23'h0, NLUT_FW_BIST_IN_REG_OFFSET[10:2]} + IN_WORDS;
+    wire [31:0] a_word32 = {23'h0, a_word};
     wire        a_wr    = a_go && a_write;
     wire        h_wr    = a_wr && pick_h;
     wire        c_wr    = a_wr && pick_c;
@@ -198,10 +208,10 @@ module nlut_shell_regs #(
                          a_word < NLUT_MBOX_DATA_REG_OFFSET[10:2] + 9'd16)
                     rd = mbox_data_reg[a_word[3:0]];
                 else if (a_word >= NLUT_FW_BIST_SCORES_REG_OFFSET[10:2] &&
-                         a_word < NLUT_FW_BIST_SCORES_REG_OFFSET[10:2] + SC_WORDS)
+                         a_word32 < SC_END)
                     rd = scores_pad[32*(a_word - NLUT_FW_BIST_SCORES_REG_OFFSET[10:2]) +: 32];
                 else if (a_word >= NLUT_FW_BIST_IN_REG_OFFSET[10:2] &&
-                         a_word < NLUT_FW_BIST_IN_REG_OFFSET[10:2] + IN_WORDS)
+                         a_word32 < IN_END)
                     rd = bist_in_reg[32*(a_word - NLUT_FW_BIST_IN_REG_OFFSET[10:2]) +: 32];
             end
         endcase
@@ -223,7 +233,7 @@ module nlut_shell_regs #(
 
     wire in_arg  = a_word >= NLUT_MBOX_ARG_REG_OFFSET[10:2] && a_word < NLUT_MBOX_ARG_REG_OFFSET[10:2] + 9'd16;
     wire in_data = a_word >= NLUT_MBOX_DATA_REG_OFFSET[10:2] && a_word < NLUT_MBOX_DATA_REG_OFFSET[10:2] + 9'd16;
-    wire in_bist = a_word >= NLUT_FW_BIST_IN_REG_OFFSET[10:2] && a_word < NLUT_FW_BIST_IN_REG_OFFSET[10:2] + IN_WORDS;
+    wire in_bist = a_word >= NLUT_FW_BIST_IN_REG_OFFSET[10:2] && a_word32 < IN_END;
     wire [8:0] bist_word = a_word - NLUT_FW_BIST_IN_REG_OFFSET[10:2];
 
     // Error events of this cycle (each counted once).
@@ -325,7 +335,8 @@ module nlut_shell_regs #(
             end
             if (wr_bist_st) begin
                 bist_req_reg <= 1'b0;
-                bist_status_reg <= a_bits[2:0];
+                if (a_mask[0])   // a store without byte 0 leaves the verdict
+                    bist_status_reg <= a_bits[2:0];
             end
             if (c_wr && a_addr == NLUT_BIST_VECTORS_REG_OFFSET)
                 bist_vectors_reg <= merge(bist_vectors_reg, a_bits, a_mask);

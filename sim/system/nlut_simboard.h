@@ -40,7 +40,9 @@ struct nlut_simboard_info {
 int nlut_simboard_abi(void); /* NLUT_SIMBOARD_ABI */
 void nlut_simboard_get_info(struct nlut_simboard_info *info);
 /* Reset the board (rst for 16 cycles) and run until the firmware has
- * booted. NULL with a message in err on failure. */
+ * booted: STATUS.FW_ALIVE is 1 and BIST_STATUS.DONE says the boot
+ * self-test has finished (at most 8 million cycles). The stream stays
+ * disabled (CTRL.ENABLE 0). NULL with a message in err on failure. */
 struct nlut_simboard *nlut_simboard_new(const struct nlut_simboard_config *c, char *err,
 					size_t errlen);
 void nlut_simboard_free(struct nlut_simboard *b);
@@ -63,6 +65,16 @@ void nlut_simboard_run(struct nlut_simboard *b, uint64_t n);
 /* Cycles run since nlut_simboard_new; input bytes still queued. */
 uint64_t nlut_simboard_cycles(const struct nlut_simboard *b);
 size_t nlut_simboard_queued_in(const struct nlut_simboard *b);
+
+/* Test-only (tb_system), not used by the transport: */
+/* Queue n raw input beats of s_bytes each, beat k with TLAST = last[k],
+ * so that framing errors can be made. -1 if s_bytes is not the board's. */
+int nlut_simboard_send_beats(struct nlut_simboard *b, const uint8_t *buf, const uint8_t *last,
+			     size_t n, unsigned s_bytes);
+/* The first AXI4-Stream rule m_axis broke since nlut_simboard_new (TVALID
+ * dropped or TDATA/TLAST changed while stalled, TLAST not on the last beat
+ * of a result record), with its cycle; NULL while none. */
+const char *nlut_simboard_check(const struct nlut_simboard *b);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,193 @@
+/* tb_system_stream.c - batches of vectors through the simulated board, every
+ * result record checked against the golden model and the sequence tags. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <nlut/regs.h>
+
+#include "tb_system.h"
+
+static void *xcalloc(struct tb *t, size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size);
+
+	if (!p)
+		tb_fail(t, "out of memory");
+	return p;
+}
+
+struct tb_batch *tb_batch_new(struct tb *t, size_t cap)
+{
+	struct tb_batch *bt = xcalloc(t, 1, sizeof(*bt));
+
+	bt->cap = cap;
+	bt->codes = xcalloc(t, cap * t->sh.n_inputs, sizeof(uint16_t));
+	bt->scores = xcalloc(t, cap * t->sh.n_classes, sizeof(uint16_t));
+	bt->cls = xcalloc(t, cap, sizeof(uint32_t));
+	bt->in = xcalloc(t, cap, t->sh.in_record);
+	bt->out = xcalloc(t, cap, t->sh.out_record);
+	return bt;
+}
+
+void tb_batch_free(struct tb_batch *bt)
+{
+	if (!bt)
+		return;
+	free(bt->codes);
+	free(bt->scores);
+	free(bt->cls);
+	free(bt->in);
+	free(bt->out);
+	free(bt);
+}
+
+void tb_batch_fill(struct tb *t, struct tb_batch *bt, uint64_t first, size_t n)
+{
+	uint32_t ni = t->sh.n_inputs;
+
+	bt->first = first;
+	bt->n = n;
+	for (size_t k = 0; k < n; k++) {
+		uint16_t *c = &bt->codes[k * ni];
+
+		if (first + k < t->n_data) {
+			memcpy(c, &t->data_codes[(first + k) * ni], ni * sizeof(uint16_t));
+			continue;
+		}
+		for (uint32_t i = 0; i < ni; i += 4) {
+			uint64_t r = tb_rnd(t);
+
+			for (uint32_t j = i; j < ni && j < i + 4; j++, r >>= 16)
+				c[j] = (uint16_t)(r & ((1u << t->in_bits[j]) - 1u));
+		}
+	}
+	if (nlut_golden_eval_batch(t->g, n, bt->codes, bt->scores, bt->cls, 1))
+		tb_fail(t, "golden model: %s", nlut_error_detail());
+	if (nlut_stream_pack(&t->sh, n, bt->codes, bt->in))
+		tb_fail(t, "packing: %s", nlut_error_detail());
+}
+
+void tb_batch_send(struct tb *t, const struct tb_batch *bt)
+{
+	if (t->api.send(t->b, bt->in, bt->n * t->sh.in_record))
+		tb_fail(t, "nlut_simboard_send refused %zu records of %zu bytes", bt->n,
+			t->sh.in_record);
+}
+
+static const char *describe(struct tb *t, uint64_t idx)
+{
+	static char s[80];
+
+	if (idx < t->n_data)
+		snprintf(s, sizeof(s), "vector %" PRIu64 " (data row %" PRIu64 ")", idx, idx);
+	else
+		snprintf(s, sizeof(s), "vector %" PRIu64 " (random codes)", idx);
+	return s;
+}
+
+static void print_scores(const uint16_t *s, uint32_t n)
+{
+	fprintf(stderr, "[");
+	for (uint32_t c = 0; c < n; c++)
+		fprintf(stderr, "%s%u", c ? " " : "", s[c]);
+	fprintf(stderr, "]");
+}
+
+static void print_bytes(const char *what, const uint8_t *p, size_t n)
+{
+	fprintf(stderr, "  %s:", what);
+	for (size_t i = 0; i < n; i++)
+		fprintf(stderr, " %02x", p[i]);
+	fprintf(stderr, "\n");
+}
+
+static void check_record(struct tb *t, const struct tb_batch *bt, size_t k)
+{
+	const uint8_t *rec = &bt->out[k * t->sh.out_record];
+	const uint16_t *want = &bt->scores[k * t->sh.n_classes];
+	uint16_t *got = t->scratch;
+	struct nlut_stream_result r;
+	uint32_t nc = t->sh.n_classes;
+	int bad;
+
+	if (nlut_stream_unpack(&t->sh, 1, rec, &r, got)) {
+		print_bytes("record", rec, t->sh.out_record);
+		tb_fail(t, "%s: malformed result record: %s", describe(t, bt->first + k),
+			nlut_error_detail());
+	}
+	bad = r.seq != t->next_tag || r.cls != bt->cls[k] ||
+	      (t->sh.scores && memcmp(got, want, nc * sizeof(uint16_t)));
+	if (!bad) {
+		t->next_tag++;
+		return;
+	}
+	fprintf(stderr, "tb_system: MISMATCH at %s, result %zu of the batch:\n  expected tag %u "
+		"class %u", describe(t, bt->first + k), k, t->next_tag, bt->cls[k]);
+	if (t->sh.scores) {
+		fprintf(stderr, " scores ");
+		print_scores(want, nc);
+	}
+	fprintf(stderr, "\n  got      tag %u class %u", r.seq, r.cls);
+	if (t->sh.scores) {
+		fprintf(stderr, " scores ");
+		print_scores(got, nc);
+	}
+	fprintf(stderr, "\n");
+	print_bytes("input record", &bt->in[k * t->sh.in_record], t->sh.in_record);
+	print_bytes("result record", rec, t->sh.out_record);
+	tb_fail(t, "%s: result differs from the golden model", describe(t, bt->first + k));
+}
+
+void tb_batch_collect(struct tb *t, struct tb_batch *bt)
+{
+	size_t len = bt->n * t->sh.out_record, got;
+	size_t beats = t->sh.in_record / t->sh.s_bytes + t->sh.out_record / t->sh.m_bytes;
+	/* Far above the worst case at 99% idle or stall. */
+	uint64_t limit = 200000 + (uint64_t)bt->n * beats * 200;
+
+	got = t->api.recv(t->b, bt->out, len, limit);
+	for (size_t k = 0; k < got / t->sh.out_record; k++)
+		check_record(t, bt, k);
+	if (got < len) {
+		uint32_t st = tb_rd(t, NLUT_STATUS_REG_OFFSET), er = tb_rd(t, NLUT_ERRORS_REG_OFFSET);
+
+		tb_fail(t, "only %zu of %zu result bytes (%zu of %zu records, vectors %" PRIu64
+			"..) came in %" PRIu64 " cycles; %zu input bytes still queued, STATUS 0x%x, "
+			"ERRORS 0x%x, CNT_IN %" PRIu64 ", CNT_OUT %" PRIu64, got, len,
+			got / t->sh.out_record, bt->n, bt->first, limit, t->api.queued_in(t->b), st, er,
+			tb_rd64(t, NLUT_CNT_IN_LO_REG_OFFSET), tb_rd64(t, NLUT_CNT_OUT_LO_REG_OFFSET));
+	}
+}
+
+void tb_stream(struct tb *t, uint64_t first, uint64_t n)
+{
+	struct tb_batch *a = tb_batch_new(t, t->batch), *b = tb_batch_new(t, t->batch);
+	uint64_t sent = 0;
+
+	/* a is in flight while b is prepared and queued behind it. */
+	if (n) {
+		tb_batch_fill(t, a, first, n < t->batch ? (size_t)n : t->batch);
+		tb_batch_send(t, a);
+		sent = a->n;
+	}
+	while (a->n) {
+		b->n = 0;
+		if (sent < n) {
+			size_t k = n - sent < t->batch ? (size_t)(n - sent) : t->batch;
+
+			tb_batch_fill(t, b, first + sent, k);
+			tb_batch_send(t, b);
+			sent += k;
+		}
+		tb_batch_collect(t, a);
+
+		struct tb_batch *x = a;
+
+		a = b;
+		b = x;
+	}
+	tb_batch_free(a);
+	tb_batch_free(b);
+}
