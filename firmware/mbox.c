@@ -110,6 +110,15 @@ void mbox_serve(void)
 	case NLUT_OP_RESET:
 		status = op_reset(narg, &ndata);
 		break;
+	case NLUT_OP_HANG:
+		/* Answer first, then stop making progress: the timer interrupt
+		 * stops feeding the watchdog and the shell restarts us. */
+		fw_write(NLUT_MBOX_RSP_REG_OFFSET,
+			 NLUT_RSP_OK << NLUT_MBOX_RSP_STATUS_OFFSET |
+			 FW_FIELD(cmd, MBOX_CMD_SEQ) << NLUT_MBOX_RSP_SEQ_OFFSET);
+		for (;;)
+			;
+
 	default:
 		status = NLUT_RSP_BAD_OP;
 		break;

@@ -14,6 +14,7 @@ localparam [31:0] NLUT_OP_IDENTITY = 32'h00000002; // mailbox: firmware version,
 localparam [31:0] NLUT_OP_COUNTERS = 32'h00000003; // mailbox: snapshot of all counters into DATA0..
 localparam [31:0] NLUT_OP_BIST = 32'h00000004; // mailbox: run the built-in self-test, result in DATA0 (pass), DATA1 (first fail)
 localparam [31:0] NLUT_OP_RESET = 32'h00000005; // mailbox: reset the datapath and clear counters
+localparam [31:0] NLUT_OP_HANG = 32'h00000006; // mailbox, for testing the watchdog: answer, then stop feeding it (the watchdog restarts the firmware)
 localparam [31:0] NLUT_RSP_OK = 32'h00000000; // mailbox status: done
 localparam [31:0] NLUT_RSP_BAD_OP = 32'h00000001; // mailbox status: unknown operation
 localparam [31:0] NLUT_RSP_BAD_ARG = 32'h00000002; // mailbox status: bad argument

@@ -366,6 +366,7 @@ int main(int argc, char **argv)
 		tb_check_framing(t);
 		tb_check_reset(t);
 		tb_check_watchdog(t);
+		tb_check_watchdog_expiry(t);
 	}
 	const char *v = t->api.check(t->b);
 

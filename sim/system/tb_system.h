@@ -103,6 +103,7 @@ void tb_check_mailbox(struct tb *t);
 void tb_check_framing(struct tb *t);
 void tb_check_reset(struct tb *t);
 void tb_check_watchdog(struct tb *t);
+void tb_check_watchdog_expiry(struct tb *t);
 
 /* One mailbox command: returns the response status, data in data[16]. */
 uint32_t tb_mbox(struct tb *t, uint32_t op, const uint32_t *args, unsigned nargs, uint32_t *data,

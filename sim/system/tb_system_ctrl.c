@@ -367,8 +367,8 @@ void tb_check_reset(struct tb *t)
 }
 
 /* The firmware keeps the watchdog fed for at least two periods, idle and
- * streaming: no expiry, no restart. (Making it expire needs a hung
- * controller, which nothing outside the shell can cause.) */
+ * streaming: no expiry, no restart. tb_check_watchdog_expiry makes it
+ * expire. */
 void tb_check_watchdog(struct tb *t)
 {
 	uint32_t period = tb_rd(t, NLUT_FW_WDOG_CYCLES_REG_OFFSET), data[NLUT_MBOX_WORDS];
@@ -387,4 +387,50 @@ void tb_check_watchdog(struct tb *t)
 	expect_eq(t, "IDENTITY watchdog restart (DATA12)", data[12], 0);
 	printf("tb_system: watchdog (period %u cycles) fed through %.1f periods, no restart\n", period,
 	       (double)t->api.cycles(t->b) / period);
+}
+
+/* The firmware stops feeding the watchdog (mailbox HANG): the watchdog
+ * expires, flags it, restarts the controller, and the firmware boots again
+ * (IDENTITY says so). The datapath does not depend on the firmware: vectors
+ * streamed while it hangs and after the restart all come back right. */
+void tb_check_watchdog_expiry(struct tb *t)
+{
+	uint32_t period = tb_rd(t, NLUT_FW_WDOG_CYCLES_REG_OFFSET), data[NLUT_MBOX_WORDS], st;
+	uint32_t errs = tb_rd(t, NLUT_CNT_ERRORS_REG_OFFSET);
+	uint64_t c0;
+	unsigned n;
+
+	expect_eq(t, "mailbox HANG: status", tb_mbox(t, NLUT_OP_HANG, NULL, 0, data, &n), NLUT_RSP_OK);
+	c0 = t->api.cycles(t->b);
+	tb_stream(t, 0, 200);
+	while (!(tb_rd(t, NLUT_ERRORS_REG_OFFSET) & BIT(NLUT_ERRORS_WATCHDOG_BIT))) {
+		if (t->api.cycles(t->b) - c0 > 2ull * period)
+			tb_fail(t, "watchdog: no expiry %u cycles after the firmware stopped", 2 * period);
+		t->api.run(t->b, period / 32 + 1);
+	}
+	uint64_t fired = t->api.cycles(t->b) - c0;
+
+	expect_eq(t, "CNT_ERRORS after the watchdog expired", tb_rd(t, NLUT_CNT_ERRORS_REG_OFFSET),
+		  errs + 1);
+	/* The restarted firmware boots, runs its self-test and feeds the
+	 * watchdog again. */
+	c0 = t->api.cycles(t->b);
+	for (;;) {
+		st = tb_rd(t, NLUT_STATUS_REG_OFFSET);
+		if ((st & BIT(NLUT_STATUS_FW_ALIVE_BIT)) &&
+		    (tb_rd(t, NLUT_BIST_STATUS_REG_OFFSET) & BIT(NLUT_BIST_STATUS_DONE_BIT)))
+			break;
+		if (t->api.cycles(t->b) - c0 > 8000000ull)
+			tb_fail(t, "watchdog: the firmware did not come back (STATUS 0x%x)", st);
+		t->api.run(t->b, 4096);
+	}
+	expect_bist_passed(t, "self-test after the watchdog restart");
+	mbox_ok(t, "IDENTITY", NLUT_OP_IDENTITY, NULL, 0, data, IDENTITY_WORDS);
+	expect_eq(t, "IDENTITY watchdog restart (DATA12) after expiry", data[12], 1);
+	tb_wr(t, NLUT_ERRORS_REG_OFFSET, BIT(NLUT_ERRORS_WATCHDOG_BIT));
+	expect_eq(t, "ERRORS after clearing WATCHDOG", tb_rd(t, NLUT_ERRORS_REG_OFFSET), 0);
+	tb_stream(t, 0, 1000);
+	printf("tb_system: watchdog expired %" PRIu64 " cycles after the firmware hung (period %u), "
+	       "restarted it, firmware back in %" PRIu64 " cycles; stream unaffected\n", fired, period,
+	       t->api.cycles(t->b) - c0);
 }

@@ -16,6 +16,7 @@
 #define NLUT_OP_COUNTERS 3u /* mailbox: snapshot of all counters into DATA0.. */
 #define NLUT_OP_BIST 4u /* mailbox: run the built-in self-test, result in DATA0 (pass), DATA1 (first fail) */
 #define NLUT_OP_RESET 5u /* mailbox: reset the datapath and clear counters */
+#define NLUT_OP_HANG 6u /* mailbox, for testing the watchdog: answer, then stop feeding it (the watchdog restarts the firmware) */
 #define NLUT_RSP_OK 0u /* mailbox status: done */
 #define NLUT_RSP_BAD_OP 1u /* mailbox status: unknown operation */
 #define NLUT_RSP_BAD_ARG 2u /* mailbox status: bad argument */
