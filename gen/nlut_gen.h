@@ -34,13 +34,17 @@ enum nlut_stage_policy {
 struct nlut_stages {
 	enum nlut_stage_policy policy;
 	unsigned k; /* EVERY: layers per stage; LEVELS: LUT levels per stage */
+	/* LEVELS: never split a layer across two stages (",nosplit"); a layer
+	 * above the budget then gets a stage of its own that exceeds it. */
+	int no_split;
 };
 
 /* The default policy: a budget of 3 LUT levels per stage. */
 #define NLUT_STAGES_DEFAULT_LEVELS 3u
 void nlut_stages_default(struct nlut_stages *s);
 
-/* Parse "layer", "every:K" or "levels:N" (also "default"). */
+/* Parse "layer", "every:K", "levels:N" or "levels:N,nosplit" (also
+ * "default"). */
 int nlut_stages_parse(const char *text, struct nlut_stages *s);
 
 /* Print a policy as the text nlut_stages_parse reads. */
@@ -51,8 +55,20 @@ void nlut_stages_format(const struct nlut_stages *s, char *buf, size_t len);
  * (every pair of scores) and the argmax select (one-hot -> index). Boundary b
  * sits before unit b; boundary 0 (input) and the last boundary (output) are
  * always registered. Every registered boundary is one cycle of latency.
+ *
+ * The levels policy may also split a layer whose tables exceed the budget
+ * (docs/core-interface.md, "Splitting a layer"): each table above
+ * split_levels[u] levels is cut into 2^k Shannon cofactors on its k top
+ * address bits (the fewest that bring a cofactor within split_levels[u],
+ * at most NLUT_SPLIT_MAX_BITS), the cofactors and the k select bits are
+ * registered inside the unit (one more cycle), and a 2^k:1 mux after that
+ * register gives the layer's outputs; the mux's levels open the next stage.
  */
 #define NLUT_PLAN_MAX_UNITS (NLUT_MAX_LAYERS + 2u)
+/* Stages of any plan: a registered boundary and a split per unit. */
+#define NLUT_PLAN_MAX_STAGES (2u * NLUT_PLAN_MAX_UNITS)
+/* Most select bits of a split table (a 64:1 mux: 3 LUT levels). */
+#define NLUT_SPLIT_MAX_BITS 6u
 
 struct nlut_plan {
 	uint32_t n_layers;
@@ -64,13 +80,30 @@ struct nlut_plan {
 	/* Cycles (enabled clock edges) after acceptance at which unit u's
 	 * combinational output shows the sample: registered boundaries <= u. */
 	uint32_t unit_cycle[NLUT_PLAN_MAX_UNITS];
-	/* Stage (1..n_stages) that unit u belongs to. */
+	/* Stage (1..n_stages) that unit u belongs to (a split layer: the stage
+	 * of its mux, which gives its outputs). */
 	uint32_t unit_stage[NLUT_PLAN_MAX_UNITS];
+	/* Layer u is split: a register of its tables' cofactors inside it. */
+	uint8_t split[NLUT_PLAN_MAX_UNITS];
+	/* Split layer u: estimated levels its cofactor tables may take (the
+	 * target of nlut_split_bits), their estimated levels, and the levels
+	 * of its muxes (in the stage after the split register). */
+	unsigned split_target[NLUT_PLAN_MAX_UNITS];
+	unsigned split_levels[NLUT_PLAN_MAX_UNITS];
+	unsigned mux_levels[NLUT_PLAN_MAX_UNITS];
 };
 
 /* Estimated LUT levels (xcup LUT6 + MUXF7/8/9) of one table of that many
  * address bits; measured with yosys synth_xilinx (docs/core-interface.md). */
 unsigned nlut_table_levels(unsigned addr_bits);
+
+/* Select bits k of a split neuron: 0 for adder neurons and tables within
+ * target levels, else the fewest top address bits whose cofactor tables are
+ * within it (NLUT_SPLIT_MAX_BITS when none is). */
+unsigned nlut_split_bits(const struct nlut_neuron *n, unsigned target);
+
+/* Estimated LUT levels of the 2^k:1 mux of k select bits (4:1 per LUT6). */
+unsigned nlut_mux_levels(unsigned k);
 
 /* Place the pipeline registers of model m by policy s. */
 int nlut_plan_make(const nlut_model *m, const struct nlut_stages *s, struct nlut_plan *p);
@@ -151,7 +184,7 @@ struct nlut_report {
 	struct nlut_report_row row[NLUT_REPORT_MAX_ROWS];
 	struct nlut_report_row total;
 	uint32_t n_stages;
-	unsigned stage_levels[NLUT_PLAN_MAX_UNITS + 1]; /* measured, per stage (0-based) */
+	unsigned stage_levels[NLUT_PLAN_MAX_STAGES]; /* measured, per stage (0-based) */
 	unsigned max_levels;
 	uint32_t latency;  /* cycles */
 };

@@ -382,13 +382,21 @@ static long num_after(const char *s, const char *prefix)
 	return strtol(s + n, NULL, 10);
 }
 
-/* Boundary of the register a flip-flop's Q net belongs to, or -1. nlut:
- * pipe<b>_*; LogicNets: M<i>w (the register before layer i). */
+/* Slot of the register a flip-flop's Q net belongs to, or -1. nlut: slot 2b
+ * for boundary b (pipe<b>_*), 2u + 1 for the split register inside layer u
+ * (split<u>_*); LogicNets: slot i for M<i>w (the register before layer i). */
 static long ff_boundary(const char *q, enum nlut_gen_style style)
 {
-	if (style == NLUT_GEN_STYLE_NLUT)
-		return num_after(q, "pipe");
-	long b = num_after(q, "M");
+	long b;
+
+	if (style == NLUT_GEN_STYLE_NLUT) {
+		if ((b = num_after(q, "pipe")) >= 0)
+			return 2 * b;
+		if ((b = num_after(q, "split")) >= 0)
+			return 2 * b + 1;
+		return -1;
+	}
+	b = num_after(q, "M");
 
 	if (b >= 0) {
 		const char *p = q + 1;
@@ -471,10 +479,10 @@ static int measure_levels(struct model *m, enum nlut_gen_style style, const uint
 			  uint32_t n_bound, struct nlut_report *r)
 {
 	struct depth_ctx d = { m, NULL, NULL };
-	uint32_t stage_of[NLUT_PLAN_MAX_UNITS + 2];
+	uint32_t stage_of[NLUT_PLAN_MAX_STAGES + 2];
 	uint32_t k = 0;
 
-	/* Stage of the logic ending in boundary b: registered boundaries before b. */
+	/* Stage of the logic ending in register slot b: registered slots before b. */
 	for (uint32_t b = 0; b < n_bound; b++) {
 		stage_of[b] = k;
 		k += reg[b];
@@ -586,6 +594,10 @@ static int parse_with(const char *hier, const char *flat, const char *top,
 					if (!strcmp(cell->pins[p].name, "Q")) {
 						long b = ff_boundary(tm->nets[cell->pins[p].net], style);
 
+						/* nlut: boundary b (after layer b - 1) and
+						 * the split of layer u, rows b and u + 1. */
+						if (b >= 0 && style == NLUT_GEN_STYLE_NLUT)
+							b = b / 2 + b % 2;
 						row = b < 0 ? (int)L + 1 : b > (long)L ? (int)L + 1 : (int)b;
 					}
 			}
@@ -656,7 +668,7 @@ int nlut_report_run(const nlut_model *m, const struct nlut_report_opts *o, struc
 	const char *top, *flist;
 	struct nlut_plan plan;
 	struct sbuf ys;
-	uint8_t reg[NLUT_PLAN_MAX_UNITS + 1];
+	uint8_t reg[NLUT_PLAN_MAX_STAGES + 2]; /* by register slot (ff_boundary) */
 	uint32_t L = nlut_model_num_layers(m), n_bound;
 	int ret;
 	FILE *f;
@@ -676,8 +688,11 @@ int nlut_report_run(const nlut_model *m, const struct nlut_report_opts *o, struc
 	if (o->gen.style == NLUT_GEN_STYLE_NLUT) {
 		top = "nlut_core";
 		flist = "nlut_core.f";
-		memcpy(reg, plan.reg, sizeof(reg));
-		n_bound = plan.n_units + 1;
+		for (uint32_t b = 0; b <= plan.n_units; b++)
+			reg[2 * b] = plan.reg[b];
+		for (uint32_t u = 0; u < plan.n_units; u++)
+			reg[2 * u + 1] = plan.split[u];
+		n_bound = 2 * plan.n_units + 1;
 		r->n_stages = plan.n_stages;
 		r->latency = plan.latency;
 	} else {

@@ -10,9 +10,11 @@ void nlut_stages_default(struct nlut_stages *s)
 {
 	s->policy = NLUT_STAGES_LEVELS;
 	s->k = NLUT_STAGES_DEFAULT_LEVELS;
+	s->no_split = 0;
 }
 
-static int parse_count(const char *s, unsigned *out)
+/* A count 1-1000 ending the text, or (suffix not NULL) followed by suffix. */
+static int parse_count(const char *s, unsigned *out, const char *suffix)
 {
 	char *end;
 	unsigned long v;
@@ -20,7 +22,9 @@ static int parse_count(const char *s, unsigned *out)
 	if (*s < '0' || *s > '9')
 		return -1;
 	v = strtoul(s, &end, 10);
-	if (*end || v < 1 || v > 1000)
+	if (suffix ? strcmp(end, suffix) : *end)
+		return -1;
+	if (v < 1 || v > 1000)
 		return -1;
 	*out = (unsigned)v;
 	return 0;
@@ -35,21 +39,28 @@ int nlut_stages_parse(const char *t, struct nlut_stages *s)
 		nlut_stages_default(s);
 		return 0;
 	}
+	s->no_split = 0;
 	if (!strcmp(t, "layer")) {
 		s->policy = NLUT_STAGES_EVERY;
 		s->k = 1;
 		return 0;
 	}
-	if (!strncmp(t, "every:", 6) && !parse_count(t + 6, &s->k)) {
+	if (!strncmp(t, "every:", 6) && !parse_count(t + 6, &s->k, NULL)) {
 		s->policy = NLUT_STAGES_EVERY;
 		return 0;
 	}
-	if (!strncmp(t, "levels:", 7) && !parse_count(t + 7, &s->k)) {
+	if (!strncmp(t, "levels:", 7) && !parse_count(t + 7, &s->k, NULL)) {
 		s->policy = NLUT_STAGES_LEVELS;
 		return 0;
 	}
+	if (!strncmp(t, "levels:", 7) && !parse_count(t + 7, &s->k, ",nosplit")) {
+		s->policy = NLUT_STAGES_LEVELS;
+		s->no_split = 1;
+		return 0;
+	}
 	return ng_fail(NLUT_ERROR_INVALID_PARAM,
-		       "bad stage policy '%s' (expected layer, every:K or levels:N, K and N 1-1000)", t);
+		       "bad stage policy '%s' (expected layer, every:K, levels:N or levels:N,nosplit; "
+		       "K and N 1-1000)", t);
 }
 
 void nlut_stages_format(const struct nlut_stages *s, char *buf, size_t len)
@@ -59,7 +70,7 @@ void nlut_stages_format(const struct nlut_stages *s, char *buf, size_t len)
 	else if (s->policy == NLUT_STAGES_EVERY)
 		snprintf(buf, len, "every:%u", s->k);
 	else
-		snprintf(buf, len, "levels:%u", s->k);
+		snprintf(buf, len, "levels:%u%s", s->k, s->no_split ? ",nosplit" : "");
 }
 
 /*
@@ -121,6 +132,90 @@ static unsigned layer_levels(const struct nlut_layer *L)
 	return m;
 }
 
+/*
+ * Levels a cofactor table is sized by: the measured estimate, but 10 bits
+ * counted 3 (random 10-bit tables map to 2 levels, the 10-bit cofactors of
+ * digits-jsc2l's 12-bit tables to 3): a split exists to meet the budget.
+ */
+static unsigned cofactor_levels(unsigned n)
+{
+	return n == 10 ? 3 : nlut_table_levels(n);
+}
+
+unsigned nlut_split_bits(const struct nlut_neuron *n, unsigned target)
+{
+	unsigned k;
+
+	if (n->kind == NLUT_NEURON_ADDER || nlut_table_levels(n->addr_bits) <= target)
+		return 0;
+	for (k = 1; k < NLUT_SPLIT_MAX_BITS && k < n->addr_bits; k++)
+		if (cofactor_levels(n->addr_bits - k) <= target)
+			break;
+	return k < n->addr_bits ? k : n->addr_bits - 1;
+}
+
+unsigned nlut_mux_levels(unsigned k)
+{
+	return (k + 1) / 2;
+}
+
+/* Layer L split to target: the levels of its first part (cofactor tables and
+ * unsplit neurons) and of its muxes; the flip-flops of its split register. */
+static uint64_t split_levels(const struct nlut_layer *L, unsigned target, unsigned *first,
+			     unsigned *mux)
+{
+	uint64_t ffs = 1; /* valid */
+
+	*first = *mux = 0;
+	for (uint32_t j = 0; j < L->n_neurons; j++) {
+		const struct nlut_neuron *n = &L->neurons[j];
+		unsigned k = nlut_split_bits(n, target);
+		unsigned f = k ? cofactor_levels(n->addr_bits - k) : neuron_levels(n);
+
+		if (f > *first)
+			*first = f;
+		if (nlut_mux_levels(k) > *mux)
+			*mux = nlut_mux_levels(k);
+		ffs += ((uint64_t)n->out_bits << k) + k;
+	}
+	return ffs;
+}
+
+/*
+ * Split layer u of a stage already acc levels deep, budget n: after a
+ * register (returned 1 in *reg_before) to a target of n, or within the
+ * current stage to what it has left when that fits and takes no more
+ * flip-flops than the register (in_w bits) and the split to n together.
+ * 0 when splitting does not lower the stage.
+ */
+static int plan_split(struct nlut_plan *p, const struct nlut_layer *Ly, uint32_t u, unsigned acc,
+		      unsigned n, uint32_t in_w, int *reg_before)
+{
+	unsigned first, mux, first_in, mux_in;
+	uint64_t ffs = split_levels(Ly, n, &first, &mux);
+
+	*reg_before = 0;
+	if (acc > 0 && acc < n) {
+		uint64_t ffs_in = split_levels(Ly, n - acc, &first_in, &mux_in);
+
+		if (acc + first_in <= n && mux_in <= n && ffs_in <= ffs + in_w) {
+			p->split_target[u] = n - acc;
+			first = first_in;
+			mux = mux_in;
+			goto take;
+		}
+	}
+	if (first >= p->unit_levels[u] || mux >= p->unit_levels[u])
+		return 0; /* past what NLUT_SPLIT_MAX_BITS can do: no gain */
+	*reg_before = acc > 0;
+	p->split_target[u] = n;
+take:
+	p->split[u] = 1;
+	p->split_levels[u] = first;
+	p->mux_levels[u] = mux;
+	return 1;
+}
+
 int nlut_plan_make(const nlut_model *m, const struct nlut_stages *s, struct nlut_plan *p)
 {
 	uint32_t L = nlut_model_num_layers(m), N = nlut_model_num_classes(m);
@@ -154,6 +249,19 @@ int nlut_plan_make(const nlut_model *m, const struct nlut_stages *s, struct nlut
 		unsigned acc = 0;
 
 		for (uint32_t u = 0; u < p->n_units; u++) {
+			int before;
+
+			/* A layer above the budget even in a stage of its own:
+			 * split it (the cofactors end one stage, the mux opens
+			 * the next). */
+			if (u < L && !s->no_split && acc + p->unit_levels[u] > s->k &&
+			    p->unit_levels[u] > s->k &&
+			    plan_split(p, nlut_model_layer(m, u), u, acc, s->k,
+				       ng_layer_in_width(m, u), &before)) {
+				p->reg[u] |= (uint8_t)before;
+				acc = p->mux_levels[u];
+				continue;
+			}
 			if (acc > 0 && acc + p->unit_levels[u] > s->k) {
 				p->reg[u] = 1;
 				acc = 0;
@@ -164,7 +272,7 @@ int nlut_plan_make(const nlut_model *m, const struct nlut_stages *s, struct nlut
 	uint32_t r = 0;
 
 	for (uint32_t u = 0; u < p->n_units; u++) {
-		r += p->reg[u];
+		r += p->reg[u] + p->split[u];
 		p->unit_cycle[u] = r;
 		p->unit_stage[u] = r;
 	}

@@ -86,7 +86,27 @@ static void emit_header(struct sbuf *sb, const char *file, const char *what, con
 	sb_puts(sb, "\n`resetall\n`timescale 1ns / 1ps\n`default_nettype none\n\n");
 }
 
-static int write_layer(const nlut_model *m, uint32_t l, const char *dir, const char *id, int yosys)
+/* Widths of split layer l's cofactor bus and select bus (target levels t). */
+static void split_widths(const struct nlut_layer *L, unsigned t, uint32_t *cw, uint32_t *sw)
+{
+	*cw = *sw = 0;
+	for (uint32_t j = 0; j < L->n_neurons; j++) {
+		unsigned k = nlut_split_bits(&L->neurons[j], t);
+
+		*cw += L->neurons[j].out_bits << k;
+		*sw += k;
+	}
+}
+
+/*
+ * Layer l, combinational. Unsplit: in_codes -> out_codes. Split (plan
+ * p->split[l]): in_codes -> out_cof, every cofactor table's output (neuron
+ * j's 2^k cofactors, cofactor 0 in the low bits; an unsplit neuron's output
+ * as is), and out_sel, each split neuron's k top address bits; the core
+ * registers both and nlut_layer<l>_sel muxes them.
+ */
+static int write_layer(const nlut_model *m, uint32_t l, const char *dir, const char *id, int yosys,
+		       const struct nlut_plan *p)
 {
 	const struct nlut_layer *L = nlut_model_layer(m, l);
 	uint32_t in_w = ng_layer_in_width(m, l), out_w = ng_layer_out_width(m, l);
@@ -94,7 +114,9 @@ static int write_layer(const nlut_model *m, uint32_t l, const char *dir, const c
 	uint8_t *used = calloc(in_w, 1);
 	struct sbuf sb;
 	char name[64], what[160], pfx[64], addr[64], tgt[64];
-	int ret, all_used = 1;
+	int ret, all_used = 1, split = p->split[l];
+	unsigned target = p->split_target[l];
+	uint32_t cof_w = out_w, sel_w = 0;
 
 	if (!off || !used) {
 		free(off);
@@ -128,8 +150,17 @@ static int write_layer(const nlut_model *m, uint32_t l, const char *dir, const c
 	emit_header(&sb, name, what, id);
 	sb_printf(&sb, "// Combinational. Each neuron reads its sources' codes from in_codes,\n"
 		       "// the first fan-in input in the low address bits, and looks its\n"
-		       "// output up in one constant per output bit.\n"
-		       "module %s (\n", name);
+		       "// output up in one constant per output bit.\n");
+	if (split) {
+		split_widths(L, target, &cof_w, &sel_w);
+		sb_printf(&sb, "// Split across two stages: a table above about %u LUT levels is cut\n"
+			       "// into the 2^k Shannon cofactors of its k top address bits; out_cof\n"
+			       "// holds every cofactor's output (cofactor 0 in the low bits) and the\n"
+			       "// other neurons' outputs, out_sel the k bits of each split neuron.\n"
+			       "// nlut_core registers both; nlut_layer%u_sel picks the outputs.\n",
+			  target, l);
+	}
+	sb_printf(&sb, "module %s (\n", name);
 	if (!all_used)
 		sb_puts(&sb, "    // Not every source is read (pruned connections).\n"
 			     "    /* verilator lint_off UNUSED */\n");
@@ -137,10 +168,16 @@ static int write_layer(const nlut_model *m, uint32_t l, const char *dir, const c
 		  in_w - 1, l ? "previous layer's codes" : "feature codes");
 	if (!all_used)
 		sb_puts(&sb, "    /* verilator lint_on UNUSED */\n");
-	sb_printf(&sb, "    output wire [%u:0] out_codes  // neuron codes, neuron 0 in the LSBs\n);\n",
-		  out_w - 1);
+	if (split)
+		sb_printf(&sb, "    output wire [%u:0] out_cof,   // cofactor outputs, neuron 0 in the LSBs\n"
+			       "    output wire [%u:0] out_sel    // select bits, neuron 0 in the LSBs\n);\n",
+			  cof_w - 1, sel_w - 1);
+	else
+		sb_printf(&sb, "    output wire [%u:0] out_codes  // neuron codes, neuron 0 in the LSBs\n);\n",
+			  out_w - 1);
 
-	uint32_t obit = 0;
+	uint32_t obit = 0, sbit = 0;
+	const char *out = split ? "out_cof" : "out_codes";
 
 	for (uint32_t j = 0; j < L->n_neurons; j++) {
 		const struct nlut_neuron *n = &L->neurons[j];
@@ -178,15 +215,35 @@ static int write_layer(const nlut_model *m, uint32_t l, const char *dir, const c
 			sb_puts(&sb, ";\n");
 			snprintf(addr, sizeof(addr), "n%u_sum", j);
 		} else {
-			sb_printf(&sb, " (%u address bits)\n", n->addr_bits);
+			unsigned k = split ? nlut_split_bits(n, target) : 0, lo = n->addr_bits - k;
+
+			sb_printf(&sb, " (%u address bits", n->addr_bits);
+			if (k)
+				sb_printf(&sb, "; %u cofactors of %u bits on the top %u", 1u << k, lo, k);
+			sb_puts(&sb, ")\n");
 			sb_printf(&sb, "    wire [%u:0] n%u_addr = ", n->addr_bits - 1, j);
 			emit_concat(&sb, "in_codes", n, NULL, n->fan_in, off);
 			sb_puts(&sb, ";\n");
 			snprintf(addr, sizeof(addr), "n%u_addr", j);
+			if (k) {
+				/* Cofactor c: the entries whose top k address bits are c. */
+				sb_printf(&sb, "    wire [%u:0] n%u_lo = n%u_addr[%u:0];\n", lo - 1, j, j,
+					  lo - 1);
+				sb_printf(&sb, "    assign out_sel[%u:%u] = n%u_addr[%u:%u];\n",
+					  sbit + k - 1, sbit, j, n->addr_bits - 1, lo);
+				snprintf(addr, sizeof(addr), "n%u_lo", j);
+				for (uint32_t c = 0; c < 1u << k; c++) {
+					snprintf(pfx, sizeof(pfx), "N%u_C%u", j, c);
+					emit_table(&sb, yosys, pfx, n->table + ((size_t)c << lo), lo,
+						   n->out_bits, addr, out, obit);
+					obit += n->out_bits;
+				}
+				sbit += k;
+				continue;
+			}
 		}
 		snprintf(pfx, sizeof(pfx), "N%u", j);
-		emit_table(&sb, yosys, pfx, n->table, n->addr_bits, n->out_bits, addr, "out_codes",
-			   obit);
+		emit_table(&sb, yosys, pfx, n->table, n->addr_bits, n->out_bits, addr, out, obit);
 		obit += n->out_bits;
 	}
 	sb_printf(&sb, "\nendmodule\n\n`resetall\n");
@@ -194,6 +251,63 @@ static int write_layer(const nlut_model *m, uint32_t l, const char *dir, const c
 	char file[80];
 
 	snprintf(file, sizeof(file), "nlut_layer%u.v", l);
+	ret = sb_write(&sb, dir, file);
+	sb_free(&sb);
+	return ret;
+}
+
+/* nlut_layer<l>_sel of split layer l: each split neuron's output bit b is
+ * bit b of cofactor sel (a 2^k:1 mux), the others' pass through. */
+static int write_layer_sel(const nlut_model *m, uint32_t l, const char *dir, const char *id,
+			   const struct nlut_plan *p)
+{
+	const struct nlut_layer *L = nlut_model_layer(m, l);
+	unsigned target = p->split_target[l];
+	uint32_t cof_w, sel_w, cbit = 0, sbit = 0, obit = 0;
+	struct sbuf sb;
+	char name[64], what[160];
+	int ret;
+
+	split_widths(L, target, &cof_w, &sel_w);
+	sb_init(&sb);
+	snprintf(name, sizeof(name), "nlut_layer%u_sel", l);
+	snprintf(what, sizeof(what), "layer %u of the LUT core, second stage: cofactor muxes", l);
+	emit_header(&sb, name, what, id);
+	sb_printf(&sb, "// Combinational. Picks each split neuron's cofactor by its registered\n"
+		       "// select bits (nlut_layer%u's out_cof and out_sel, one cycle later).\n"
+		       "module %s (\n"
+		       "    input  wire [%u:0] cof,       // registered out_cof of nlut_layer%u\n"
+		       "    input  wire [%u:0] sel,       // registered out_sel of nlut_layer%u\n"
+		       "    output wire [%u:0] out_codes  // neuron codes, neuron 0 in the LSBs\n);\n",
+		  l, name, cof_w - 1, l, sel_w - 1, l, ng_layer_out_width(m, l) - 1);
+	for (uint32_t j = 0; j < L->n_neurons; j++) {
+		const struct nlut_neuron *n = &L->neurons[j];
+		unsigned k = nlut_split_bits(n, target), w = n->out_bits;
+
+		if (!k) {
+			sb_printf(&sb, "\n    // neuron %u: not split\n", j);
+			sb_printf(&sb, "    assign out_codes[%u:%u] = cof[%u:%u];\n", obit + w - 1, obit,
+				  cbit + w - 1, cbit);
+			cbit += w;
+			obit += w;
+			continue;
+		}
+		sb_printf(&sb, "\n    // neuron %u: %u cofactors on %u select bits\n", j, 1u << k, k);
+		for (unsigned b = 0; b < w; b++) {
+			sb_printf(&sb, "    wire [%u:0] n%u_b%u = {", (1u << k) - 1, j, b);
+			for (uint32_t c = 1u << k; c-- > 0;)
+				sb_printf(&sb, "cof[%u]%s", cbit + c * w + b, c ? ", " : "");
+			sb_printf(&sb, "};\n    assign out_codes[%u] = n%u_b%u[sel[%u:%u]];\n", obit + b, j,
+				  b, sbit + k - 1, sbit);
+		}
+		cbit += w << k;
+		sbit += k;
+		obit += w;
+	}
+	sb_puts(&sb, "\nendmodule\n\n`resetall\n");
+	char file[80];
+
+	snprintf(file, sizeof(file), "nlut_layer%u_sel.v", l);
 	ret = sb_write(&sb, dir, file);
 	sb_free(&sb);
 	return ret;
@@ -329,6 +443,40 @@ static void emit_boundary(struct sbuf *sb, int reg, const char *name, uint32_t w
 	sb_printf(sb, "    wire %s%s = %s_reg;\n", range, name, name);
 }
 
+/* Unit b, a split layer: its cofactor tables, their register split<b>_*
+ * (with its valid bit, same ce discipline as a boundary), then the muxes. */
+static void emit_split_unit(struct sbuf *sb, const nlut_model *m, const struct nlut_plan *p,
+			    uint32_t b)
+{
+	uint32_t cw, sw, w = ng_layer_out_width(m, b);
+	char nm[64], val[64];
+
+	split_widths(nlut_model_layer(m, b), p->split_target[b], &cw, &sw);
+	sb_printf(sb, "layer %u, split: cofactor tables (about %u LUT levels), register,\n"
+		      "    // muxes (about %u LUT levels)\n", b, p->split_levels[b], p->mux_levels[b]);
+	sb_printf(sb, "    wire [%u:0] u%u_cof;\n    wire [%u:0] u%u_sel;\n", cw - 1, b, sw - 1, b);
+	sb_printf(sb, "    nlut_layer%u u_layer%u (\n"
+		      "        .in_codes(pipe%u_codes),\n"
+		      "        .out_cof(u%u_cof),\n"
+		      "        .out_sel(u%u_sel)\n    );\n", b, b, b, b, b);
+	sb_printf(sb, "    // split register of layer %u (registered)\n", b);
+	snprintf(nm, sizeof(nm), "split%u_valid", b);
+	snprintf(val, sizeof(val), "pipe%u_valid", b);
+	emit_boundary(sb, 1, nm, 1, val, 1);
+	snprintf(nm, sizeof(nm), "split%u_cof", b);
+	snprintf(val, sizeof(val), "u%u_cof", b);
+	emit_boundary(sb, 1, nm, cw, val, 0);
+	snprintf(nm, sizeof(nm), "split%u_sel", b);
+	snprintf(val, sizeof(val), "u%u_sel", b);
+	emit_boundary(sb, 1, nm, sw, val, 0);
+	sb_printf(sb, "    wire u%u_valid = split%u_valid;\n", b, b);
+	sb_printf(sb, "    wire [%u:0] u%u_codes;\n", w - 1, b);
+	sb_printf(sb, "    nlut_layer%u_sel u_layer%u_sel (\n"
+		      "        .cof(split%u_cof),\n"
+		      "        .sel(split%u_sel),\n"
+		      "        .out_codes(u%u_codes)\n    );\n\n", b, b, b, b, b);
+}
+
 struct shape {
 	uint32_t in_w, acts_w, n_classes, class_w, np;
 	struct scores sc;
@@ -348,7 +496,7 @@ static int write_core(const nlut_model *m, const struct nlut_plan *p, const stru
 		       "// with ce and in_valid high; its result is on out_* (out_valid high)\n"
 		       "// after LATENCY rising edges with ce high. ce low holds every register\n"
 		       "// (a stall). rst clears the valid bits only. docs/core-interface.md.\n"
-		       "// Stage policy %s: %u registered boundaries.\n"
+		       "// Stage policy %s: %u register ranks (boundaries and layer splits).\n"
 		       "module nlut_core (\n"
 		       "    input  wire         clk,         // core clock\n"
 		       "    input  wire         rst,         // synchronous, active high\n"
@@ -403,6 +551,10 @@ static int write_core(const nlut_model *m, const struct nlut_plan *p, const stru
 		if (b < L) {
 			uint32_t w = ng_layer_out_width(m, b);
 
+			if (p->split[b]) {
+				emit_split_unit(&sb, m, p, b);
+				continue;
+			}
 			sb_printf(&sb, "layer %u (about %u LUT levels)\n", b, p->unit_levels[b]);
 			sb_printf(&sb, "    wire u%u_valid = pipe%u_valid;\n", b, b);
 			sb_printf(&sb, "    wire [%u:0] u%u_codes;\n", w - 1, b);
@@ -568,8 +720,11 @@ static int write_nlut(const nlut_model *m, const struct nlut_gen_opts *o, const 
 		sh.sc.w[j] = last->neurons[j].out_bits;
 		sh.sc.width += sh.sc.w[j];
 	}
-	for (uint32_t l = 0; l < L && !ret; l++)
-		ret = write_layer(m, l, dir, id, o->yosys_luts);
+	for (uint32_t l = 0; l < L && !ret; l++) {
+		ret = write_layer(m, l, dir, id, o->yosys_luts, p);
+		if (!ret && p->split[l])
+			ret = write_layer_sel(m, l, dir, id, p);
+	}
 	if (!ret)
 		ret = write_argmax(&sh.sc, dir, id);
 	if (!ret)
@@ -580,8 +735,11 @@ static int write_nlut(const nlut_model *m, const struct nlut_gen_opts *o, const 
 		goto out;
 	sb_init(&sb);
 	ng_banner(&sb, "//", "nlut_core.f - the core's sources, relative to this file (-F)", id);
-	for (uint32_t l = 0; l < L; l++)
+	for (uint32_t l = 0; l < L; l++) {
 		sb_printf(&sb, "nlut_layer%u.v\n", l);
+		if (p->split[l])
+			sb_printf(&sb, "nlut_layer%u_sel.v\n", l);
+	}
 	sb_puts(&sb, "nlut_argmax_cmp.v\nnlut_argmax_sel.v\nnlut_core.v\n");
 	ret = sb_write(&sb, dir, "nlut_core.f");
 	sb_free(&sb);

@@ -19,12 +19,17 @@ expect() {
 }
 
 "$MKMODEL" "$W/m.nlut" 10x2:8/3/2,4/3/3 3 || exit 1
+"$MKMODEL" "$W/m12.nlut" 10x2:8/6/2,4/6/3 3 || exit 1
 
 expect 0 "Usage: nlut gen" -- "$NLUT" gen --help
 expect 0 "Usage: nlut report" -- "$NLUT" report --help
 expect 0 "Usage: nlut import" -- "$NLUT" import --help
 expect 2 "missing -o DIR" -- "$NLUT" gen "$W/m.nlut"
 expect 2 "bad stage policy 'every:0'" -- "$NLUT" gen --stages every:0 "$W/m.nlut" -o "$W/x"
+expect 0 "latency 6 cycles (stages levels:3)" -- "$NLUT" gen "$W/m12.nlut" -o "$W/split"
+[ -f "$W/split/nlut_layer1_sel.v" ] || bad "no nlut_layer1_sel.v for a split layer"
+expect 0 "latency 4 cycles (stages levels:3,nosplit)" -- \
+	"$NLUT" gen --stages levels:3,nosplit "$W/m12.nlut" -o "$W/nosplit"
 expect 2 "expected nlut or logicnets" -- "$NLUT" gen --style vhdl "$W/m.nlut" -o "$W/x"
 expect 1 "missing.nlut: cannot open" -- "$NLUT" gen "$W/missing.nlut" -o "$W/x"
 expect 0 "latency 5 cycles (stages layer)" -- "$NLUT" gen --stages layer "$W/m.nlut" -o "$W/rtl"
@@ -50,6 +55,10 @@ if command -v yosys >/dev/null 2>&1; then
 	expect 0 "LUT levels per stage" -- "$NLUT" report --baseline --svg "$W/c.svg" "$W/m.nlut"
 	grep -q "<svg" "$W/c.svg" || bad "no SVG chart"
 	expect 0 '"max_levels":[0-3],' -- "$NLUT" report --json --clock-mhz 250 "$W/m.nlut"
+	# 12-bit tables (fan-in 6 x 2 bits) in both layers: the default policy
+	# splits both, and the split registers end stages in the measurement.
+	expect 0 '"stage_levels":\[[1-3],[1-3],[1-3],[1-3],[1-3]\],"max_levels":[1-3],' -- \
+		"$NLUT" report --json "$W/m12.nlut"
 	expect 2 "expected a frequency" -- "$NLUT" report --clock-mhz x "$W/m.nlut"
 	expect 1 "cannot run /nonexistent/yosys" -- "$NLUT" report --yosys /nonexistent/yosys "$W/m.nlut"
 	# Shell and controller around the core: both parts have logic, the

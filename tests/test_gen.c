@@ -96,10 +96,18 @@ static void test_stage_policies(void **state)
 	assert_int_equal(s.policy, NLUT_STAGES_LEVELS);
 	nlut_stages_format(&s, buf, sizeof(buf));
 	assert_string_equal(buf, "levels:5");
+	assert_int_equal(nlut_stages_parse("levels:4,nosplit", &s), 0);
+	assert_int_equal(s.policy, NLUT_STAGES_LEVELS);
+	assert_int_equal(s.k, 4);
+	assert_true(s.no_split);
+	nlut_stages_format(&s, buf, sizeof(buf));
+	assert_string_equal(buf, "levels:4,nosplit");
 	assert_int_equal(nlut_stages_parse("default", &s), 0);
 	assert_int_equal(s.k, NLUT_STAGES_DEFAULT_LEVELS);
+	assert_false(s.no_split);
 	const char *bad[] = { "", "every", "every:0", "every:x", "levels:", "levels:-1", "layers",
-			      "every:2x", "levels:100000" };
+			      "every:2x", "levels:100000", "levels:3,", "levels:3,split",
+			      "every:2,nosplit", "levels:0,nosplit" };
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		assert_int_equal(nlut_stages_parse(bad[i], &s), NLUT_ERROR_INVALID_PARAM);
@@ -114,6 +122,8 @@ static void test_stage_policies(void **state)
 /* Latency = registered boundaries; every policy's placement checked. */
 static void test_plans(void **state)
 {
+	unsigned splits = 0;
+
 	for (unsigned r = 0; r < 40; r++) {
 		struct rm_spec sp;
 		struct nlut_plan p;
@@ -144,32 +154,131 @@ static void test_plans(void **state)
 			for (uint32_t b = 1; b < L; b++)
 				assert_int_equal(p.reg[b], b % k == 0);
 		}
-		/* levels:N: no stage over budget unless one unit alone is. */
+		/* levels:N: no stage of several parts over budget. With
+		 * splitting and N >= 3 not even one part, but a lone adder
+		 * layer, argmax unit or table above NLUT_GEN_MAX_TABLE_BITS. A split
+		 * layer's cofactor tables end a stage, its muxes open the next. */
 		for (unsigned n = 1; n <= 6; n++) {
-			s.policy = NLUT_STAGES_LEVELS;
-			s.k = n;
-			assert_int_equal(nlut_plan_make(m, &s, &p), 0);
-			unsigned acc = 0, units = 0, regs = 0;
+			for (int ns = 0; ns <= 1; ns++) {
+				s.policy = NLUT_STAGES_LEVELS;
+				s.k = n;
+				s.no_split = ns;
+				assert_int_equal(nlut_plan_make(m, &s, &p), 0);
+				unsigned acc = 0, parts = 0, regs = 0;
+				int lone_ok = 0;
 
-			for (uint32_t u = 0; u <= p.n_units; u++) {
-				if (p.reg[u]) {
-					regs++;
-					if (units > 1)
-						assert_true(acc <= n);
-					acc = units = 0;
-				}
-				if (u < p.n_units) {
+#define CLOSE_STAGE()                                                                        \
+	do {                                                                                  \
+		regs++;                                                                       \
+		if (parts > 1 || (parts == 1 && n >= 3 && !ns && !lone_ok))                   \
+			assert_true(acc <= n);                                                \
+		acc = parts = 0;                                                              \
+	} while (0)
+				for (uint32_t u = 0; u <= p.n_units; u++) {
+					if (p.reg[u])
+						CLOSE_STAGE();
+					if (u == p.n_units)
+						break;
+					if (p.split[u]) {
+						assert_false(ns);
+						assert_true(u < L);
+						assert_true(p.unit_levels[u] > n);
+						assert_true(p.split_levels[u] < p.unit_levels[u]);
+						assert_true(p.mux_levels[u] >= 1);
+						splits++;
+						acc += p.split_levels[u];
+						parts++;
+						/* unsplit adders, or wider than the generator
+						 * renders (k runs out) */
+						lone_ok = 0;
+						for (uint32_t j = 0; j < nlut_model_layer(m, u)->n_neurons; j++) {
+							const struct nlut_neuron *nj =
+								&nlut_model_layer(m, u)->neurons[j];
+
+							lone_ok |= nj->kind == NLUT_NEURON_ADDER ||
+								   nj->addr_bits > NLUT_GEN_MAX_TABLE_BITS;
+						}
+						CLOSE_STAGE();
+						acc = p.mux_levels[u];
+						parts = 1;
+						assert_int_equal(p.unit_cycle[u], regs);
+						continue;
+					}
+					lone_ok = u >= L;
+					for (uint32_t j = 0; u < L && j < nlut_model_layer(m, u)->n_neurons;
+					     j++)
+						lone_ok |= nlut_model_layer(m, u)->neurons[j].kind ==
+							   NLUT_NEURON_ADDER;
 					acc += p.unit_levels[u];
-					units++;
+					parts++;
 					assert_int_equal(p.unit_cycle[u], regs);
 				}
+#undef CLOSE_STAGE
+				assert_int_equal(p.latency, regs);
+				assert_int_equal(p.n_stages, regs - 1);
+				assert_true(p.reg[0] && p.reg[p.n_units]);
 			}
-			assert_int_equal(p.latency, regs);
-			assert_int_equal(p.n_stages, regs - 1);
-			assert_true(p.reg[0] && p.reg[p.n_units]);
 		}
 		nlut_model_free(m);
 	}
+	assert_true(splits > 0);
+}
+
+/* 12- and 16-bit tables: split under the default policy (1 and 5 select
+ * bits), a 6-bit layer between them unsplit; -Wall lint clean; the split
+ * register named split<l>_*, the mux module in the filelist. */
+static void test_split(void **state)
+{
+	struct rm_spec sp = { .n_inputs = 10, .in_bits = 2, .n_layers = 3, .width = { 8, 6, 4 },
+			      .fan_in = { 6, 3, 8 }, .out_bits = { 2, 2, 3 } };
+	nlut_model *m = rm_build(&sp, seed);
+	struct nlut_gen_opts o;
+	struct nlut_plan p;
+	char dir[512], path[1024];
+
+	assert_non_null(m);
+	assert_int_equal(nlut_split_bits(&nlut_model_layer(m, 0)->neurons[0], 3), 1);
+	assert_int_equal(nlut_split_bits(&nlut_model_layer(m, 0)->neurons[0], 2), 3); /* 9 bits */
+	assert_int_equal(nlut_split_bits(&nlut_model_layer(m, 1)->neurons[0], 3), 0);
+	assert_int_equal(nlut_split_bits(&nlut_model_layer(m, 2)->neurons[0], 3), 5);
+	fresh_dir(dir, sizeof(dir), "split");
+	nlut_gen_opts_init(&o);
+	assert_int_equal(nlut_gen_write(m, &o, dir, &p), 0);
+	assert_true(p.split[0] && !p.split[1] && p.split[2]);
+	assert_int_equal(p.split_levels[0], 3);
+	assert_int_equal(p.mux_levels[0], 1);
+	assert_int_equal(p.mux_levels[2], 3);
+	/* in | layer 0 tables | mux + layer 1 | layer 2 tables | muxes | cmp,
+	 * sel: cycles of the layers' outputs 2, 2 (no register before layer
+	 * 1: 1 + 1 levels) and 4. */
+	assert_int_equal(p.unit_cycle[0], 2);
+	assert_int_equal(p.unit_cycle[1], 2);
+	assert_int_equal(p.unit_cycle[2], 4);
+	snprintf(path, sizeof(path), "%s/nlut_core.f", dir);
+	char *fl = slurp(path);
+
+	assert_non_null(strstr(fl, "nlut_layer0.v\nnlut_layer0_sel.v\nnlut_layer1.v\nnlut_layer2.v\n"
+				   "nlut_layer2_sel.v\n"));
+	free(fl);
+	snprintf(path, sizeof(path), "%s/nlut_core.v", dir);
+	char *core = slurp(path);
+
+	assert_non_null(strstr(core, "reg  [31:0] split0_cof_reg;"));  /* 8 x 2 cofactors x 2 bits */
+	assert_non_null(strstr(core, "reg  [7:0] split0_sel_reg;"));
+	assert_non_null(strstr(core, "reg  [383:0] split2_cof_reg;")); /* 4 x 32 x 3 bits */
+	free(core);
+	if (have_verilator)
+		sh("cd '%s' && verilator --lint-only -Wall -F nlut_core.f --top-module nlut_core", dir);
+	/* nosplit: the old placement, no split register. */
+	nlut_stages_parse("levels:3,nosplit", &o.stages);
+	fresh_dir(dir, sizeof(dir), "nosplit");
+	assert_int_equal(nlut_gen_write(m, &o, dir, &p), 0);
+	assert_true(!p.split[0] && !p.split[1] && !p.split[2]);
+	snprintf(path, sizeof(path), "%s/nlut_core.v", dir);
+	core = slurp(path);
+	assert_null(strstr(core, "split0"));
+	free(core);
+	nlut_model_free(m);
 }
 
 static void check_banner(const char *dir, const char *file, const char *id)
@@ -688,6 +797,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_stage_policies),
 		cmocka_unit_test(test_plans),
+		cmocka_unit_test(test_split),
 		cmocka_unit_test(test_structure),
 		cmocka_unit_test(test_lint_random),
 		cmocka_unit_test(test_import_roundtrip),
