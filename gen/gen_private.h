@@ -60,7 +60,8 @@ void ng_yosys_table(struct sbuf *sb, const char *prefix, const uint16_t *t, unsi
 		    unsigned w, const char *addr, const char *target, unsigned base);
 
 /* Run argv with stdout and stderr to /dev/null; the exit status, 127 when
- * the program cannot be run, or -1. */
+ * the program cannot be run, 128 + the signal when one killed it, or -1
+ * when no process could be started. */
 int ng_run_quiet(char *const argv[]);
 /* The first line of a yosys log with "ERROR" as ": <line>", or "". */
 void ng_log_error(const char *log, char *out, size_t len);

@@ -641,7 +641,8 @@ int ng_run_quiet(char *const argv[])
 	while (waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR)
 			return -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	/* Killed by a signal: 128 + its number, as a shell reports it. */
+	return WIFEXITED(st) ? WEXITSTATUS(st) : WIFSIGNALED(st) ? 128 + WTERMSIG(st) : -1;
 }
 
 /* The first line of the log with "ERROR", for the failure detail. */
