@@ -338,14 +338,6 @@ NLUT_API int nlut_device_counters(nlut_device *d, struct nlut_counters *c)
 	return NLUT_SUCCESS;
 }
 
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec * 1e-6;
-}
-
 NLUT_API int nlut_device_bist(nlut_device *d, struct nlut_bist_result *r)
 {
 	uint32_t st = 0;
@@ -355,14 +347,14 @@ NLUT_API int nlut_device_bist(nlut_device *d, struct nlut_bist_result *r)
 		return nlut_fail(NLUT_ERROR_INVALID_PARAM, "device or result is NULL");
 	if ((err = wr(d, NLUT_BIST_CTRL_REG_OFFSET, 1u << NLUT_BIST_CTRL_START_BIT)))
 		return err;
-	double deadline = now_ms() + d->timeout_ms;
+	double deadline = nlut_now_ms() + d->timeout_ms;
 
 	for (;;) {
 		if ((err = rd(d, NLUT_BIST_STATUS_REG_OFFSET, &st)))
 			return err;
 		if ((st >> NLUT_BIST_STATUS_DONE_BIT & 1) && !(st >> NLUT_BIST_STATUS_RUNNING_BIT & 1))
 			break;
-		if (now_ms() > deadline)
+		if (nlut_now_ms() > deadline)
 			return nlut_fail(NLUT_ERROR_TIMEOUT, "board %s: self-test did not finish in %u ms",
 					 d->board.name, d->timeout_ms);
 	}

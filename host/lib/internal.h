@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include <nlut/error.h>
 #include <nlut/wire.h>
@@ -43,6 +44,15 @@ void nlut_sha256_update(struct nlut_sha256 *s, const void *p, size_t n);
 void nlut_sha256_final(struct nlut_sha256 *s, uint8_t out[32]);
 
 /* Little-endian helpers. */
+/* Milliseconds on the monotonic clock: deadlines and timeouts. */
+static inline double nlut_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec * 1e-6;
+}
+
 static inline uint16_t nlut_rd16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] | (p[1] << 8));

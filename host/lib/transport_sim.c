@@ -93,14 +93,6 @@ struct sim_inputs {
 	char src[PATH_MAX], fw[PATH_MAX], nlut[PATH_MAX], include[PATH_MAX], script[PATH_MAX];
 };
 
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec * 1e-6;
-}
-
 static int is_file(const char *p)
 {
 	struct stat st;
@@ -895,7 +887,7 @@ static int s_send(void *priv, const uint8_t *buf, size_t len)
 static int s_recv(void *priv, uint8_t *buf, size_t len, unsigned timeout_ms)
 {
 	struct sim_dev *d = priv;
-	double last = now_ms();
+	double last = nlut_now_ms();
 	size_t got = 0;
 
 	while (got < len) {
@@ -903,10 +895,10 @@ static int s_recv(void *priv, uint8_t *buf, size_t len, unsigned timeout_ms)
 
 		got += k;
 		if (k) {
-			last = now_ms();
+			last = nlut_now_ms();
 			continue;
 		}
-		if (now_ms() - last >= timeout_ms)
+		if (nlut_now_ms() - last >= timeout_ms)
 			return nlut_fail(NLUT_ERROR_TIMEOUT,
 					 "board %s: %zu result bytes wanted, %zu came; none in the last %u ms (%llu cycles run, %zu input bytes not taken)",
 					 d->board, len, got, timeout_ms,

@@ -126,14 +126,6 @@ static int code_error(uint32_t code)
 	return code == NLUT_WIRE_ERR_BUSY ? NLUT_ERROR_BUSY : NLUT_ERROR_PROTOCOL;
 }
 
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec * 1e-6;
-}
-
 /* Record errors found on the event thread (lock held). The first one of
  * each kind wins: it is the cause, later ones are consequences. */
 static void __attribute__((format(printf, 3, 4))) set_async(struct usb_dev *d, int err,
@@ -479,7 +471,7 @@ static void out_recover(struct usb_dev *d, double deadline)
 			busy |= d->out[i].state == OUT_BUSY;
 		if (!busy || d->fatal)
 			break;
-		if (now_ms() > deadline) {
+		if (nlut_now_ms() > deadline) {
 			set_fatal(d, NLUT_ERROR_TIMEOUT, "OUT transfers not returned after a stall");
 			return;
 		}
@@ -524,7 +516,7 @@ static void out_recover(struct usb_dev *d, double deadline)
  */
 static int wait_step(struct usb_dev *d, double deadline)
 {
-	double left = deadline - now_ms();
+	double left = deadline - nlut_now_ms();
 	struct timespec ts;
 
 	if (d->out_halted && !d->fatal) {
@@ -604,7 +596,7 @@ static int send_frame(struct usb_dev *d, uint8_t type, const void *payload, uint
 /* A register access: one frame out, its answer matched by sequence number. */
 static int reg_op(struct usb_dev *d, uint8_t type, uint32_t off, uint32_t val, uint32_t *out)
 {
-	double deadline = now_ms() + d->timeout_ms;
+	double deadline = nlut_now_ms() + d->timeout_ms;
 	const char *name = type == NLUT_WIRE_REG_READ ? "REG_READ" : "REG_WRITE";
 	uint8_t p[8];
 	uint16_t seq;
@@ -661,7 +653,7 @@ static int u_send(void *priv, const uint8_t *buf, size_t len)
 {
 	struct usb_dev *d = priv;
 	size_t chunk = NLUT_WIRE_MAX_PAYLOAD / d->in_record * d->in_record;
-	double deadline = now_ms() + d->timeout_ms;
+	double deadline = nlut_now_ms() + d->timeout_ms;
 	uint16_t seq;
 	int err = NLUT_SUCCESS;
 
@@ -683,7 +675,7 @@ static int u_send(void *priv, const uint8_t *buf, size_t len)
 static int u_recv(void *priv, uint8_t *buf, size_t len, unsigned timeout_ms)
 {
 	struct usb_dev *d = priv;
-	double deadline = now_ms() + timeout_ms;
+	double deadline = nlut_now_ms() + timeout_ms;
 	int err = NLUT_SUCCESS;
 
 	pthread_mutex_lock(&d->lock);
@@ -755,10 +747,10 @@ static void u_close(void *priv)
 		}
 		for (int i = 0; i < N_OUT; i++)
 			libusb_cancel_transfer(d->out[i].xfer);
-		double deadline = now_ms() + CLOSE_WAIT_MS;
+		double deadline = nlut_now_ms() + CLOSE_WAIT_MS;
 
 		pthread_mutex_lock(&d->lock);
-		while (d->n_flying > 0 && now_ms() < deadline) {
+		while (d->n_flying > 0 && nlut_now_ms() < deadline) {
 			struct timespec ts;
 
 			clock_gettime(CLOCK_MONOTONIC, &ts);

@@ -122,8 +122,8 @@ static void load_board(struct tb *t, const char *board)
 	t->api.get_info(&t->info);
 }
 
-/* The board's self-test data (docs/shell.md): the words from 0x1000 on of
- * its nlut_bist.hex. */
+/* The board's self-test data (docs/shell.md, firmware/nlut_bist_format.h):
+ * the words of its nlut_bist.hex from NLUT_FW_BIST_BASE on. */
 static void read_bist_data(struct tb *t)
 {
 	char path[1100], line[256];
@@ -138,7 +138,7 @@ static void read_bist_data(struct tb *t)
 		char *p = line, *end;
 
 		if (line[0] == '@') {
-			if (strtoul(line + 1, NULL, 16) != 0x1000 + t->n_bist_words)
+			if (strtoul(line + 1, NULL, 16) != NLUT_FW_IMAGE_BYTES / 4 + t->n_bist_words)
 				tb_fail(t, "%s: address %s is not where the data continues", path, line);
 			in_block = 1;
 			continue;
@@ -149,7 +149,7 @@ static void read_bist_data(struct tb *t)
 			if (end == p)
 				break;
 			if (!in_block)
-				tb_fail(t, "%s: data before the @00001000 line", path);
+				tb_fail(t, "%s: data before the first @ line", path);
 			if (t->n_bist_words == cap) {
 				cap = cap ? 2 * cap : 1024;
 				if (!(t->bist_words = realloc(t->bist_words, cap * sizeof(uint32_t))))
@@ -159,9 +159,9 @@ static void read_bist_data(struct tb *t)
 		}
 	}
 	fclose(f);
-	if (t->n_bist_words < 16)
+	if (t->n_bist_words < NLUT_BIST_HEADER_WORDS)
 		tb_fail(t, "%s: %zu words, not even a header", path, t->n_bist_words);
-	t->bist_vectors = t->bist_words[2];
+	t->bist_vectors = t->bist_words[NLUT_BIST_W_VECTORS];
 }
 
 static void load_model(struct tb *t, const char *model, const char *data)

@@ -10,6 +10,7 @@
 #include <nlut/nlut.h>
 #include <nlut/stream.h>
 
+#include "nlut_bist_format.h"
 #include "nlut_simboard.h"
 
 /* The functions of nlut_simboard.so, looked up by name. */

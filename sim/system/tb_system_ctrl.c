@@ -54,27 +54,28 @@ void tb_check_bist_data(struct tb *t)
 		sbits += last->neurons[c].out_bits;
 	sw = (sbits + 31) / 32;
 	per = iw + 1 + sw;
-	expect_eq(t, "self-test data: magic (word 0)", w[0], NLUT_FW_BIST_MAGIC);
-	expect_eq(t, "self-test data: format (word 1)", w[1], 1);
-	expect_eq(t, "self-test data: input words (word 3)", w[3], iw);
-	expect_eq(t, "self-test data: score words (word 4)", w[4], sw);
+	expect_eq(t, "self-test data: magic", w[NLUT_BIST_W_MAGIC], NLUT_FW_BIST_MAGIC);
+	expect_eq(t, "self-test data: format", w[NLUT_BIST_W_FORMAT], NLUT_BIST_FORMAT);
+	expect_eq(t, "self-test data: input words", w[NLUT_BIST_W_IN_WORDS], iw);
+	expect_eq(t, "self-test data: score words", w[NLUT_BIST_W_SCORE_WORDS], sw);
 	for (unsigned k = 0; k < NLUT_HASH_WORDS; k++) {
 		uint32_t h = 0;
 
 		for (unsigned j = 0; j < 4; j++)
 			h |= (uint32_t)t->hash[4 * k + j] << (8 * j);
-		expect_eq(t, "self-test data: model identity (words 5-12)", w[5 + k], h);
+		expect_eq(t, "self-test data: model identity", w[NLUT_BIST_W_HASH + k], h);
 	}
-	expect_eq(t, "self-test data: words", t->n_bist_words, 16 + (uint64_t)per * t->bist_vectors);
-	for (size_t k = 16; k < t->n_bist_words; k++) {
+	expect_eq(t, "self-test data: words", t->n_bist_words,
+		  NLUT_BIST_HEADER_WORDS + (uint64_t)per * t->bist_vectors);
+	for (size_t k = NLUT_BIST_HEADER_WORDS; k < t->n_bist_words; k++) {
 		uint8_t b[4] = { (uint8_t)w[k], (uint8_t)(w[k] >> 8), (uint8_t)(w[k] >> 16),
 				 (uint8_t)(w[k] >> 24) };
 
 		crc = nlut_wire_crc32(crc, b, sizeof(b));
 	}
-	expect_eq(t, "self-test data: CRC-32 (word 13)", w[13], crc);
+	expect_eq(t, "self-test data: CRC-32", w[NLUT_BIST_W_CRC], crc);
 	for (uint32_t v = 0; v < t->bist_vectors; v++) {
-		const uint32_t *p = w + 16 + (size_t)v * per;
+		const uint32_t *p = w + NLUT_BIST_HEADER_WORDS + (size_t)v * per;
 		uint32_t off = 0, cls;
 
 		for (uint32_t f = 0; f < t->sh.n_inputs; f++) {
