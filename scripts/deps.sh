@@ -13,7 +13,7 @@ packages=(
 	umockdev libumockdev-dev               # USB transport test against an emulated board
 	verilator                              # RTL simulation and lint
 	yosys                                  # nlut report: LUT and level estimates
-	gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf  # controller firmware and test programs
+	gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf picolibc-riscv64-unknown-elf  # controller firmware and test programs
 	qemu-system-misc                       # reference RV32 for the controller's differential tests
 )
 
