@@ -118,9 +118,10 @@ enum nlut_gen_style {
 struct nlut_gen_opts {
 	enum nlut_gen_style style;
 	struct nlut_stages stages;  /* nlut style only */
-	/* Tables as yosys $lut cells instead of portable constants: the
-	 * synthesis view `nlut report` uses (yosys maps it in seconds, the
-	 * portable form in minutes); not for Vivado or Verilator. */
+	/* Tables as reduced BDDs of 2:1 muxes instead of portable constants,
+	 * nlut style with one module per table: the synthesis view `nlut
+	 * report` uses (yosys maps it in seconds per table, the portable form
+	 * in minutes); not meant for Vivado or Verilator. */
 	int yosys_luts;
 	/* nlut style: vectors in nlut_bist.hex, the self-test data of the
 	 * shell's boot RAM; 0 writes no such file. */

@@ -39,13 +39,22 @@ static void emit_hex(struct sbuf *sb, const uint16_t *t, unsigned n, unsigned b)
 /*
  * Table t (n address bits, w-bit entries) looked up at addr into the bits
  * target[base + w - 1 : base]. Portable form: a localparam per output bit
- * indexed by the address. yosys form (nlut report only): ng_yosys_table.
+ * indexed by the address. yosys form (nlut report only): the table is a
+ * module of its own (ng_yosys_table inside), appended to mods, so yosys runs
+ * abc once per table: time linear in the number of tables, where one abc
+ * call over a whole 512-neuron layer takes the better part of an hour.
  */
-static void emit_table(struct sbuf *sb, int yosys, const char *prefix, const uint16_t *t,
-		       unsigned n, unsigned w, const char *addr, const char *target, unsigned base)
+static void emit_table(struct sbuf *sb, struct sbuf *mods, const char *module,
+		       const char *prefix, const uint16_t *t, unsigned n, unsigned w,
+		       const char *addr, const char *target, unsigned base)
 {
-	if (yosys) {
-		ng_yosys_table(sb, prefix, t, n, w, addr, target, base);
+	if (mods) {
+		sb_printf(mods, "module %s_%s (input wire [%u:0] a, output wire [%u:0] y);\n",
+			  module, prefix, n - 1, w - 1);
+		ng_yosys_table(mods, "t", t, n, w, "a", "y", 0);
+		sb_puts(mods, "endmodule\n\n");
+		sb_printf(sb, "    %s_%s u_%s (.a(%s), .y(%s[%u:%u]));\n", module, prefix, prefix,
+			  addr, target, base + w - 1, base);
 		return;
 	}
 	for (unsigned b = 0; b < w; b++) {
@@ -112,7 +121,7 @@ static int write_layer(const nlut_model *m, uint32_t l, const char *dir, const c
 	uint32_t in_w = ng_layer_in_width(m, l), out_w = ng_layer_out_width(m, l);
 	uint32_t *off = ng_src_offsets(m, l);
 	uint8_t *used = calloc(in_w, 1);
-	struct sbuf sb;
+	struct sbuf sb, mods, *tmods;
 	char name[64], what[160], pfx[64], addr[64], tgt[64];
 	int ret, all_used = 1, split = p->split[l];
 	unsigned target = p->split_target[l];
@@ -144,6 +153,8 @@ static int write_layer(const nlut_model *m, uint32_t l, const char *dir, const c
 	free(used);
 
 	sb_init(&sb);
+	sb_init(&mods);
+	tmods = yosys ? &mods : NULL;
 	snprintf(name, sizeof(name), "nlut_layer%u", l);
 	snprintf(what, sizeof(what), "layer %u of the LUT core: %u neurons, %u -> %u bits",
 		 l, L->n_neurons, in_w, out_w);
@@ -197,8 +208,8 @@ static int write_layer(const nlut_model *m, uint32_t l, const char *dir, const c
 				snprintf(pfx, sizeof(pfx), "N%u_S%u", j, s);
 				snprintf(addr, sizeof(addr), "n%u_s%u_addr", j, s);
 				snprintf(tgt, sizeof(tgt), "n%u_s%u", j, s);
-				emit_table(&sb, yosys, pfx, st->table, st->addr_bits, n->sub_bits, addr,
-					   tgt, 0);
+				emit_table(&sb, tmods, name, pfx, st->table, st->addr_bits,
+					   n->sub_bits, addr, tgt, 0);
 			}
 			/* Sign-extend every part to the sum width; the sum wraps
 			 * modulo 2^addr_bits (it cannot overflow, by construction). */
@@ -234,8 +245,9 @@ static int write_layer(const nlut_model *m, uint32_t l, const char *dir, const c
 				snprintf(addr, sizeof(addr), "n%u_lo", j);
 				for (uint32_t c = 0; c < 1u << k; c++) {
 					snprintf(pfx, sizeof(pfx), "N%u_C%u", j, c);
-					emit_table(&sb, yosys, pfx, n->table + ((size_t)c << lo), lo,
-						   n->out_bits, addr, out, obit);
+					emit_table(&sb, tmods, name, pfx,
+						   n->table + ((size_t)c << lo), lo, n->out_bits,
+						   addr, out, obit);
 					obit += n->out_bits;
 				}
 				sbit += k;
@@ -243,16 +255,24 @@ static int write_layer(const nlut_model *m, uint32_t l, const char *dir, const c
 			}
 		}
 		snprintf(pfx, sizeof(pfx), "N%u", j);
-		emit_table(&sb, yosys, pfx, n->table, n->addr_bits, n->out_bits, addr, out, obit);
+		emit_table(&sb, tmods, name, pfx, n->table, n->addr_bits, n->out_bits, addr, out,
+			   obit);
 		obit += n->out_bits;
 	}
-	sb_printf(&sb, "\nendmodule\n\n`resetall\n");
+	sb_printf(&sb, "\nendmodule\n\n");
+	if (mods.len) {
+		sb_puts(&sb, "// The tables (synthesis view for nlut report).\n");
+		sb_puts(&sb, mods.p);
+	}
+	sb_puts(&sb, "`resetall\n");
+	sb.bad |= mods.bad;
 	free(off);
 	char file[80];
 
 	snprintf(file, sizeof(file), "nlut_layer%u.v", l);
 	ret = sb_write(&sb, dir, file);
 	sb_free(&sb);
+	sb_free(&mods);
 	return ret;
 }
 

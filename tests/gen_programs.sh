@@ -61,6 +61,8 @@ if command -v yosys >/dev/null 2>&1; then
 		"$NLUT" report --json "$W/m12.nlut"
 	expect 2 "expected a frequency" -- "$NLUT" report --clock-mhz x "$W/m.nlut"
 	expect 1 "cannot run /nonexistent/yosys" -- "$NLUT" report --yosys /nonexistent/yosys "$W/m.nlut"
+	expect 1 "cannot run /nonexistent/yosys" -- "$NLUT" report --baseline --yosys /nonexistent/yosys \
+		"$W/m.nlut"
 	# Shell and controller around the core: both parts have logic, the
 	# controller its boot RAM in block RAM.
 	expect 0 '"controller":{"luts":[1-9][0-9]*,"ffs":[1-9][0-9]*,"lutram":[0-9]*,"bram36":16,' -- \

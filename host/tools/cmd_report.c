@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <ftw.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,13 +17,37 @@
 #include "nlut_gen.h"
 #include "tool_util.h"
 
+/* One synthesis run on a thread of its own: nlut and the baseline run side
+ * by side, each its own yosys process. The error detail is per thread, so
+ * the thread keeps a copy. */
+struct report_job {
+	const nlut_model *m;
+	struct nlut_report_opts ro;
+	struct nlut_report *r;
+	char dir[4096];
+	int err;
+	char detail[1024];
+};
+
+static void *report_job_run(void *arg)
+{
+	struct report_job *j = arg;
+
+	j->ro.workdir = j->dir;
+	if ((j->err = nlut_report_run(j->m, &j->ro, j->r)))
+		snprintf(j->detail, sizeof(j->detail), "%s", nlut_gen_error_detail());
+	return NULL;
+}
+
 static void help(const char *prog)
 {
 	printf("Usage: %s [OPTIONS] MODEL\n\n"
 	       "Synthesise the model's core with yosys (synth_xilinx -family xcup) and print\n"
 	       "LUT and FF counts per layer and in total, LUT levels per pipeline stage, and\n"
-	       "the latency in cycles and ns. Tables are handed to yosys as $lut cells (the\n"
-	       "same function as the generated RTL, mapped in seconds instead of minutes).\n\n"
+	       "the latency in cycles and ns. Each table is handed to yosys as a module of\n"
+	       "its own holding its reduced BDD as 2:1 muxes (the same function as the\n"
+	       "generated RTL; abc runs once per table, so time grows linearly with the\n"
+	       "model). With --baseline both syntheses run at once, one yosys each.\n\n"
 	       "  --clock-mhz F     clock for the latency in ns (default 300)\n"
 	       "  --stages POLICY   pipeline policy as for `nlut gen` (default levels:%u)\n"
 	       "  --baseline        also synthesise the LogicNets-style rendering (a case module\n"
@@ -282,24 +307,35 @@ int cmd_report(int argc, char **argv)
 	const char *base = workdir ? workdir : tmp;
 
 	ro.yosys = yosys;
-	snprintf(dir, sizeof(dir), "%s/nlut", base);
-	ro.workdir = dir;
-	mkdir(dir, 0777);
-	if ((err = nlut_report_run(m, &ro, &r))) {
-		fprintf(stderr, "%s: %s: %s (%s)\n", prog, path, nlut_gen_error_detail(),
-			nlut_strerror(err));
-		goto out;
+	struct report_job jobs[2];
+	pthread_t th;
+	int started = 0;
+
+	for (int k = 0; k < 1 + baseline; k++) {
+		jobs[k].m = m;
+		jobs[k].ro = ro;
+		jobs[k].r = k ? &b : &r;
+		jobs[k].err = 0;
+		jobs[k].detail[0] = '\0';
+		snprintf(jobs[k].dir, sizeof(jobs[k].dir), "%s/%s", base, k ? "logicnets" : "nlut");
+		mkdir(jobs[k].dir, 0777);
 	}
 	if (baseline) {
-		snprintf(dir, sizeof(dir), "%s/logicnets", base);
-		mkdir(dir, 0777);
-		ro.gen.style = NLUT_GEN_STYLE_LOGICNETS;
-		if ((err = nlut_report_run(m, &ro, &b))) {
-			fprintf(stderr, "%s: %s: baseline: %s (%s)\n", prog, path,
-				nlut_gen_error_detail(), nlut_strerror(err));
+		jobs[1].ro.gen.style = NLUT_GEN_STYLE_LOGICNETS;
+		started = !pthread_create(&th, NULL, report_job_run, &jobs[1]);
+		if (!started)
+			report_job_run(&jobs[1]);
+	}
+	report_job_run(&jobs[0]);
+	if (started)
+		pthread_join(th, NULL);
+	for (int k = 0; k < 1 + baseline; k++)
+		if (jobs[k].err) {
+			err = jobs[k].err;
+			fprintf(stderr, "%s: %s: %s%s (%s)\n", prog, path, k ? "baseline: " : "",
+				jobs[k].detail, nlut_strerror(err));
 			goto out;
 		}
-	}
 	if (shell) {
 		struct nlut_shell_report_opts so = { 0 };
 
