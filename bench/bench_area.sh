@@ -2,14 +2,15 @@
 # bench_area.sh - the #4 area target in one run: yosys LUTs of the nlut core
 # and of the LogicNets-style baseline for a model, then for its minimised
 # versions (don't-cares from the training data, with each fill), each with
-# its test accuracy. Prints one table.
+# its test accuracy. Prints one table. Run again with the same OUTDIR, it
+# reuses the models and reports already there (a 2 h run can be resumed).
 #
 #   bench/bench_area.sh [NLUT] [MODEL] [TRAIN] [TEST] [OUTDIR]
 #
 # Defaults: build/test/host/tools/nlut, examples/fashion-mnist.nlut and the
 # Fashion-MNIST IDX files of Debian's dataset-fashion-mnist. Slow: every
-# report is one yosys run of about 1.5 s per table (Fashion-MNIST: about
-# 25 min per report on one core; the baseline runs beside the first).
+# report is one yosys run (Fashion-MNIST: 27-37 min of CPU and 4.3 GB each;
+# the baseline runs beside the first), about 2 h in all on 2 cores.
 set -eu
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -47,10 +48,14 @@ for v in "$@"; do
 	if [ -n "$opts" ]; then
 		m=$out/$name.nlut
 		# shellcheck disable=SC2086
-		"$nlut" minimise "$model" -o "$m" $opts > "$out/$name.minimise.txt"
+		[ -s "$m" ] || "$nlut" minimise "$model" -o "$m" $opts > "$out/$name.minimise.txt"
 	fi
 	extra=
 	[ "$name" = original ] && extra=--baseline
+	if [ -s "$out/$name.json" ]; then
+		echo "bench_area: $name: reusing $out/$name.json"
+		continue
+	fi
 	echo "bench_area: $name: nlut report $extra ($(date +%T))"
 	t0=$(date +%s)
 	"$nlut" report $extra --json --workdir "$out/$name.work" "$m" > "$out/$name.json"
@@ -73,5 +78,6 @@ done
 echo
 echo "bench_area: wall time per report:"
 for v in "$@"; do
-	echo "  ${v%%|*}: $(cat "$out/${v%%|*}.time")"
+	t=$(cat "$out/${v%%|*}.time" 2>/dev/null || echo "not measured (reused)")
+	echo "  ${v%%|*}: $t"
 done
