@@ -6,7 +6,9 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -623,13 +625,18 @@ static int parse_with(const char *hier, const char *flat, const char *top,
 /* Run argv with stdout and stderr to /dev/null; the exit status or -1. */
 int ng_run_quiet(char *const argv[])
 {
-	pid_t pid = fork();
+	pid_t parent = getpid(), pid = fork();
 	int st;
 
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
 		int fd = open("/dev/null", O_WRONLY);
+
+		/* A yosys run can take most of an hour: when the tool is killed,
+		 * its synthesis goes too instead of running on orphaned. */
+		if (prctl(PR_SET_PDEATHSIG, SIGTERM) || getppid() != parent)
+			_exit(127);
 
 		if (fd >= 0) {
 			dup2(fd, 1);

@@ -63,6 +63,19 @@ if command -v yosys >/dev/null 2>&1; then
 	expect 1 "cannot run /nonexistent/yosys" -- "$NLUT" report --yosys /nonexistent/yosys "$W/m.nlut"
 	expect 1 "cannot run /nonexistent/yosys" -- "$NLUT" report --baseline --yosys /nonexistent/yosys \
 		"$W/m.nlut"
+	# Killing nlut report ends its yosys too (no orphan runs on for an hour).
+	printf '#!/bin/sh\necho $$ > "%s/fake.pid"\nexec sleep 60\n' "$W" > "$W/fake-yosys"
+	chmod +x "$W/fake-yosys"
+	"$NLUT" report --yosys "$W/fake-yosys" "$W/m.nlut" > /dev/null 2>&1 &
+	rp=$!
+	i=0
+	while [ ! -s "$W/fake.pid" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+	[ -s "$W/fake.pid" ] || bad "nlut report did not start its yosys"
+	kill "$rp"
+	wait "$rp" 2>/dev/null || true
+	i=0
+	while kill -0 "$(cat "$W/fake.pid")" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	! kill -0 "$(cat "$W/fake.pid")" 2>/dev/null || bad "yosys kept running after nlut report was killed"
 	# Shell and controller around the core: both parts have logic, the
 	# controller its boot RAM in block RAM.
 	expect 0 '"controller":{"luts":[1-9][0-9]*,"ffs":[1-9][0-9]*,"lutram":[0-9]*,"bram36":16,' -- \
