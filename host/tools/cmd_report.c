@@ -33,7 +33,6 @@ static void *report_job_run(void *arg)
 {
 	struct report_job *j = arg;
 
-	j->ro.workdir = j->dir;
 	if ((j->err = nlut_report_run(j->m, &j->ro, j->r)))
 		snprintf(j->detail, sizeof(j->detail), "%s", nlut_gen_error_detail());
 	return NULL;
@@ -319,6 +318,7 @@ int cmd_report(int argc, char **argv)
 		jobs[k].detail[0] = '\0';
 		snprintf(jobs[k].dir, sizeof(jobs[k].dir), "%s/%s", base, k ? "logicnets" : "nlut");
 		mkdir(jobs[k].dir, 0777);
+		jobs[k].ro.workdir = jobs[k].dir;
 	}
 	if (baseline) {
 		jobs[1].ro.gen.style = NLUT_GEN_STYLE_LOGICNETS;
