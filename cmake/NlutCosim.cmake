@@ -4,31 +4,15 @@
 # cannot work here: the RTL is written at build time by the nlut program. So
 # the flow is driven directly: `nlut gen` -> `verilator --cc --build` (the
 # model's classes into Vnlut_core__ALL.a) -> the harness, linked with the
-# Verilator runtime built once as nlut_verilated_rt.
+# Verilator runtime built once as nlut_verilated_rt (NlutVerilate.cmake).
 #
 # nlut_cosim_executable(NAME MODEL_FILE [STAGES policy] [TRACE] [DEFINES d...])
 #   MODEL_FILE may be the OUTPUT of another custom command.
-enable_language(CXX)
-set(CMAKE_CXX_STANDARD 17)
-set(CMAKE_CXX_STANDARD_REQUIRED ON)
+include(${CMAKE_CURRENT_LIST_DIR}/NlutVerilate.cmake)
 find_program(NLUT_VERILATOR verilator)
-find_package(verilator HINTS $ENV{VERILATOR_ROOT} /usr/share/verilator)
-if(NOT NLUT_VERILATOR OR NOT verilator_FOUND)
+if(NOT NLUT_VERILATOR)
   message(FATAL_ERROR "Verilator not found: install verilator (scripts/deps.sh) or configure "
                       "with -DNLUT_BUILD_TESTS=OFF -DNLUT_BUILD_BENCH=OFF")
-endif()
-set(NLUT_VERILATOR_INC ${VERILATOR_ROOT}/include)
-
-if(NOT TARGET nlut_verilated_rt)
-  # The runtime every verilated model links once, FST tracing included.
-  add_library(nlut_verilated_rt STATIC
-    ${NLUT_VERILATOR_INC}/verilated.cpp
-    ${NLUT_VERILATOR_INC}/verilated_threads.cpp
-    ${NLUT_VERILATOR_INC}/verilated_fst_c.cpp)
-  target_include_directories(nlut_verilated_rt SYSTEM PUBLIC ${NLUT_VERILATOR_INC}
-                             ${NLUT_VERILATOR_INC}/vltstd)
-  target_compile_options(nlut_verilated_rt PRIVATE -O2 -w)
-  target_link_libraries(nlut_verilated_rt PUBLIC ZLIB::ZLIB Threads::Threads)
 endif()
 
 function(nlut_cosim_executable name model)
