@@ -145,18 +145,18 @@ module nlut_krnl_ctrl (
 
     always @(posedge clk) begin
         // Forwarding: raise the channels once per request, drop each on its handshake.
+        if (awvalid_reg && m_axil_awready)
+            awvalid_reg <= 1'b0;
+        if (wvalid_reg && m_axil_wready)
+            wvalid_reg <= 1'b0;
+        if (arvalid_reg && m_axil_arready)
+            arvalid_reg <= 1'b0;
         if (req_valid && in_window && !fwd_busy_reg) begin
             fwd_busy_reg <= 1'b1;
             awvalid_reg <= req_write;
             wvalid_reg <= req_write;
             arvalid_reg <= !req_write;
         end
-        if (m_axil_awready)
-            awvalid_reg <= 1'b0;
-        if (m_axil_wready)
-            wvalid_reg <= 1'b0;
-        if (m_axil_arready)
-            arvalid_reg <= 1'b0;
         if (fwd_resp)
             fwd_busy_reg <= 1'b0;
 

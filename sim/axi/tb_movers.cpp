@@ -35,7 +35,7 @@ static void to_port(Vtb_movers *t, nlut_axi_port &rp, nlut_axi_port &wp)
 	for (int i = 0; i < 8; i++)
 		wp.wstrb |= (uint64_t)strb[i] << (8 * i);
 	if (B < 64)
-		wp.wstrb |= ~0ull << B; // bits beyond the port: not there
+		wp.wstrb |= ~0ull << (B % 64); // bits beyond the port: not there
 	wp.bready = t->wr_bready;
 }
 
@@ -70,16 +70,17 @@ static size_t run_case(tb_t &tb, const block_case &c, unsigned n)
 	mc.lat_min = c.lat / 2 + 1;
 	mc.lat_max = c.lat + 1;
 	mc.seed = tb.rnd();
-	nlut_axi_mem rmem(mc), wmem(mc);
-	rmem.map(rd_base - guard, bytes + 2 * guard);
-	wmem.map(wr_base - guard, bytes + 2 * guard);
+	nlut_axi_store rstore, wstore;
+	nlut_axi_mem rmem(mc, rstore), wmem(mc, wstore);
+	rstore.map(rd_base - guard, bytes + 2 * guard);
+	wstore.map(wr_base - guard, bytes + 2 * guard);
 	std::vector<uint8_t> src(bytes + 2 * guard), fill(bytes + 2 * guard);
 	for (auto &x : src)
 		x = (uint8_t)tb.rnd();
 	for (auto &x : fill)
 		x = (uint8_t)tb.rnd();
-	rmem.poke(rd_base - guard, src.data(), src.size());
-	wmem.poke(wr_base - guard, fill.data(), fill.size());
+	rstore.poke(rd_base - guard, src.data(), src.size());
+	wstore.poke(wr_base - guard, fill.data(), fill.size());
 	// What the writer gets: random beats, independent of the reader's.
 	std::vector<uint8_t> dst(bytes);
 	for (auto &x : dst)
@@ -160,7 +161,7 @@ static size_t run_case(tb_t &tb, const block_case &c, unsigned n)
 		tb.fail("case %u: after the block: writer busy %d, errors %d/%d", n, t->wr_busy, t->rd_error,
 			t->wr_error);
 	std::vector<uint8_t> out(bytes + 2 * guard);
-	wmem.peek(wr_base - guard, out.data(), out.size());
+	wstore.peek(wr_base - guard, out.data(), out.size());
 	if (memcmp(out.data(), fill.data(), guard) || memcmp(&out[guard + bytes], &fill[guard + bytes], guard))
 		tb.fail("case %u: writer touched memory outside its block", n);
 	if (memcmp(&out[guard], dst.data(), bytes))
@@ -205,7 +206,7 @@ int main(int argc, char **argv)
 	// Long blocks with long latency and no stalls: the reader must keep
 	// MAX_OUTSTANDING bursts in flight.
 	for (int k = 0; k < 2; k++) {
-		block_case c = { 0x20000000ull + 4096 * (uint64_t)k, 4 * page_beats, 3, 0, 0, 0, 200 };
+		block_case c = { 0x20000000ull + 4096 * (uint64_t)k, 2 * MAX_OUTSTANDING * MAX_BURST + 1, 3, 0, 0, 0, 200 };
 		size_t peak = run_case(tb, c, n++);
 		if (peak != MAX_OUTSTANDING)
 			tb.fail("long block: at most %zu read bursts in flight, %d expected", peak, MAX_OUTSTANDING);
