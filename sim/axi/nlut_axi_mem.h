@@ -45,11 +45,9 @@ struct nlut_axi_mem_config {
 	bool drop_b = false; // never answer writes (a fault, for timeout tests)
 };
 
-class nlut_axi_mem {
+// Card memory: regions the masters may touch, shared by the ports of one bank.
+class nlut_axi_store {
 public:
-	explicit nlut_axi_mem(const nlut_axi_mem_config &c) : c_(c), seed_(c.seed ? c.seed : 1) {}
-
-	// Backing store: regions of card memory the master may touch.
 	void map(uint64_t base, uint64_t size) { mem_[base] = std::vector<uint8_t>(size); }
 	void unmap(uint64_t base) { mem_.erase(base); }
 	// Backdoor access (the host's DMA); false outside mapped memory.
@@ -68,6 +66,27 @@ public:
 			return false;
 		memcpy(dst, p, n);
 		return true;
+	}
+	uint8_t *find(uint64_t addr, size_t n)
+	{
+		auto it = mem_.upper_bound(addr);
+		if (it == mem_.begin())
+			return nullptr;
+		--it;
+		if (addr - it->first + n > it->second.size())
+			return nullptr;
+		return it->second.data() + (addr - it->first);
+	}
+
+private:
+	std::map<uint64_t, std::vector<uint8_t>> mem_;
+};
+
+class nlut_axi_mem {
+public:
+	nlut_axi_mem(const nlut_axi_mem_config &c, nlut_axi_store &store)
+		: c_(c), seed_(c.seed ? c.seed : 1), store_(store)
+	{
 	}
 
 	// Before the clock edge, with the master's outputs of this cycle in
@@ -184,16 +203,7 @@ private:
 		bool last;
 	};
 
-	uint8_t *find(uint64_t addr, size_t n)
-	{
-		auto it = mem_.upper_bound(addr);
-		if (it == mem_.begin())
-			return nullptr;
-		--it;
-		if (addr - it->first + n > it->second.size())
-			return nullptr;
-		return it->second.data() + (addr - it->first);
-	}
+	uint8_t *find(uint64_t addr, size_t n) { return store_.find(addr, n); }
 
 	void check_burst(const char *what, uint64_t addr, unsigned len)
 	{
@@ -242,7 +252,7 @@ private:
 	nlut_axi_mem_config c_;
 	uint64_t seed_;
 	uint64_t cycle_ = 0;
-	std::map<uint64_t, std::vector<uint8_t>> mem_;
+	nlut_axi_store &store_;
 	std::deque<burst> ar_, aw_;
 	std::deque<wbeat> wbuf_;
 	std::deque<uint64_t> b_;

@@ -3,7 +3,7 @@
  * on a model of card memory (sim/axi/nlut_axi_mem.h). One shared object per
  * model, nlut_krnl_emu.so, built by `nlut-sim-build --kernel`; the XRT
  * emulation library (sim/xrt/xrt_emu.cpp) loads it and drives it through
- * these functions only (docs/alveo-emulation.md). */
+ * these functions only (docs/alveo-u250.md). */
 #ifndef NLUT_KRNL_EMU_H
 #define NLUT_KRNL_EMU_H
 

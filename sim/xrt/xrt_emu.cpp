@@ -2,7 +2,7 @@
 // host/lib/transport_xrt.c calls, over the Verilated kernel of one model
 // (nlut_krnl_emu.so, sim/xrt/nlut_krnl_emu.h). Built as libxrt_coreutil.so.2
 // in a folder laid out like an XRT installation, so the unmodified xrt
-// transport loads it the way it loads XRT (docs/alveo-emulation.md).
+// transport loads it the way it loads XRT (docs/alveo-u250.md).
 //
 // As in XRT, emulation is chosen with XCL_EMULATION_MODE=hw_emu; the
 // "xclbin" is the manifest `boards/alveo-u250/build --emu` writes, naming the

@@ -77,7 +77,7 @@ one_line "cannot load $SRC/README.md: .*not an emulation xclbin" -- \
 	env NLUT_XCLBIN="$SRC/README.md" "$RUN" -b alveo-u250 -m "$M" -i "$D" --quiet
 one_line "NLUT_XRT_EMU_FAULT='often'" -- env NLUT_XRT_EMU_FAULT=often "$RUN" -b alveo-u250 -m "$M" -i "$D" --quiet
 # Another model than the card's.
-one_line "ID block\|model" -- "$RUN" -b alveo-u250 -m "$EX/digits-jsc2l.nlut" -i "$EX/digits4x4-test.csv" --quiet
+one_line "board alveo-u250 holds model [0-9a-f]* but the model given is" -- "$RUN" -b alveo-u250 -m "$EX/digits-jsc2l.nlut" -i "$EX/digits4x4-test.csv" --quiet
 
 # Build gating: no stamp, then a co-simulation, then a stale stamp.
 G=$W/gate
