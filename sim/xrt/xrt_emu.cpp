@@ -16,7 +16,8 @@
 // Settings (environment): NLUT_XRT_EMU_STALL (card memory stalls, percent,
 // default 20), NLUT_XRT_EMU_LATENCY (MIN,MAX cycles, default 20,120),
 // NLUT_XRT_EMU_SEED, NLUT_XRT_EMU_FAULT=no-write-response (memory never
-// answers the kernel's writes, so ap_done never rises).
+// answers the kernel's writes, so ap_done never rises), NLUT_XRT_EMU_STATS=FILE
+// (runs and kernel cycles, written when the card is closed).
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
@@ -69,6 +70,7 @@ struct krnl_api {
 	__typeof__(&nlut_krnl_emu_write32) write32;
 	__typeof__(&nlut_krnl_emu_run_to_irq) run_to_irq;
 	__typeof__(&nlut_krnl_emu_check) check;
+	__typeof__(&nlut_krnl_emu_cycles) cycles;
 };
 
 struct emu_run;
@@ -87,6 +89,7 @@ struct emu_device {
 	std::deque<emu_run *> queue;
 	uint64_t next_addr[4] = { 0, 0, 0, 0 };
 	bool irq_enabled = false;
+	uint64_t runs = 0, run_cycles = 0; // completed runs, cycles from ap_start to the interrupt
 };
 
 struct emu_bo {
@@ -256,6 +259,7 @@ bool load_card(emu_device *d, const std::string &so)
 	SYM(write32, write32)
 	SYM(run_to_irq, run_to_irq)
 	SYM(check, check)
+	SYM(cycles, cycles)
 #undef SYM
 	if (f.abi() != NLUT_KRNL_EMU_ABI) {
 		xrt_error("card emulation: %s has ABI %d, this library %d: rebuild it", so.c_str(), f.abi(),
@@ -319,6 +323,7 @@ void worker(emu_device *d)
 			ok = !f.write32(d->card, GIE, 1) && !f.write32(d->card, IER, 1);
 		d->irq_enabled = ok;
 		ok = ok && !f.write32(d->card, CTRL, 1);
+		uint64_t started = f.cycles(d->card);
 		ert_cmd_state st = ERT_CMD_STATE_ERROR;
 		while (ok && !d->stop) {
 			int irq = f.run_to_irq(d->card, kSlice);
@@ -340,6 +345,8 @@ void worker(emu_device *d)
 					break;
 				}
 				st = ERT_CMD_STATE_COMPLETED;
+				d->runs++;
+				d->run_cycles += f.cycles(d->card) - started;
 				break;
 			}
 			// Let the host in between slices.
@@ -393,6 +400,13 @@ EXPORT int xrtDeviceClose(xrtDeviceHandle dh)
 		d->worker.join();
 	for (emu_run *r : d->queue)
 		finish(r, ERT_CMD_STATE_ABORT);
+	const char *stats = getenv("NLUT_XRT_EMU_STATS");
+	FILE *sf;
+	if (stats && *stats && (sf = fopen(stats, "w"))) {
+		fprintf(sf, "runs %llu kernel_cycles %llu\n", (unsigned long long)d->runs,
+			(unsigned long long)d->run_cycles);
+		fclose(sf);
+	}
 	if (d->card)
 		d->f.destroy(d->card);
 	// The card's library stays loaded, as XRT's do.
