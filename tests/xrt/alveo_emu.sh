@@ -34,11 +34,11 @@ one_line() {
 }
 
 # The emulation, selected as XRT's is.
-export XILINX_XRT=$EMU
-export LD_LIBRARY_PATH=$EMU/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+export XILINX_XRT="$EMU"
+export LD_LIBRARY_PATH="$EMU/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 export XCL_EMULATION_MODE=hw_emu
-export NLUT_XCLBIN=$CARD/nlut_krnl.hw_emu.xclbin
-export NLUT_BOARDS_DIR=$SRC/boards
+export NLUT_XCLBIN="$CARD/nlut_krnl.hw_emu.xclbin"
+export NLUT_BOARDS_DIR="$SRC/boards"
 M=$EX/digits-tiny.nlut D=$EX/digits-test.csv
 
 "$RUN" -b golden -m "$M" -i "$D" -o "$W/golden.csv" --quiet >/dev/null || bad "golden run"
