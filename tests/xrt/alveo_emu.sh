@@ -69,7 +69,7 @@ t0=$(date +%s)
 one_line "Alveo: kernel run of 360 vectors not done after 1500 ms" -- \
 	env NLUT_XRT_EMU_FAULT=no-write-response timeout 60 "$RUN" -b alveo-u250 -m "$M" -i "$D" --quiet \
 	--timeout 1500
-[ $(($(date +%s) - t0)) -lt 20 ] && ok || bad "the timeout took $(($(date +%s) - t0)) s"
+[ $(($(date +%s) - t0)) -lt 45 ] && ok || bad "the timeout took $(($(date +%s) - t0)) s"
 
 one_line "no Alveo card found at index 0 .*set XCL_EMULATION_MODE=hw_emu" -- \
 	env -u XCL_EMULATION_MODE "$RUN" -b alveo-u250 -m "$M" -i "$D" --quiet
