@@ -1,0 +1,642 @@
+// xrt_emu.cpp - nlut's Alveo card emulation: the part of XRT's C API that
+// host/lib/transport_xrt.c calls, over the Verilated kernel of one model
+// (nlut_krnl_emu.so, sim/xrt/nlut_krnl_emu.h). Built as libxrt_coreutil.so.2
+// in a folder laid out like an XRT installation, so the unmodified xrt
+// transport loads it the way it loads XRT (docs/alveo-u250.md).
+//
+// As in XRT, emulation is chosen with XCL_EMULATION_MODE=hw_emu; the
+// "xclbin" is the manifest `boards/alveo-u250/build --emu` writes, naming the
+// kernel's XML (argument offsets), the v++ link configuration (memory
+// banks) and the emulated card. A worker thread plays XRT's scheduler: it
+// writes each run's arguments into s_axi_control, sets ap_start, clocks
+// the card until the interrupt, acknowledges ISR and reads ap_done, one run
+// after the other (ap_ctrl_hs). Every call that touches the card holds one
+// lock, so the host's register accesses interleave with a running kernel.
+//
+// Settings (environment): NLUT_XRT_EMU_STALL (card memory stalls, percent,
+// default 20), NLUT_XRT_EMU_LATENCY (MIN,MAX cycles, default 20,120),
+// NLUT_XRT_EMU_SEED, NLUT_XRT_EMU_FAULT=no-write-response (memory never
+// answers the kernel's writes, so ap_done never rises), NLUT_XRT_EMU_STATS=FILE
+// (runs and kernel cycles, written when the card is closed).
+#include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <deque>
+#include <dlfcn.h>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <xrt/xrt_bo.h>
+#include <xrt/xrt_device.h>
+#include <xrt/xrt_kernel.h>
+
+#include "nlut_krnl_emu.h"
+
+#define EXPORT extern "C" __attribute__((visibility("default")))
+
+namespace {
+
+constexpr uint64_t kBankBase = 0x4000000000ull; // DDR[0]: pointers above 4 GiB
+constexpr uint64_t kBankStride = 0x1000000000ull;
+constexpr uint64_t kSlice = 2048;               // cycles per lock hold while a kernel runs
+constexpr uint32_t CTRL = 0x00, GIE = 0x04, IER = 0x08, ISR = 0x0C;
+
+struct kernel_arg {
+	std::string name, port;
+	bool global = false;
+	unsigned offset = 0, size = 0;
+};
+
+struct krnl_api {
+	void *lib = nullptr;
+	__typeof__(&nlut_krnl_emu_abi) abi;
+	__typeof__(&nlut_krnl_emu_model_id) model_id;
+	__typeof__(&nlut_krnl_emu_new) create;
+	__typeof__(&nlut_krnl_emu_free) destroy;
+	__typeof__(&nlut_krnl_emu_map) map;
+	__typeof__(&nlut_krnl_emu_unmap) unmap;
+	__typeof__(&nlut_krnl_emu_poke) poke;
+	__typeof__(&nlut_krnl_emu_peek) peek;
+	__typeof__(&nlut_krnl_emu_read32) read32;
+	__typeof__(&nlut_krnl_emu_write32) write32;
+	__typeof__(&nlut_krnl_emu_run_to_irq) run_to_irq;
+	__typeof__(&nlut_krnl_emu_check) check;
+	__typeof__(&nlut_krnl_emu_cycles) cycles;
+};
+
+struct emu_run;
+
+struct emu_device {
+	std::mutex m;
+	std::condition_variable cv;
+	std::thread worker;
+	bool stop = false;
+	krnl_api f;
+	nlut_krnl_emu *card = nullptr;
+	std::string kernel_name;
+	unsigned char uuid[16] = {};
+	std::vector<kernel_arg> args;
+	std::map<std::string, int> bank_of_port;
+	std::deque<emu_run *> queue;
+	uint64_t next_addr[4] = { 0, 0, 0, 0 };
+	bool irq_enabled = false;
+	uint64_t runs = 0, run_cycles = 0; // completed runs, cycles from ap_start to the interrupt
+};
+
+struct emu_bo {
+	emu_device *dev;
+	uint64_t addr;
+	size_t size;
+	void *host;
+};
+
+struct emu_kernel {
+	emu_device *dev;
+};
+
+struct emu_run {
+	emu_device *dev;
+	std::vector<uint64_t> values; // per argument: scalar or card address
+	ert_cmd_state state = ERT_CMD_STATE_NEW;
+	bool closed = false;
+};
+
+emu_device *g_dev; // XRT's device 0; one card
+
+// Messages go to stderr as XRT's do; the transport keeps the ERROR line.
+void xrt_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void xrt_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("[XRT] ERROR: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+unsigned long env_ulong(const char *name, unsigned long def)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? strtoul(v, nullptr, 0) : def;
+}
+
+// The value of attribute `key` in one XML element's text, or "".
+std::string attr(const std::string &el, const char *key)
+{
+	std::string k = std::string(" ") + key + "=\"";
+	size_t at = el.find(k);
+
+	if (at == std::string::npos)
+		return "";
+	at += k.size();
+	size_t end = el.find('"', at);
+	return end == std::string::npos ? "" : el.substr(at, end - at);
+}
+
+bool read_file(const std::string &path, std::string &out)
+{
+	std::ifstream f(path);
+	std::stringstream ss;
+
+	if (!f)
+		return false;
+	ss << f.rdbuf();
+	out = ss.str();
+	return true;
+}
+
+// kernel.xml (as package_xo reads it): the kernel's name and arguments.
+bool parse_kernel_xml(emu_device *d, const std::string &path)
+{
+	std::string xml;
+
+	if (!read_file(path, xml)) {
+		xrt_error("card emulation: cannot read kernel XML %s: %s", path.c_str(), strerror(errno));
+		return false;
+	}
+	size_t k = xml.find("<kernel ");
+	if (k == std::string::npos) {
+		xrt_error("card emulation: %s has no <kernel> element", path.c_str());
+		return false;
+	}
+	d->kernel_name = attr(xml.substr(k, xml.find('>', k) - k), "name");
+	d->args.clear();
+	for (size_t at = xml.find("<arg ", k); at != std::string::npos; at = xml.find("<arg ", at + 1)) {
+		std::string el = xml.substr(at, xml.find('>', at) - at);
+		kernel_arg a;
+		a.name = attr(el, "name");
+		a.port = attr(el, "port");
+		a.global = attr(el, "addressQualifier") == "1";
+		a.offset = (unsigned)strtoul(attr(el, "offset").c_str(), nullptr, 0);
+		a.size = (unsigned)strtoul(attr(el, "size").c_str(), nullptr, 0);
+		if (a.name.empty() || (a.size != 4 && a.size != 8) || a.offset < 0x10) {
+			xrt_error("card emulation: %s: argument %zu: name, size (4 or 8) or offset missing",
+				  path.c_str(), d->args.size());
+			return false;
+		}
+		d->args.push_back(a);
+	}
+	if (d->kernel_name.empty() || d->args.empty()) {
+		xrt_error("card emulation: %s: kernel without name or arguments", path.c_str());
+		return false;
+	}
+	return true;
+}
+
+// The v++ link configuration: sp=<kernel>_1.<port>:DDR[n] gives each
+// memory port its bank.
+bool parse_link_config(emu_device *d, const std::string &path)
+{
+	std::ifstream f(path);
+	std::string line;
+
+	if (!f) {
+		xrt_error("card emulation: cannot read link configuration %s", path.c_str());
+		return false;
+	}
+	d->bank_of_port.clear();
+	while (std::getline(f, line)) {
+		if (line.compare(0, 3, "sp="))
+			continue;
+		size_t dot = line.find('.'), colon = line.find(':'), br = line.find("DDR[");
+		if (dot == std::string::npos || colon == std::string::npos || br == std::string::npos ||
+		    colon < dot) {
+			xrt_error("card emulation: %s: cannot read '%s'", path.c_str(), line.c_str());
+			return false;
+		}
+		int bank = atoi(line.c_str() + br + 4);
+		if (bank < 0 || bank > 3) {
+			xrt_error("card emulation: %s: '%s': the U250 has DDR[0] to DDR[3]", path.c_str(),
+				  line.c_str());
+			return false;
+		}
+		d->bank_of_port[line.substr(dot + 1, colon - dot - 1)] = bank;
+	}
+	for (const kernel_arg &a : d->args)
+		if (a.global && !d->bank_of_port.count(a.port)) {
+			xrt_error("card emulation: %s connects no memory to port %s (argument %s)",
+				  path.c_str(), a.port.c_str(), a.name.c_str());
+			return false;
+		}
+	return true;
+}
+
+bool load_card(emu_device *d, const std::string &so)
+{
+	krnl_api &f = d->f;
+
+	f.lib = dlopen(so.c_str(), RTLD_NOW | RTLD_LOCAL);
+	if (!f.lib) {
+		xrt_error("card emulation: cannot load %s: %s", so.c_str(), dlerror());
+		return false;
+	}
+#define SYM(field, name)                                                             \
+	if (!(*(void **)&f.field = dlsym(f.lib, "nlut_krnl_emu_" #name))) {          \
+		xrt_error("card emulation: %s lacks nlut_krnl_emu_" #name, so.c_str()); \
+		return false;                                                        \
+	}
+	SYM(abi, abi)
+	SYM(model_id, model_id)
+	SYM(create, new)
+	SYM(destroy, free)
+	SYM(map, map)
+	SYM(unmap, unmap)
+	SYM(poke, poke)
+	SYM(peek, peek)
+	SYM(read32, read32)
+	SYM(write32, write32)
+	SYM(run_to_irq, run_to_irq)
+	SYM(check, check)
+	SYM(cycles, cycles)
+#undef SYM
+	if (f.abi() != NLUT_KRNL_EMU_ABI) {
+		xrt_error("card emulation: %s has ABI %d, this library %d: rebuild it", so.c_str(), f.abi(),
+			  NLUT_KRNL_EMU_ABI);
+		return false;
+	}
+	nlut_krnl_emu_config c = {};
+	char err[300];
+	const char *lat = getenv("NLUT_XRT_EMU_LATENCY"), *fault = getenv("NLUT_XRT_EMU_FAULT");
+
+	c.stall_pct = (unsigned)env_ulong("NLUT_XRT_EMU_STALL", 20);
+	c.lat_min = 20;
+	c.lat_max = 120;
+	if (lat && sscanf(lat, "%u,%u", &c.lat_min, &c.lat_max) != 2) {
+		xrt_error("card emulation: NLUT_XRT_EMU_LATENCY='%s': expected MIN,MAX cycles", lat);
+		return false;
+	}
+	c.seed = env_ulong("NLUT_XRT_EMU_SEED", 1);
+	if (fault && *fault) {
+		if (strcmp(fault, "no-write-response")) {
+			xrt_error("card emulation: NLUT_XRT_EMU_FAULT='%s': the fault known is no-write-response",
+				  fault);
+			return false;
+		}
+		c.drop_write_responses = 1;
+	}
+	if (!(d->card = f.create(&c, err, sizeof(err)))) {
+		xrt_error("%s", err);
+		return false;
+	}
+	return true;
+}
+
+void finish(emu_run *r, ert_cmd_state st)
+{
+	r->state = st;
+	if (r->closed)
+		delete r;
+}
+
+// XRT's scheduler for ap_ctrl_hs: one run at a time, in order.
+void worker(emu_device *d)
+{
+	std::unique_lock<std::mutex> lk(d->m);
+
+	for (;;) {
+		d->cv.wait(lk, [d] { return d->stop || !d->queue.empty(); });
+		if (d->stop)
+			return;
+		emu_run *r = d->queue.front();
+		krnl_api &f = d->f;
+		bool ok = true;
+
+		r->state = ERT_CMD_STATE_RUNNING;
+		for (size_t i = 0; ok && i < d->args.size(); i++) {
+			const kernel_arg &a = d->args[i];
+			ok = !f.write32(d->card, a.offset, (uint32_t)r->values[i]) &&
+			     (a.size == 4 || !f.write32(d->card, a.offset + 4, (uint32_t)(r->values[i] >> 32)));
+		}
+		if (ok && !d->irq_enabled)
+			ok = !f.write32(d->card, GIE, 1) && !f.write32(d->card, IER, 1);
+		d->irq_enabled = ok;
+		ok = ok && !f.write32(d->card, CTRL, 1);
+		uint64_t started = f.cycles(d->card);
+		ert_cmd_state st = ERT_CMD_STATE_ERROR;
+		while (ok && !d->stop) {
+			int irq = f.run_to_irq(d->card, kSlice);
+			const char *v = f.check(d->card);
+
+			if (v) {
+				xrt_error("card emulation: kernel %s broke AXI4: %s", d->kernel_name.c_str(), v);
+				break;
+			}
+			if (irq) {
+				uint32_t isr = 0, ctrl = 0;
+
+				if (f.read32(d->card, ISR, &isr) || f.write32(d->card, ISR, isr) ||
+				    f.read32(d->card, CTRL, &ctrl))
+					break;
+				if (!(ctrl & 2)) {
+					xrt_error("card emulation: interrupt with ISR 0x%x but CTRL 0x%x lacks ap_done",
+						  isr, ctrl);
+					break;
+				}
+				st = ERT_CMD_STATE_COMPLETED;
+				d->runs++;
+				d->run_cycles += f.cycles(d->card) - started;
+				break;
+			}
+			// Let the host in between slices.
+			lk.unlock();
+			std::this_thread::yield();
+			lk.lock();
+		}
+		if (!ok)
+			xrt_error("card emulation: s_axi_control did not answer while starting a run");
+		if (d->stop)
+			st = ERT_CMD_STATE_ABORT;
+		d->queue.pop_front();
+		finish(r, st);
+		d->cv.notify_all();
+	}
+}
+
+} // namespace
+
+EXPORT xrtDeviceHandle xrtDeviceOpen(unsigned int index)
+{
+	const char *mode = getenv("XCL_EMULATION_MODE");
+
+	if (!mode || strcmp(mode, "hw_emu")) {
+		xrt_error("this is nlut's Alveo card emulation, not XRT: set XCL_EMULATION_MODE=hw_emu "
+			  "(or put the real XRT first in LD_LIBRARY_PATH)");
+		errno = ENODEV;
+		return nullptr;
+	}
+	if (index != 0 || g_dev) {
+		xrt_error("card emulation: one card, index 0, opened once");
+		errno = ENODEV;
+		return nullptr;
+	}
+	g_dev = new emu_device;
+	return g_dev;
+}
+
+EXPORT int xrtDeviceClose(xrtDeviceHandle dh)
+{
+	emu_device *d = (emu_device *)dh;
+
+	if (!d)
+		return -EINVAL;
+	{
+		std::lock_guard<std::mutex> lk(d->m);
+		d->stop = true;
+	}
+	d->cv.notify_all();
+	if (d->worker.joinable())
+		d->worker.join();
+	for (emu_run *r : d->queue)
+		finish(r, ERT_CMD_STATE_ABORT);
+	const char *stats = getenv("NLUT_XRT_EMU_STATS");
+	FILE *sf;
+	if (stats && *stats && (sf = fopen(stats, "w"))) {
+		fprintf(sf, "runs %llu kernel_cycles %llu\n", (unsigned long long)d->runs,
+			(unsigned long long)d->run_cycles);
+		fclose(sf);
+	}
+	if (d->card)
+		d->f.destroy(d->card);
+	// The card's library stays loaded, as XRT's do.
+	if (d == g_dev)
+		g_dev = nullptr;
+	delete d;
+	return 0;
+}
+
+EXPORT int xrtDeviceLoadXclbinFile(xrtDeviceHandle dh, const char *path)
+{
+	emu_device *d = (emu_device *)dh;
+	std::ifstream f(path);
+	std::string line, xml, link, so, uuid;
+
+	if (!d || d->card)
+		return -EINVAL;
+	if (!f) {
+		xrt_error("card emulation: cannot open xclbin %s: %s", path, strerror(errno));
+		return -ENOENT;
+	}
+	if (!std::getline(f, line) || line != "nlut-emu-xclbin 1") {
+		xrt_error("card emulation: %s is not an emulation xclbin (build one with "
+			  "boards/alveo-u250/build --emu)", path);
+		return -EINVAL;
+	}
+	while (std::getline(f, line)) {
+		size_t sp = line.find(' ');
+		std::string k = line.substr(0, sp), v = sp == std::string::npos ? "" : line.substr(sp + 1);
+		if (k == "kernel_xml")
+			xml = v;
+		else if (k == "link_config")
+			link = v;
+		else if (k == "emulation")
+			so = v;
+		else if (k == "uuid")
+			uuid = v;
+	}
+	if (xml.empty() || link.empty() || so.empty() || uuid.size() != 32) {
+		xrt_error("card emulation: %s lacks kernel_xml, link_config, emulation or uuid", path);
+		return -EINVAL;
+	}
+	for (int i = 0; i < 16; i++)
+		d->uuid[i] = (unsigned char)strtoul(uuid.substr(2 * i, 2).c_str(), nullptr, 16);
+	if (!parse_kernel_xml(d, xml) || !parse_link_config(d, link) || !load_card(d, so))
+		return -EINVAL;
+	if (uuid != std::string(d->f.model_id()).substr(0, 32)) {
+		xrt_error("card emulation: %s names uuid %s, but its card holds model %s", path, uuid.c_str(),
+			  d->f.model_id());
+		d->f.destroy(d->card);
+		d->card = nullptr;
+		return -EINVAL;
+	}
+	d->worker = std::thread(worker, d);
+	return 0;
+}
+
+EXPORT int xrtDeviceGetXclbinUUID(xrtDeviceHandle dh, xuid_t out)
+{
+	emu_device *d = (emu_device *)dh;
+
+	if (!d || !d->card)
+		return -EINVAL;
+	memcpy(out, d->uuid, 16);
+	return 0;
+}
+
+EXPORT xrtKernelHandle xrtPLKernelOpenExclusive(xrtDeviceHandle dh, const xuid_t uuid, const char *name)
+{
+	emu_device *d = (emu_device *)dh;
+
+	if (!d || !d->card || memcmp(uuid, d->uuid, 16) || d->kernel_name != name) {
+		xrt_error("card emulation: no kernel %s in the loaded xclbin", name ? name : "(null)");
+		return nullptr;
+	}
+	return new emu_kernel{ d };
+}
+
+EXPORT int xrtKernelClose(xrtKernelHandle kh)
+{
+	delete (emu_kernel *)kh;
+	return 0;
+}
+
+EXPORT int xrtKernelArgGroupId(xrtKernelHandle kh, int argno)
+{
+	emu_kernel *k = (emu_kernel *)kh;
+
+	if (!k || argno < 0 || (size_t)argno >= k->dev->args.size() || !k->dev->args[argno].global)
+		return -EINVAL;
+	return k->dev->bank_of_port[k->dev->args[argno].port];
+}
+
+EXPORT int xrtKernelReadRegister(xrtKernelHandle kh, uint32_t offset, uint32_t *datap)
+{
+	emu_kernel *k = (emu_kernel *)kh;
+
+	if (!k || !datap)
+		return -EINVAL;
+	std::lock_guard<std::mutex> lk(k->dev->m);
+	return k->dev->f.read32(k->dev->card, offset, datap) ? -EIO : 0;
+}
+
+EXPORT int xrtKernelWriteRegister(xrtKernelHandle kh, uint32_t offset, uint32_t data)
+{
+	emu_kernel *k = (emu_kernel *)kh;
+
+	if (!k)
+		return -EINVAL;
+	std::lock_guard<std::mutex> lk(k->dev->m);
+	return k->dev->f.write32(k->dev->card, offset, data) ? -EIO : 0;
+}
+
+EXPORT xrtBufferHandle xrtBOAlloc(xrtDeviceHandle dh, size_t size, xrtBufferFlags flags, xrtMemoryGroup grp)
+{
+	emu_device *d = (emu_device *)dh;
+
+	(void)flags; // host-only and cacheable buffers are not emulated
+	if (!d || !d->card || !size || grp > 3)
+		return nullptr;
+	size_t rounded = (size + 4095) & ~(size_t)4095; // XRT aligns buffers to 4 KiB
+	void *host = nullptr;
+	if (posix_memalign(&host, 4096, rounded))
+		return nullptr;
+	memset(host, 0, rounded);
+	std::lock_guard<std::mutex> lk(d->m);
+	uint64_t addr = kBankBase + grp * kBankStride + d->next_addr[grp];
+	d->next_addr[grp] += rounded;
+	d->f.map(d->card, addr, rounded);
+	return new emu_bo{ d, addr, size, host };
+}
+
+EXPORT int xrtBOFree(xrtBufferHandle bh)
+{
+	emu_bo *b = (emu_bo *)bh;
+
+	if (!b)
+		return -EINVAL;
+	{
+		std::lock_guard<std::mutex> lk(b->dev->m);
+		b->dev->f.unmap(b->dev->card, b->addr);
+	}
+	free(b->host);
+	delete b;
+	return 0;
+}
+
+EXPORT void *xrtBOMap(xrtBufferHandle bh)
+{
+	emu_bo *b = (emu_bo *)bh;
+
+	return b ? b->host : nullptr;
+}
+
+EXPORT int xrtBOSync(xrtBufferHandle bh, enum xclBOSyncDirection dir, size_t size, size_t offset)
+{
+	emu_bo *b = (emu_bo *)bh;
+
+	if (!b || offset > b->size || size > b->size - offset)
+		return -EINVAL;
+	std::lock_guard<std::mutex> lk(b->dev->m);
+	uint8_t *h = (uint8_t *)b->host + offset;
+	if (dir == XCL_BO_SYNC_BO_TO_DEVICE)
+		return b->dev->f.poke(b->dev->card, b->addr + offset, h, size) ? -EIO : 0;
+	if (dir == XCL_BO_SYNC_BO_FROM_DEVICE)
+		return b->dev->f.peek(b->dev->card, b->addr + offset, h, size) ? -EIO : 0;
+	return -EINVAL;
+}
+
+// The arguments in kernel order, as the XML types them: 4-byte scalars
+// as unsigned int, 8-byte ones as uint64_t, buffers as xrtBufferHandle.
+EXPORT xrtRunHandle xrtKernelRun(xrtKernelHandle kh, ...)
+{
+	emu_kernel *k = (emu_kernel *)kh;
+	va_list ap;
+
+	if (!k)
+		return nullptr;
+	emu_device *d = k->dev;
+	emu_run *r = new emu_run{ d, {}, ERT_CMD_STATE_NEW, false };
+	va_start(ap, kh);
+	for (const kernel_arg &a : d->args) {
+		if (a.global) {
+			emu_bo *b = (emu_bo *)va_arg(ap, xrtBufferHandle);
+			r->values.push_back(b ? b->addr : 0);
+		} else if (a.size == 8) {
+			r->values.push_back(va_arg(ap, uint64_t));
+		} else {
+			r->values.push_back(va_arg(ap, unsigned int));
+		}
+	}
+	va_end(ap);
+	{
+		std::lock_guard<std::mutex> lk(d->m);
+		r->state = ERT_CMD_STATE_QUEUED;
+		d->queue.push_back(r);
+	}
+	d->cv.notify_all();
+	return r;
+}
+
+EXPORT enum ert_cmd_state xrtRunWaitFor(xrtRunHandle rh, unsigned int timeout_ms)
+{
+	emu_run *r = (emu_run *)rh;
+
+	if (!r)
+		return ERT_CMD_STATE_ERROR;
+	emu_device *d = r->dev;
+	std::unique_lock<std::mutex> lk(d->m);
+	auto done = [r] {
+		return r->state == ERT_CMD_STATE_COMPLETED || r->state == ERT_CMD_STATE_ERROR ||
+		       r->state == ERT_CMD_STATE_ABORT;
+	};
+	if (timeout_ms)
+		d->cv.wait_for(lk, std::chrono::milliseconds(timeout_ms), done);
+	else
+		d->cv.wait(lk, done);
+	return r->state;
+}
+
+EXPORT int xrtRunClose(xrtRunHandle rh)
+{
+	emu_run *r = (emu_run *)rh;
+
+	if (!r)
+		return -EINVAL;
+	std::lock_guard<std::mutex> lk(r->dev->m);
+	if (r->state == ERT_CMD_STATE_QUEUED || r->state == ERT_CMD_STATE_RUNNING)
+		r->closed = true; // the worker frees it when it ends
+	else
+		delete r;
+	return 0;
+}
