@@ -36,28 +36,53 @@ NLUT_API int nlut_stream_shape_init(struct nlut_stream_shape *s)
 	return NLUT_SUCCESS;
 }
 
+/* The first code of vector v that does not fit its width, as an error. */
+static int pack_range_error(const struct nlut_stream_shape *s, size_t v, const uint16_t *c)
+{
+	for (uint32_t i = 0; i < s->n_inputs; i++)
+		if (c[i] >> s->in_bits[i])
+			return nlut_fail(NLUT_ERROR_INVALID_PARAM, "vector %zu feature %u: code %u exceeds %u bits",
+					 v, i, c[i], s->in_bits[i]);
+	return nlut_fail(NLUT_ERROR_OTHER, "vector %zu: code range check disagrees", v);
+}
+
+/* Codes are gathered in a 64-bit accumulator and leave it 32 bits at a time
+ * (a code is at most 16 bits, so the accumulator never holds more than 47):
+ * one store per 4 bytes instead of a read-modify-write per code byte. The
+ * range check ORs what each code has above its width and is looked at once
+ * per vector. */
 NLUT_API int nlut_stream_pack(const struct nlut_stream_shape *s, size_t n, const uint16_t *codes,
 			      uint8_t *out)
 {
-	memset(out, 0, n * s->in_record);
+	const uint8_t *wb = s->in_bits;
+
 	for (size_t v = 0; v < n; v++) {
-		uint8_t *rec = out + v * s->in_record;
+		uint8_t *rec = out + v * s->in_record, *p = rec;
 		const uint16_t *c = codes + v * s->n_inputs;
-		uint32_t bit = 0;
+		uint64_t acc = 0;
+		unsigned nacc = 0, over = 0;
 
 		for (uint32_t i = 0; i < s->n_inputs; i++) {
-			unsigned w = s->in_bits[i];
+			unsigned w = wb[i];
 
-			if (c[i] >> w)
-				return nlut_fail(NLUT_ERROR_INVALID_PARAM,
-						 "vector %zu feature %u: code %u exceeds %u bits", v, i, c[i], w);
-			/* A code spans at most 3 bytes (16 bits at any offset). */
-			uint32_t x = (uint32_t)c[i] << (bit & 7);
-
-			for (unsigned k = 0; x; k++, x >>= 8)
-				rec[bit / 8 + k] |= (uint8_t)x;
-			bit += w;
+			over |= (unsigned)c[i] >> w;
+			acc |= (uint64_t)c[i] << nacc;
+			nacc += w;
+			if (nacc >= 32) {
+				p[0] = (uint8_t)acc;
+				p[1] = (uint8_t)(acc >> 8);
+				p[2] = (uint8_t)(acc >> 16);
+				p[3] = (uint8_t)(acc >> 24);
+				p += 4;
+				acc >>= 32;
+				nacc -= 32;
+			}
 		}
+		if (over)
+			return pack_range_error(s, v, c);
+		for (; nacc > 0; nacc = nacc > 8 ? nacc - 8 : 0, acc >>= 8)
+			*p++ = (uint8_t)acc;
+		memset(p, 0, s->in_record - (size_t)(p - rec));
 	}
 	return NLUT_SUCCESS;
 }
