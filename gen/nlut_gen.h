@@ -115,6 +115,11 @@ enum nlut_gen_style {
 	NLUT_GEN_STYLE_LOGICNETS = 1  /* LogicNets layout: a case module per neuron */
 };
 
+enum nlut_gen_hdl {
+	NLUT_GEN_HDL_VERILOG = 0,  /* Verilog-2005 (every style) */
+	NLUT_GEN_HDL_VHDL = 1      /* VHDL-93, nlut style only (gen/vhdl.c) */
+};
+
 struct nlut_gen_opts {
 	enum nlut_gen_style style;
 	struct nlut_stages stages;  /* nlut style only */
@@ -126,6 +131,12 @@ struct nlut_gen_opts {
 	/* nlut style: vectors in nlut_bist.hex, the self-test data of the
 	 * shell's boot RAM; 0 writes no such file. */
 	uint32_t bist_vectors;
+	/* nlut style: the language of the core (VHDL writes no nlut_bist.hex:
+	 * the shell that reads it is Verilog). */
+	enum nlut_gen_hdl hdl;
+	/* nlut style: no ce port; every register updates at every clock, so a
+	 * result appears exactly LATENCY clocks after its input. */
+	int fixed_latency;
 };
 
 void nlut_gen_opts_init(struct nlut_gen_opts *o);
@@ -146,6 +157,27 @@ void nlut_gen_opts_init(struct nlut_gen_opts *o);
  */
 int nlut_gen_write(const nlut_model *m, const struct nlut_gen_opts *o, const char *dir,
 		   struct nlut_plan *plan);
+
+/* ---- pattern files (`nlut vectors`, docs/integration.md) ---- */
+
+struct nlut_vectors_opts {
+	int fixed_latency; /* testbenches for a core without ce */
+};
+
+/*
+ * Write into dir (created if missing): nlut_in.hex, one line per vector of
+ * codes (n rows of num_inputs codes), the packed in_codes word in hex, most
+ * significant digit first; nlut_out.hex, the golden model's out_class and
+ * out_scores of the same vector, in hex, separated by a space; and the
+ * testbenches nlut_vectors_tb.v and nlut_vectors_tb.vhd that play them
+ * through nlut_core. A code wider than its feature is
+ * NLUT_ERROR_INVALID_PARAM.
+ */
+int nlut_vectors_write(const nlut_model *m, const uint16_t *codes, size_t n,
+		       const struct nlut_vectors_opts *o, const char *dir);
+
+/* out_class bits of model m's core: max(1, ceil(log2 classes)). */
+uint32_t nlut_vectors_class_width(const nlut_model *m);
 
 /* ---- self-test data (docs/shell.md, "Self-test data in the boot RAM") ---- */
 
