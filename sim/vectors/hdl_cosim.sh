@@ -14,12 +14,15 @@
 #   --limit N            data rows (default all)
 #   --stall P --idle P   percentages (default 20 and 10; stall 0 when fixed)
 #   --std-also STD       VHDL: also analyse and elaborate with --std=STD
+#   --bx                 VHDL: the 40 MHz / 240 MHz worked example of
+#                        docs/integration.md (sim/trigger) instead of the
+#                        generated testbench; implies --fixed
 # Exit 77 when the simulator is missing.
 set -euo pipefail
 
 nlut=$1 model=$2 data=$3 work=$4
 shift 4
-hdl=vhdl stages=default fixed= random=10000 limit= stall=20 idle=10 also=
+hdl=vhdl stages=default fixed= random=10000 limit= stall=20 idle=10 also= bx=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--hdl) hdl=$2; shift ;;
@@ -30,6 +33,7 @@ while [ $# -gt 0 ]; do
 	--stall) stall=$2; shift ;;
 	--idle) idle=$2; shift ;;
 	--std-also) also=$2; shift ;;
+	--bx) bx=1; fixed=--fixed-latency; stall=0 ;;
 	*) echo "hdl_cosim: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -68,11 +72,17 @@ if [ $hdl = vhdl ]; then
 	fi
 	t=$(now)
 	analyse 08 "$work/lib"
+	tb=nlut_vectors_tb
 	ghdl -a --std=08 --workdir="$work/lib" "$vec/nlut_vectors_tb.vhd"
-	ghdl -e --std=08 --workdir="$work/lib" nlut_vectors_tb
+	if [ -n "$bx" ]; then
+		tb=nlut_bx_tb
+		trig=$(cd "$(dirname "$0")/../trigger" && pwd)
+		ghdl -a --std=08 --workdir="$work/lib" "$trig/nlut_bx_example.vhd" "$trig/nlut_bx_tb.vhd"
+	fi
+	ghdl -e --std=08 --workdir="$work/lib" $tb
 	lap "ghdl analyse+elaborate --std=08" $t
 	run() {
-		(cd "$vec" && ghdl -r --std=08 --workdir="$work/lib" nlut_vectors_tb \
+		(cd "$vec" && ghdl -r --std=08 --workdir="$work/lib" $tb \
 			-gSTALL_PCT=$stall -gIDLE_PCT=$idle -gSEED=${SEED:-1} --ieee-asserts=disable) > "$1" 2>&1
 	}
 else
@@ -93,7 +103,7 @@ if ! run "$work/run.log" || ! grep -q "all outputs match" "$work/run.log"; then
 	echo "hdl_cosim: FAIL: $model in $sim" >&2
 	exit 1
 fi
-grep "nlut_vectors_tb:" "$work/run.log" | sed 's/.*nlut_vectors_tb:/nlut_vectors_tb:/'
+grep -E "nlut_(vectors|bx)_tb:" "$work/run.log" | sed -E 's/.*(nlut_(vectors|bx)_tb:)/\1/'
 lap "$sim: $n vectors" $t
 
 # A wrong expected word must fail: flip the last digit of one result's scores.
