@@ -37,14 +37,25 @@ struct nlut_stages {
 	/* LEVELS: never split a layer across two stages (",nosplit"); a layer
 	 * above the budget then gets a stage of its own that exceeds it. */
 	int no_split;
+	/* LEVELS set from a target clock ("fmax:MHZ[,FAMILY|,ps:N]"): the
+	 * frequency, and the delay of one LUT level with its wiring (register
+	 * overhead included) that k was derived from: k = the most levels whose
+	 * delay fits one period. 0 when k was given directly. */
+	unsigned fmax_mhz;
+	unsigned level_ps;
+	int family;  /* index into the family table of stages.c; -1: ps:N given */
 };
+
+/* Delay of one LUT level of a device family ("amd"; docs/core-interface.md
+ * cites the figure), or 0 for an unknown name. */
+unsigned nlut_family_level_ps(const char *family);
 
 /* The default policy: a budget of 3 LUT levels per stage. */
 #define NLUT_STAGES_DEFAULT_LEVELS 3u
 void nlut_stages_default(struct nlut_stages *s);
 
-/* Parse "layer", "every:K", "levels:N" or "levels:N,nosplit" (also
- * "default"). */
+/* Parse "layer", "every:K", "levels:N", "levels:N,nosplit" or
+ * "fmax:MHZ[,FAMILY|,ps:N][,nosplit]" (also "default"). */
 int nlut_stages_parse(const char *text, struct nlut_stages *s);
 
 /* Print a policy as the text nlut_stages_parse reads. */

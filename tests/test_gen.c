@@ -114,6 +114,39 @@ static void test_stage_policies(void **state)
 		assert_int_equal(nlut_stages_parse(bad[i], &s), NLUT_ERROR_INVALID_PARAM);
 		assert_non_null(strstr(nlut_gen_error_detail(), "bad stage policy"));
 	}
+	/* A target clock: the whole levels of 700 ps (amd) or of ps:N in one
+	 * period, and back to text. */
+	const struct {
+		const char *in, *out;
+		unsigned k, split;
+	} fm[] = {
+		{ "fmax:240", "fmax:240,amd", 5, 1 },     /* 4.167 ns / 0.7 = 5.95 */
+		{ "fmax:360,amd", "fmax:360,amd", 3, 1 }, /* 2.778 / 0.7 = 3.97 */
+		{ "fmax:238", "fmax:238,amd", 6, 1 },     /* 4.202 / 0.7 = 6.002 */
+		{ "fmax:300,ps:500,nosplit", "fmax:300,ps:500,nosplit", 6, 0 },
+		{ "fmax:1000,ps:1000", "fmax:1000,ps:1000", 1, 1 },
+	};
+
+	for (size_t i = 0; i < sizeof(fm) / sizeof(fm[0]); i++) {
+		assert_int_equal(nlut_stages_parse(fm[i].in, &s), 0);
+		assert_int_equal(s.policy, NLUT_STAGES_LEVELS);
+		assert_int_equal(s.k, fm[i].k);
+		assert_int_equal(!s.no_split, fm[i].split);
+		nlut_stages_format(&s, buf, sizeof(buf));
+		assert_string_equal(buf, fm[i].out);
+	}
+	assert_int_equal(nlut_family_level_ps("amd"), 700);
+	assert_int_equal(nlut_family_level_ps("lattice"), 0);
+	/* levels:N after fmax forgets the clock. */
+	assert_int_equal(nlut_stages_parse("levels:2", &s), 0);
+	nlut_stages_format(&s, buf, sizeof(buf));
+	assert_string_equal(buf, "levels:2");
+	const char *badf[] = { "fmax:", "fmax:0", "fmax:1001", "fmax:300,xilinx", "fmax:300,ps:0",
+			       "fmax:1000,ps:1001", "fmax:300,", "fmax:x" };
+
+	for (size_t i = 0; i < sizeof(badf) / sizeof(badf[0]); i++)
+		assert_int_equal(nlut_stages_parse(badf[i], &s), NLUT_ERROR_INVALID_PARAM);
+
 	/* The level model only grows with the address width. */
 	for (unsigned n = 1; n < 24; n++)
 		assert_true(nlut_table_levels(n + 1) >= nlut_table_levels(n));

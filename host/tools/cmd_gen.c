@@ -24,7 +24,10 @@ static void help(const char *prog)
 	       "                       every:K (after every K layers), levels:N (a LUT-level\n"
 	       "                       budget of N per stage; a layer over it alone is split\n"
 	       "                       across two stages by cofactors), levels:N,nosplit\n"
-	       "                       (never split); default levels:%u\n"
+	       "                       (never split), fmax:MHZ[,FAMILY|,ps:N][,nosplit] (the\n"
+	       "                       levels one LUT level's delay lets fit a clock of MHZ:\n"
+	       "                       family amd, 700 ps, or ps:N your own figure); default\n"
+	       "                       levels:%u\n"
 	       "  --style STYLE        nlut (default) or logicnets (a case module per neuron,\n"
 	       "                       the layout `nlut import` reads)\n"
 	       "  --hdl LANG           verilog (default) or vhdl: the same core as VHDL-93,\n"
@@ -136,6 +139,12 @@ int cmd_gen(int argc, char **argv)
 		       out, o.hdl == NLUT_GEN_HDL_VHDL ? "vhd" : "v", plan.n_layers,
 		       o.hdl == NLUT_GEN_HDL_VHDL ? "entities" : "modules", plan.latency,
 		       o.fixed_latency ? ", fixed (no ce)" : "", pol);
+		if (o.stages.fmax_mhz) {
+			printf("at %u MHz: latency %u cycles = %.2f ns; a stage holds %u LUT levels of "
+			       "%u ps (estimated, docs/core-interface.md)\n", o.stages.fmax_mhz,
+			       plan.latency, plan.latency * 1000.0 / o.stages.fmax_mhz, o.stages.k,
+			       o.stages.level_ps);
+		}
 		if (o.bist_vectors && o.hdl == NLUT_GEN_HDL_VERILOG && !o.fixed_latency)
 			printf("wrote %s/nlut_bist.hex: %u self-test vectors\n", out, o.bist_vectors);
 	} else if (!quiet) {
