@@ -17,12 +17,13 @@
 #   --bx                 VHDL: the 40 MHz / 240 MHz worked example of
 #                        docs/integration.md (sim/trigger) instead of the
 #                        generated testbench; implies --fixed
+#   --bx-expect N        with --bx: the latency must be N bunch crossings
 # Exit 77 when the simulator is missing.
 set -euo pipefail
 
 nlut=$1 model=$2 data=$3 work=$4
 shift 4
-hdl=vhdl stages=default fixed= random=10000 limit= stall=20 idle=10 also= bx=
+hdl=vhdl stages=default fixed= random=10000 limit= stall=20 idle=10 also= bx= bx_expect=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--hdl) hdl=$2; shift ;;
@@ -34,6 +35,7 @@ while [ $# -gt 0 ]; do
 	--idle) idle=$2; shift ;;
 	--std-also) also=$2; shift ;;
 	--bx) bx=1; fixed=--fixed-latency; stall=0 ;;
+	--bx-expect) bx_expect=$2; shift ;;
 	*) echo "hdl_cosim: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -105,6 +107,10 @@ if ! run "$work/run.log" || ! grep -q "all outputs match" "$work/run.log"; then
 fi
 grep -E "nlut_(vectors|bx)_tb:" "$work/run.log" | sed -E 's/.*(nlut_(vectors|bx)_tb:)/\1/'
 lap "$sim: $n vectors" $t
+if [ -n "$bx_expect" ] && ! grep -q ": latency $bx_expect BX = " "$work/run.log"; then
+	echo "hdl_cosim: FAIL: the latency is not the $bx_expect bunch crossings expected" >&2
+	exit 1
+fi
 
 # A wrong expected word must fail: flip the last digit of one result's scores.
 line=$(( (n + 1) / 2 ))
