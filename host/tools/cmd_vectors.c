@@ -29,7 +29,7 @@ static void help(const char *prog)
 	       "  --codes            DATA holds input codes, not features to quantise\n"
 	       "  --fixed-latency    testbenches for a core made with `nlut gen\n"
 	       "                     --fixed-latency` (no ce)\n"
-	       "  --labels FILE      labels for IDX/.npy data (ignored: not needed)\n"
+	       "  --labels FILE      labels file of IDX/.npy data (only the features are used)\n"
 	       "  --label-col N      CSV column holding the label: N, 'last' (default), 'none'\n"
 	       "  --header MODE      CSV header line: yes, no or auto (default)\n"
 	       "  -q, --quiet        print nothing on success\n"
