@@ -83,6 +83,8 @@ static int load_rows(const char *prog, const char *path, const struct nlut_data_
 				fprintf(stderr, "%s: %s: row %zu feature %u: %g is not a %u-bit code\n",
 					prog, path, r, f, (double)x[f], q[f].bits);
 				nlut_data_free(d);
+				free(*codes);
+				*codes = NULL;
 				return NLUT_EXIT_FAIL;
 			}
 			(*codes)[r * n_in + f] = (uint16_t)x[f];
