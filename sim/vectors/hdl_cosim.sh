@@ -18,12 +18,15 @@
 #                        docs/integration.md (sim/trigger) instead of the
 #                        generated testbench; implies --fixed
 #   --bx-expect N        with --bx: the latency must be N bunch crossings
+#   --synth              VHDL: also synthesise the core with GHDL's own
+#                        synthesis (ghdl --synth), a check that it is
+#                        synthesisable VHDL
 # Exit 77 when the simulator is missing.
 set -euo pipefail
 
 nlut=$1 model=$2 data=$3 work=$4
 shift 4
-hdl=vhdl stages=default fixed= random=3000 limit= stall=20 idle=10 also= bx= bx_expect=
+hdl=vhdl stages=default fixed= random=3000 limit= stall=20 idle=10 also= bx= bx_expect= synth=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--hdl) hdl=$2; shift ;;
@@ -36,6 +39,7 @@ while [ $# -gt 0 ]; do
 	--std-also) also=$2; shift ;;
 	--bx) bx=1; fixed=--fixed-latency; stall=0 ;;
 	--bx-expect) bx_expect=$2; shift ;;
+	--synth) synth=1 ;;
 	*) echo "hdl_cosim: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -83,6 +87,12 @@ if [ $hdl = vhdl ]; then
 	fi
 	ghdl -e --std=08 --workdir="$work/lib" $tb
 	lap "ghdl analyse+elaborate --std=08" $t
+	if [ -n "$synth" ]; then
+		t=$(now)
+		ghdl --synth --std=08 --workdir="$work/lib" nlut_core > /dev/null 2> "$work/synth.log" ||
+			{ tail -5 "$work/synth.log"; echo "hdl_cosim: FAIL: ghdl --synth" >&2; exit 1; }
+		lap "ghdl --synth nlut_core" $t
+	fi
 	run() {
 		(cd "$vec" && ghdl -r --std=08 --workdir="$work/lib" $tb \
 			-gSTALL_PCT=$stall -gIDLE_PCT=$idle -gSEED=${SEED:-1} --ieee-asserts=disable) > "$1" 2>&1
