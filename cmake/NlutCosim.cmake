@@ -6,7 +6,8 @@
 # model's classes into Vnlut_core__ALL.a) -> the harness, linked with the
 # Verilator runtime built once as nlut_verilated_rt (NlutVerilate.cmake).
 #
-# nlut_cosim_executable(NAME MODEL_FILE [STAGES policy] [TRACE] [DEFINES d...])
+# nlut_cosim_executable(NAME MODEL_FILE [STAGES policy] [TRACE] [FIXED] [DEFINES d...])
+#   FIXED: the core of `nlut gen --fixed-latency` (no ce).
 #   MODEL_FILE may be the OUTPUT of another custom command.
 include(${CMAKE_CURRENT_LIST_DIR}/NlutVerilate.cmake)
 find_program(NLUT_VERILATOR verilator)
@@ -16,7 +17,11 @@ if(NOT NLUT_VERILATOR)
 endif()
 
 function(nlut_cosim_executable name model)
-  cmake_parse_arguments(C "TRACE" "STAGES" "DEFINES" ${ARGN})
+  cmake_parse_arguments(C "TRACE;FIXED" "STAGES" "DEFINES" ${ARGN})
+  set(fixed)
+  if(C_FIXED)
+    set(fixed --fixed-latency)
+  endif()
   if(NOT C_STAGES)
     set(C_STAGES default)
   endif()
@@ -32,7 +37,7 @@ function(nlut_cosim_executable name model)
   endif()
   add_custom_command(OUTPUT ${rtl}/nlut_core.v ${rtl}/nlut_core.f ${rtl}/nlut_core_params.h
     COMMAND ${CMAKE_COMMAND} -E rm -rf ${rtl}
-    COMMAND $<TARGET_FILE:nlut> gen -q --stages ${C_STAGES} ${model} -o ${rtl}
+    COMMAND $<TARGET_FILE:nlut> gen -q ${fixed} --stages ${C_STAGES} ${model} -o ${rtl}
     DEPENDS nlut ${model}
     COMMENT "nlut gen ${name}" VERBATIM)
   # -Wall: the generated RTL must lint clean; one make job (2-core CI). The

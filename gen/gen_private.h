@@ -41,6 +41,12 @@ void ng_banner(struct sbuf *b, const char *comment, const char *what, const char
 int ng_bist_check(const nlut_model *m, uint32_t n);
 int ng_write_bist(const nlut_model *m, uint32_t n, const char *dir);
 
+/* The VHDL core (vhdl.c) of model m by plan p: nlut_core.vhd, the layers,
+ * argmax, package nlut_core_params (nlut_core_params.vhd) and the
+ * analysis-order list nlut_core_vhdl.f. */
+int ng_vhdl_write(const nlut_model *m, const struct nlut_plan *p, const struct nlut_gen_opts *o,
+		  const char *dir, const char *id, const char *policy);
+
 /* Total width of layer l's outputs, and of its input bus (l = 0: features). */
 uint32_t ng_layer_out_width(const nlut_model *m, uint32_t l);
 uint32_t ng_layer_in_width(const nlut_model *m, uint32_t l);

@@ -37,14 +37,25 @@ struct nlut_stages {
 	/* LEVELS: never split a layer across two stages (",nosplit"); a layer
 	 * above the budget then gets a stage of its own that exceeds it. */
 	int no_split;
+	/* LEVELS set from a target clock ("fmax:MHZ[,FAMILY|,ps:N]"): the
+	 * frequency, and the delay of one LUT level with its wiring (register
+	 * overhead included) that k was derived from: k = the most levels whose
+	 * delay fits one period. 0 when k was given directly. */
+	unsigned fmax_mhz;
+	unsigned level_ps;
+	int family;  /* index into the family table of stages.c; -1: ps:N given */
 };
+
+/* Delay of one LUT level of a device family ("amd"; docs/core-interface.md
+ * cites the figure), or 0 for an unknown name. */
+unsigned nlut_family_level_ps(const char *family);
 
 /* The default policy: a budget of 3 LUT levels per stage. */
 #define NLUT_STAGES_DEFAULT_LEVELS 3u
 void nlut_stages_default(struct nlut_stages *s);
 
-/* Parse "layer", "every:K", "levels:N" or "levels:N,nosplit" (also
- * "default"). */
+/* Parse "layer", "every:K", "levels:N", "levels:N,nosplit" or
+ * "fmax:MHZ[,FAMILY|,ps:N][,nosplit]" (also "default"). */
 int nlut_stages_parse(const char *text, struct nlut_stages *s);
 
 /* Print a policy as the text nlut_stages_parse reads. */
@@ -115,6 +126,11 @@ enum nlut_gen_style {
 	NLUT_GEN_STYLE_LOGICNETS = 1  /* LogicNets layout: a case module per neuron */
 };
 
+enum nlut_gen_hdl {
+	NLUT_GEN_HDL_VERILOG = 0,  /* Verilog-2005 (every style) */
+	NLUT_GEN_HDL_VHDL = 1      /* VHDL-93, nlut style only (gen/vhdl.c) */
+};
+
 struct nlut_gen_opts {
 	enum nlut_gen_style style;
 	struct nlut_stages stages;  /* nlut style only */
@@ -126,6 +142,12 @@ struct nlut_gen_opts {
 	/* nlut style: vectors in nlut_bist.hex, the self-test data of the
 	 * shell's boot RAM; 0 writes no such file. */
 	uint32_t bist_vectors;
+	/* nlut style: the language of the core (VHDL writes no nlut_bist.hex:
+	 * the shell that reads it is Verilog). */
+	enum nlut_gen_hdl hdl;
+	/* nlut style: no ce port; every register updates at every clock, so a
+	 * result appears exactly LATENCY clocks after its input. */
+	int fixed_latency;
 };
 
 void nlut_gen_opts_init(struct nlut_gen_opts *o);
@@ -146,6 +168,27 @@ void nlut_gen_opts_init(struct nlut_gen_opts *o);
  */
 int nlut_gen_write(const nlut_model *m, const struct nlut_gen_opts *o, const char *dir,
 		   struct nlut_plan *plan);
+
+/* ---- pattern files (`nlut vectors`, docs/integration.md) ---- */
+
+struct nlut_vectors_opts {
+	int fixed_latency; /* testbenches for a core without ce */
+};
+
+/*
+ * Write into dir (created if missing): nlut_in.hex, one line per vector of
+ * codes (n rows of num_inputs codes), the packed in_codes word in hex, most
+ * significant digit first; nlut_out.hex, the golden model's out_class and
+ * out_scores of the same vector, in hex, separated by a space; and the
+ * testbenches nlut_vectors_tb.v and nlut_vectors_tb.vhd that play them
+ * through nlut_core. A code wider than its feature is
+ * NLUT_ERROR_INVALID_PARAM.
+ */
+int nlut_vectors_write(const nlut_model *m, const uint16_t *codes, size_t n,
+		       const struct nlut_vectors_opts *o, const char *dir);
+
+/* out_class bits of model m's core: max(1, ceil(log2 classes)). */
+uint32_t nlut_vectors_class_width(const nlut_model *m);
 
 /* ---- self-test data (docs/shell.md, "Self-test data in the boot RAM") ---- */
 

@@ -8,9 +8,75 @@
 
 void nlut_stages_default(struct nlut_stages *s)
 {
+	memset(s, 0, sizeof(*s));
 	s->policy = NLUT_STAGES_LEVELS;
 	s->k = NLUT_STAGES_DEFAULT_LEVELS;
-	s->no_split = 0;
+}
+
+/*
+ * Delay of one LUT level, the LUT and the wiring around it, register
+ * overhead spread in: what a clock period holds levels of. docs/core-
+ * interface.md ("Stages from a target clock") cites each figure.
+ */
+static const struct {
+	const char *name;
+	unsigned ps;
+} families[] = {
+	/* AMD LUT6 families: MapBuf's characterisation of Vivado timing
+	 * reports, 6 LUT levels in a 4.2 ns clock period. */
+	{ "amd", 700 },
+};
+
+unsigned nlut_family_level_ps(const char *family)
+{
+	for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++)
+		if (!strcmp(family, families[i].name))
+			return families[i].ps;
+	return 0;
+}
+
+static int parse_count(const char *s, unsigned *out, const char *suffix);
+
+/* "fmax:MHZ[,FAMILY|,ps:N][,nosplit]" into a level budget. */
+static int parse_fmax(const char *t, struct nlut_stages *s)
+{
+	char buf[64], *tok, *save = NULL;
+	unsigned mhz;
+
+	snprintf(buf, sizeof(buf), "%s", t + 5);
+	tok = strtok_r(buf, ",", &save);
+	if (!tok || parse_count(tok, &mhz, NULL) || mhz > 1000 || strstr(t, ",,") ||
+	    t[strlen(t) - 1] == ',' || strlen(t) >= sizeof(buf))
+		return ng_fail(NLUT_ERROR_INVALID_PARAM, "bad stage policy '%s' (expected "
+			       "fmax:MHZ[,FAMILY|,ps:N][,nosplit], MHZ 1-1000)", t);
+	s->fmax_mhz = mhz;
+	s->family = 0;
+	s->level_ps = families[0].ps;
+	while ((tok = strtok_r(NULL, ",", &save))) {
+		unsigned ps;
+
+		if (!strcmp(tok, "nosplit")) {
+			s->no_split = 1;
+		} else if (!strncmp(tok, "ps:", 3) && !parse_count(tok + 3, &ps, NULL)) {
+			s->level_ps = ps;
+			s->family = -1;
+		} else if (nlut_family_level_ps(tok)) {
+			s->level_ps = nlut_family_level_ps(tok);
+			for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++)
+				if (!strcmp(tok, families[i].name))
+					s->family = (int)i;
+		} else {
+			return ng_fail(NLUT_ERROR_INVALID_PARAM, "bad stage policy '%s': '%s' is no "
+				       "device family (amd) nor ps:N nor nosplit", t, tok);
+		}
+	}
+	/* The most whole levels in one period: 10^6 / (MHz * ps). */
+	s->k = (unsigned)(1000000u / (mhz * s->level_ps));
+	if (s->k < 1)
+		return ng_fail(NLUT_ERROR_INVALID_PARAM, "stage policy '%s': one LUT level (%u ps) "
+			       "does not fit a period of %.3f ns", t, s->level_ps, 1000.0 / mhz);
+	s->policy = NLUT_STAGES_LEVELS;
+	return 0;
 }
 
 /* A count 1-1000 ending the text, or (suffix not NULL) followed by suffix. */
@@ -40,6 +106,10 @@ int nlut_stages_parse(const char *t, struct nlut_stages *s)
 		return 0;
 	}
 	s->no_split = 0;
+	s->fmax_mhz = s->level_ps = 0;
+	s->family = 0;
+	if (!strncmp(t, "fmax:", 5))
+		return parse_fmax(t, s);
 	if (!strcmp(t, "layer")) {
 		s->policy = NLUT_STAGES_EVERY;
 		s->k = 1;
@@ -59,13 +129,19 @@ int nlut_stages_parse(const char *t, struct nlut_stages *s)
 		return 0;
 	}
 	return ng_fail(NLUT_ERROR_INVALID_PARAM,
-		       "bad stage policy '%s' (expected layer, every:K, levels:N or levels:N,nosplit; "
-		       "K and N 1-1000)", t);
+		       "bad stage policy '%s' (expected layer, every:K, levels:N, levels:N,nosplit or "
+		       "fmax:MHZ[,FAMILY|,ps:N][,nosplit]; K and N 1-1000)", t);
 }
 
 void nlut_stages_format(const struct nlut_stages *s, char *buf, size_t len)
 {
-	if (s->policy == NLUT_STAGES_EVERY && s->k == 1)
+	if (s->fmax_mhz && s->family >= 0)
+		snprintf(buf, len, "fmax:%u,%s%s", s->fmax_mhz, families[s->family].name,
+			 s->no_split ? ",nosplit" : "");
+	else if (s->fmax_mhz)
+		snprintf(buf, len, "fmax:%u,ps:%u%s", s->fmax_mhz, s->level_ps,
+			 s->no_split ? ",nosplit" : "");
+	else if (s->policy == NLUT_STAGES_EVERY && s->k == 1)
 		snprintf(buf, len, "layer");
 	else if (s->policy == NLUT_STAGES_EVERY)
 		snprintf(buf, len, "every:%u", s->k);

@@ -503,7 +503,7 @@ struct shape {
 };
 
 static int write_core(const nlut_model *m, const struct nlut_plan *p, const struct shape *sh,
-		      const char *dir, const char *id, const char *policy)
+		      const char *dir, const char *id, const char *policy, int fixed)
 {
 	uint32_t L = p->n_layers;
 	struct sbuf sb;
@@ -512,22 +512,34 @@ static int write_core(const nlut_model *m, const struct nlut_plan *p, const stru
 
 	sb_init(&sb);
 	emit_header(&sb, "nlut_core", "the LUT core: layers, argmax, pipeline registers", id);
-	sb_printf(&sb, "// One sample per clock (II = 1). A sample is accepted at a rising edge\n"
-		       "// with ce and in_valid high; its result is on out_* (out_valid high)\n"
-		       "// after LATENCY rising edges with ce high. ce low holds every register\n"
-		       "// (a stall). rst clears the valid bits only. docs/core-interface.md.\n"
+	if (fixed)
+		sb_puts(&sb, "// One sample per clock (II = 1), fixed latency: no clock enable. A\n"
+			     "// sample is accepted at every rising edge with in_valid high; its\n"
+			     "// result is on out_* (out_valid high) after exactly LATENCY rising\n"
+			     "// edges, every clock.");
+	else
+		sb_puts(&sb, "// One sample per clock (II = 1). A sample is accepted at a rising edge\n"
+			     "// with ce and in_valid high; its result is on out_* (out_valid high)\n"
+			     "// after LATENCY rising edges with ce high. ce low holds every register\n"
+			     "// (a stall).");
+	sb_printf(&sb, " rst clears the valid bits only. docs/core-interface.md.\n"
 		       "// Stage policy %s: %u register ranks (boundaries and layer splits).\n"
 		       "module nlut_core (\n"
 		       "    input  wire         clk,         // core clock\n"
 		       "    input  wire         rst,         // synchronous, active high\n"
-		       "    input  wire         ce,          // clock enable: low = stall\n"
+		       "%s"
 		       "    input  wire         in_valid,    // in_codes holds a sample\n"
 		       "    input  wire [%u:0] in_codes,    // feature codes, feature 0 in the LSBs\n"
 		       "    output wire         out_valid,   // out_scores and out_class hold a result\n"
 		       "    output wire [%u:0] out_scores,  // class scores, class 0 in the LSBs\n"
 		       "    output wire [%u:0] out_class    // argmax of out_scores, ties to the lowest\n"
 		       ");\n\n",
-		  policy, p->latency, sh->in_w - 1, sh->sc.width - 1, sh->class_w - 1);
+		  policy, p->latency,
+		  fixed ? "" : "    input  wire         ce,          // clock enable: low = stall\n",
+		  sh->in_w - 1, sh->sc.width - 1, sh->class_w - 1);
+	if (fixed)
+		sb_puts(&sb, "    // Fixed latency: every register updates at every clock.\n"
+			     "    wire ce = 1'b1;\n\n");
 	sb_puts(&sb, "    // Read by the shell (nlut_core_params.vh carries the same values),\n"
 		     "    // not by the core itself.\n"
 		     "    /* verilator lint_off UNUSEDPARAM */\n");
@@ -630,7 +642,8 @@ static void emit_list(struct sbuf *sb, const char *name, const uint32_t *v, uint
 }
 
 static int write_params(const nlut_model *m, const struct nlut_plan *p, const struct shape *sh,
-			const char *dir, const char *id, const char *policy)
+			const char *dir, const char *id, const char *policy,
+			const struct nlut_gen_opts *o)
 {
 	uint32_t L = p->n_layers, lw[NLUT_MAX_LAYERS], lc[NLUT_MAX_LAYERS];
 	struct sbuf sb;
@@ -648,7 +661,10 @@ static int write_params(const nlut_model *m, const struct nlut_plan *p, const st
 	sb_printf(&sb, "`define NLUT_CORE_SCORES_WIDTH %u  // out_scores bits\n", sh->sc.width);
 	sb_printf(&sb, "`define NLUT_CORE_N_CLASSES %u     // classes\n", sh->n_classes);
 	sb_printf(&sb, "`define NLUT_CORE_CLASS_WIDTH %u   // out_class bits\n", sh->class_w);
-	sb_printf(&sb, "`define NLUT_CORE_LATENCY %u       // cycles, input to output\n", p->latency);
+	sb_printf(&sb, "`define NLUT_CORE_LATENCY %u       // cycles, input to output (%s)\n",
+		  p->latency, o->fixed_latency ? "clock edges" : "rising edges with ce high");
+	if (o->fixed_latency)
+		sb_puts(&sb, "`define NLUT_CORE_FIXED_LATENCY 1 // no ce port: latency fixed to the clock\n");
 	sb_printf(&sb, "`define NLUT_CORE_MODEL_HASH 256'h%s\n", id);
 	/* Each class's score width, 8 bits per class, class 0 in the LSBs:
 	 * the shell widens every score to 16 bits in the result record. */
@@ -657,7 +673,7 @@ static int write_params(const nlut_model *m, const struct nlut_plan *p, const st
 		sb_printf(&sb, "%02x", sh->sc.w[j]);
 	sb_puts(&sb, "\n");
 	sb_puts(&sb, "\n`endif\n");
-	ret = sb_write(&sb, dir, "nlut_core_params.vh");
+	ret = o->hdl == NLUT_GEN_HDL_VERILOG ? sb_write(&sb, dir, "nlut_core_params.vh") : 0;
 	sb_free(&sb);
 	if (ret)
 		return ret;
@@ -673,7 +689,9 @@ static int write_params(const nlut_model *m, const struct nlut_plan *p, const st
 	sb_printf(&sb, "#define NLUT_CORE_SCORES_WIDTH %uu\n", sh->sc.width);
 	sb_printf(&sb, "#define NLUT_CORE_N_CLASSES %uu\n", sh->n_classes);
 	sb_printf(&sb, "#define NLUT_CORE_CLASS_WIDTH %uu\n", sh->class_w);
-	sb_printf(&sb, "#define NLUT_CORE_LATENCY %uu\n", p->latency);
+	sb_printf(&sb, "#define NLUT_CORE_LATENCY %uu /* cycles, input to output */\n", p->latency);
+	sb_printf(&sb, "#define NLUT_CORE_FIXED_LATENCY %u /* 1: no ce port, latency in clocks */\n",
+		  o->fixed_latency ? 1 : 0);
 	sb_printf(&sb, "#define NLUT_CORE_N_LAYERS %uu\n", L);
 	sb_printf(&sb, "#define NLUT_CORE_ACTS_WIDTH %uu /* dbg_acts bits */\n", sh->acts_w);
 	sb_puts(&sb, "/* Per layer: output bits, and the enabled edges after acceptance at\n"
@@ -740,6 +758,11 @@ static int write_nlut(const nlut_model *m, const struct nlut_gen_opts *o, const 
 		sh.sc.w[j] = last->neurons[j].out_bits;
 		sh.sc.width += sh.sc.w[j];
 	}
+	if (o->hdl == NLUT_GEN_HDL_VHDL) {
+		if (!(ret = ng_vhdl_write(m, p, o, dir, id, policy)))
+			ret = write_params(m, p, &sh, dir, id, policy, o);
+		goto out;
+	}
 	for (uint32_t l = 0; l < L && !ret; l++) {
 		ret = write_layer(m, l, dir, id, o->yosys_luts, p);
 		if (!ret && p->split[l])
@@ -748,9 +771,9 @@ static int write_nlut(const nlut_model *m, const struct nlut_gen_opts *o, const 
 	if (!ret)
 		ret = write_argmax(&sh.sc, dir, id);
 	if (!ret)
-		ret = write_core(m, p, &sh, dir, id, policy);
+		ret = write_core(m, p, &sh, dir, id, policy, o->fixed_latency);
 	if (!ret)
-		ret = write_params(m, p, &sh, dir, id, policy);
+		ret = write_params(m, p, &sh, dir, id, policy, o);
 	if (ret)
 		goto out;
 	sb_init(&sb);
@@ -783,8 +806,13 @@ int nlut_gen_write(const nlut_model *m, const struct nlut_gen_opts *o, const cha
 		return ng_fail(NLUT_ERROR_INVALID_PARAM, "no model, options or directory");
 	if ((ret = nlut_model_id(m, id)))
 		return ng_pass(ret, "model identity");
-	/* The self-test data belongs to the shell, which wraps the nlut style. */
-	int bist = o->style == NLUT_GEN_STYLE_NLUT && o->bist_vectors;
+	if (o->style != NLUT_GEN_STYLE_NLUT && (o->hdl != NLUT_GEN_HDL_VERILOG || o->fixed_latency))
+		return ng_fail(NLUT_ERROR_INVALID_PARAM,
+			       "the LogicNets style is Verilog only and has no fixed-latency form");
+	/* The self-test data belongs to the shell (Verilog, with a clock
+	 * enable), which wraps the nlut style. */
+	int bist = o->style == NLUT_GEN_STYLE_NLUT && o->hdl == NLUT_GEN_HDL_VERILOG &&
+		   !o->fixed_latency && o->bist_vectors;
 
 	if (bist && (ret = ng_bist_check(m, o->bist_vectors)))
 		return ret;

@@ -12,6 +12,7 @@ packages=(
 	libusb-1.0-0-dev                       # USB transport (FT601 boards)
 	umockdev libumockdev-dev               # USB transport test against an emulated board
 	verilator                              # RTL simulation and lint
+	ghdl                                   # VHDL core: analysis, elaboration, co-simulation
 	yosys                                  # nlut report: LUT and level estimates
 	gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf picolibc-riscv64-unknown-elf  # controller firmware and test programs
 	qemu-system-misc                       # reference RV32 for the controller's differential tests

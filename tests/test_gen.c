@@ -17,10 +17,11 @@
 
 #include "nlut_gen.h"
 #include "random_model.h"
+#include "ref_eval.h"
 #include "test_seed.h"
 
 static uint64_t seed;
-static int have_verilator;
+static int have_verilator, have_ghdl;
 
 static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void sh(const char *fmt, ...)
@@ -113,6 +114,39 @@ static void test_stage_policies(void **state)
 		assert_int_equal(nlut_stages_parse(bad[i], &s), NLUT_ERROR_INVALID_PARAM);
 		assert_non_null(strstr(nlut_gen_error_detail(), "bad stage policy"));
 	}
+	/* A target clock: the whole levels of 700 ps (amd) or of ps:N in one
+	 * period, and back to text. */
+	const struct {
+		const char *in, *out;
+		unsigned k, split;
+	} fm[] = {
+		{ "fmax:240", "fmax:240,amd", 5, 1 },     /* 4.167 ns / 0.7 = 5.95 */
+		{ "fmax:360,amd", "fmax:360,amd", 3, 1 }, /* 2.778 / 0.7 = 3.97 */
+		{ "fmax:238", "fmax:238,amd", 6, 1 },     /* 4.202 / 0.7 = 6.002 */
+		{ "fmax:300,ps:500,nosplit", "fmax:300,ps:500,nosplit", 6, 0 },
+		{ "fmax:1000,ps:1000", "fmax:1000,ps:1000", 1, 1 },
+	};
+
+	for (size_t i = 0; i < sizeof(fm) / sizeof(fm[0]); i++) {
+		assert_int_equal(nlut_stages_parse(fm[i].in, &s), 0);
+		assert_int_equal(s.policy, NLUT_STAGES_LEVELS);
+		assert_int_equal(s.k, fm[i].k);
+		assert_int_equal(!s.no_split, fm[i].split);
+		nlut_stages_format(&s, buf, sizeof(buf));
+		assert_string_equal(buf, fm[i].out);
+	}
+	assert_int_equal(nlut_family_level_ps("amd"), 700);
+	assert_int_equal(nlut_family_level_ps("lattice"), 0);
+	/* levels:N after fmax forgets the clock. */
+	assert_int_equal(nlut_stages_parse("levels:2", &s), 0);
+	nlut_stages_format(&s, buf, sizeof(buf));
+	assert_string_equal(buf, "levels:2");
+	const char *badf[] = { "fmax:", "fmax:0", "fmax:1001", "fmax:300,xilinx", "fmax:300,ps:0",
+			       "fmax:1000,ps:1001", "fmax:300,", "fmax:x" };
+
+	for (size_t i = 0; i < sizeof(badf) / sizeof(badf[0]); i++)
+		assert_int_equal(nlut_stages_parse(badf[i], &s), NLUT_ERROR_INVALID_PARAM);
+
 	/* The level model only grows with the address width. */
 	for (unsigned n = 1; n < 24; n++)
 		assert_true(nlut_table_levels(n + 1) >= nlut_table_levels(n));
@@ -792,6 +826,213 @@ static void test_import_errors(void **state)
 		      "expected 'module'");
 }
 
+/* Hex digit values of the number at *p (advancing past it) into bits
+ * [0, 4 * digits) of w, most significant digit first. */
+static size_t parse_hex(const char **p, uint32_t *w, size_t words)
+{
+	const char *s = *p, *e;
+	size_t digits;
+
+	while (*s == ' ')
+		s++;
+	for (e = s; (*e >= '0' && *e <= '9') || (*e >= 'a' && *e <= 'f'); e++)
+		;
+	digits = (size_t)(e - s);
+	memset(w, 0, words * sizeof(*w));
+	for (size_t d = 0; d < digits; d++) {
+		char c = s[digits - 1 - d];
+		uint32_t v = (uint32_t)(c <= '9' ? c - '0' : c - 'a' + 10);
+
+		assert_true(d / 8 < words);
+		w[d / 8] |= v << (4 * (d % 8));
+	}
+	*p = e;
+	return digits;
+}
+
+/* nlut vectors: every line of nlut_in.hex unpacks to the codes given, every
+ * line of nlut_out.hex holds the reference evaluator's class and scores
+ * (ref_eval shares no code with the golden model that wrote them), in the
+ * widths of the core's ports; a code too wide is refused. */
+static void test_vectors(void **state)
+{
+	for (unsigned r = 0; r < 6; r++) {
+		struct rm_spec sp;
+		struct nlut_vectors_opts vo = { .fixed_latency = (int)(r & 1) };
+		char dir[512], name[32], path[1024];
+		size_t n = 50 + r * 40;
+
+		rm_random_spec(&sp, seed * 11 + r);
+		sp.adder_pct = 30;
+		if (r == 2) {
+			sp.width[sp.n_layers - 1] = 1; /* one class: 1-bit out_class */
+			sp.out_bits[sp.n_layers - 1] = 3;
+		}
+		nlut_model *m = r == 0 ? ragged_model(seed) : rm_build(&sp, seed + 300 + r);
+
+		assert_non_null(m);
+		uint32_t n_in = nlut_model_num_inputs(m), n_cls = nlut_model_num_classes(m);
+		const struct nlut_quant *q = nlut_model_quant(m);
+		const struct nlut_layer *last = nlut_model_layer(m, nlut_model_num_layers(m) - 1);
+		uint16_t *codes = calloc(n * n_in, sizeof(*codes));
+		uint16_t *scores = calloc(n_cls, sizeof(*scores));
+		uint32_t in_w = 0, sc_w = 0, w[512];
+
+		assert_non_null(codes);
+		assert_non_null(scores);
+		for (uint32_t f = 0; f < n_in; f++)
+			in_w += q[f].bits;
+		for (uint32_t k = 0; k < n_cls; k++)
+			sc_w += last->neurons[k].out_bits;
+		assert_true(in_w <= 32 * 512 && sc_w <= 32 * 512);
+		rm_codes(m, seed + r, n, codes);
+		snprintf(name, sizeof(name), "vectors%u", r);
+		fresh_dir(dir, sizeof(dir), name);
+		assert_int_equal(nlut_vectors_write(m, codes, n, &vo, dir), 0);
+
+		snprintf(path, sizeof(path), "%s/nlut_in.hex", dir);
+		char *in = slurp(path), *ip = in;
+		snprintf(path, sizeof(path), "%s/nlut_out.hex", dir);
+		char *out = slurp(path), *op = out;
+
+		assert_non_null(in);
+		assert_non_null(out);
+		for (size_t v = 0; v < n; v++) {
+			const char *c = ip;
+
+			assert_int_equal(parse_hex(&c, w, 512), (in_w + 3) / 4);
+			assert_int_equal(*c, '\n');
+			ip = (char *)c + 1;
+			for (uint32_t f = 0, off = 0; f < n_in; off += q[f].bits, f++)
+				assert_int_equal(get_bits(w, off, q[f].bits), codes[v * n_in + f]);
+			/* Nothing above the input width. */
+			assert_int_equal(get_bits(w, in_w, 4 * ((in_w + 3) / 4) - in_w), 0);
+
+			uint32_t cls = ref_eval(m, &codes[v * n_in], scores);
+
+			c = op;
+			assert_int_equal(parse_hex(&c, w, 512), (nlut_vectors_class_width(m) + 3) / 4);
+			assert_int_equal(w[0], cls);
+			assert_int_equal(parse_hex(&c, w, 512), (sc_w + 3) / 4);
+			assert_int_equal(*c, '\n');
+			op = (char *)c + 1;
+			for (uint32_t k = 0, off = 0; k < n_cls; off += last->neurons[k].out_bits, k++)
+				assert_int_equal(get_bits(w, off, last->neurons[k].out_bits), scores[k]);
+		}
+		assert_int_equal(*ip, '\0');
+		assert_int_equal(*op, '\0');
+		free(in);
+		free(out);
+		/* The testbenches match the core's mode. */
+		snprintf(path, sizeof(path), "%s/nlut_vectors_tb.vhd", dir);
+		char *tb = slurp(path);
+
+		assert_non_null(tb);
+		assert_non_null(strstr(tb, vo.fixed_latency ? "NLUT_CORE_FIXED_LATENCY = true"
+							    : "NLUT_CORE_FIXED_LATENCY = false"));
+		assert_int_equal(strstr(tb, "ce => ce") == NULL, vo.fixed_latency);
+		free(tb);
+		/* A code wider than its feature: refused, naming it. */
+		codes[(n - 1) * n_in + n_in - 1] = (uint16_t)(1u << q[n_in - 1].bits);
+		assert_int_equal(nlut_vectors_write(m, codes, n, &vo, dir), NLUT_ERROR_INVALID_PARAM);
+		assert_non_null(strstr(nlut_gen_error_detail(), "is wider than"));
+		free(codes);
+		free(scores);
+		nlut_model_free(m);
+	}
+}
+
+/* The VHDL core of random shapes (adders, one class, splits), with a clock
+ * enable and with a fixed latency: its ports and package, and GHDL analyses
+ * and elaborates it as VHDL-93 and VHDL-2008. The Verilog fixed-latency
+ * core has no ce port and lints clean. */
+static void test_vhdl_random(void **state)
+{
+	for (unsigned r = 0; r < 6; r++) {
+		struct rm_spec sp;
+		struct nlut_gen_opts o;
+		struct nlut_plan p;
+		char dir[512], name[32], path[1024], want[128];
+
+		rm_random_spec(&sp, seed * 13 + r);
+		if (r == 0) {
+			sp.width[sp.n_layers - 1] = 1; /* one class */
+			sp.out_bits[sp.n_layers - 1] = 1;
+		}
+		sp.adder_pct = 30;
+		nlut_model *m = rm_build(&sp, seed + 400 + r);
+
+		assert_non_null(m);
+		snprintf(name, sizeof(name), "vhdl%u", r);
+		fresh_dir(dir, sizeof(dir), name);
+		nlut_gen_opts_init(&o);
+		o.hdl = NLUT_GEN_HDL_VHDL;
+		o.fixed_latency = (int)(r & 1);
+		/* levels:1 splits every table over one LUT level. */
+		nlut_stages_parse(r % 3 == 2 ? "levels:1" : r % 3 ? "layer" : "default", &o.stages);
+		assert_int_equal(nlut_gen_write(m, &o, dir, &p), 0);
+		snprintf(path, sizeof(path), "%s/nlut_core.vhd", dir);
+		char *core = slurp(path);
+
+		assert_non_null(core);
+		assert_non_null(strstr(core, "entity nlut_core is"));
+		assert_int_equal(strstr(core, "ce         : in  std_logic") == NULL, o.fixed_latency);
+		free(core);
+		snprintf(path, sizeof(path), "%s/nlut_core_params.vhd", dir);
+		char *pkg = slurp(path);
+
+		snprintf(want, sizeof(want), "constant NLUT_CORE_LATENCY      : natural := %u;",
+			 p.latency);
+		assert_non_null(strstr(pkg, want));
+		assert_non_null(strstr(pkg, o.fixed_latency ? "FIXED_LATENCY : boolean := true"
+							    : "FIXED_LATENCY : boolean := false"));
+		free(pkg);
+		snprintf(path, sizeof(path), "%s/nlut_core.v", dir);
+		assert_int_equal(access(path, F_OK), -1); /* VHDL only */
+		snprintf(path, sizeof(path), "%s/nlut_bist.hex", dir);
+		assert_int_equal(access(path, F_OK), -1); /* the shell's, Verilog */
+		if (have_ghdl)
+			sh("cd '%s' && for std in 93c 08; do mkdir -p lib$std && for f in "
+			   "$(grep -v '^#' nlut_core_vhdl.f); do ghdl -a --std=$std --workdir=lib$std $f "
+			   "|| exit 1; done && ghdl -e --std=$std --workdir=lib$std nlut_core || exit 1; "
+			   "done", dir);
+
+		/* The Verilog fixed-latency core: no ce port, lint clean. */
+		if (o.fixed_latency) {
+			snprintf(name, sizeof(name), "fixedv%u", r);
+			fresh_dir(dir, sizeof(dir), name);
+			o.hdl = NLUT_GEN_HDL_VERILOG;
+			assert_int_equal(nlut_gen_write(m, &o, dir, NULL), 0);
+			snprintf(path, sizeof(path), "%s/nlut_core.v", dir);
+			core = slurp(path);
+			assert_null(strstr(core, "input  wire         ce,"));
+			free(core);
+			snprintf(path, sizeof(path), "%s/nlut_core_params.vh", dir);
+			pkg = slurp(path);
+			assert_non_null(strstr(pkg, "`define NLUT_CORE_FIXED_LATENCY 1"));
+			free(pkg);
+			if (have_verilator)
+				sh("cd '%s' && verilator --lint-only -Wall -F nlut_core.f "
+				   "--top-module nlut_core", dir);
+		}
+		nlut_model_free(m);
+	}
+	/* The LogicNets style has no VHDL form. */
+	nlut_model *m = small_model();
+	struct nlut_gen_opts o;
+	char dir[512];
+
+	fresh_dir(dir, sizeof(dir), "vhdl_ln");
+	nlut_gen_opts_init(&o);
+	o.style = NLUT_GEN_STYLE_LOGICNETS;
+	o.hdl = NLUT_GEN_HDL_VHDL;
+	assert_int_equal(nlut_gen_write(m, &o, dir, NULL), NLUT_ERROR_INVALID_PARAM);
+	assert_non_null(strstr(nlut_gen_error_detail(), "Verilog only"));
+	nlut_model_free(m);
+	if (!have_ghdl)
+		skip();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -805,10 +1046,13 @@ int main(void)
 		cmocka_unit_test(test_import_errors),
 		cmocka_unit_test(test_bist_data),
 		cmocka_unit_test(test_bist_limits),
+		cmocka_unit_test(test_vectors),
+		cmocka_unit_test(test_vhdl_random),
 	};
 
 	seed = test_seed("gen");
 	have_verilator = system("verilator --version >/dev/null 2>&1") == 0;
+	have_ghdl = system("ghdl --version >/dev/null 2>&1") == 0;
 	mkdir(NLUT_TEST_TMPDIR, 0777);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -24,9 +24,18 @@ static void help(const char *prog)
 	       "                       every:K (after every K layers), levels:N (a LUT-level\n"
 	       "                       budget of N per stage; a layer over it alone is split\n"
 	       "                       across two stages by cofactors), levels:N,nosplit\n"
-	       "                       (never split); default levels:%u\n"
+	       "                       (never split), fmax:MHZ[,FAMILY|,ps:N][,nosplit] (the\n"
+	       "                       levels one LUT level's delay lets fit a clock of MHZ:\n"
+	       "                       family amd, 700 ps, or ps:N your own figure); default\n"
+	       "                       levels:%u\n"
 	       "  --style STYLE        nlut (default) or logicnets (a case module per neuron,\n"
 	       "                       the layout `nlut import` reads)\n"
+	       "  --hdl LANG           verilog (default) or vhdl: the same core as VHDL-93,\n"
+	       "                       package nlut_core_params in nlut_core_params.vhd, the\n"
+	       "                       analysis-order list nlut_core_vhdl.f (no nlut_bist.hex)\n"
+	       "  --fixed-latency      no ce port: every register updates at every clock, a\n"
+	       "                       result appears exactly LATENCY clocks after its input\n"
+	       "                       (trigger paths; no nlut_bist.hex: the shell needs ce)\n"
 	       "  --bist-vectors N     self-test vectors in nlut_bist.hex: all-zero codes,\n"
 	       "                       all-maximum codes, then pseudo-random ones from the\n"
 	       "                       model identity (default %u; 0 = no file); they must\n"
@@ -43,6 +52,8 @@ int cmd_gen(int argc, char **argv)
 		{ "stages", required_argument, NULL, 's' },
 		{ "style", required_argument, NULL, 'S' },
 		{ "bist-vectors", required_argument, NULL, 'B' },
+		{ "hdl", required_argument, NULL, 'H' },
+		{ "fixed-latency", no_argument, NULL, 'F' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -71,6 +82,18 @@ int cmd_gen(int argc, char **argv)
 			else
 				return tool_usage_error(prog, "--style '%s': expected nlut or logicnets",
 							optarg);
+			break;
+		case 'H':
+			if (!strcmp(optarg, "verilog"))
+				o.hdl = NLUT_GEN_HDL_VERILOG;
+			else if (!strcmp(optarg, "vhdl"))
+				o.hdl = NLUT_GEN_HDL_VHDL;
+			else
+				return tool_usage_error(prog, "--hdl '%s': expected verilog or vhdl",
+							optarg);
+			break;
+		case 'F':
+			o.fixed_latency = 1;
 			break;
 		case 'B': {
 			uint64_t n;
@@ -112,9 +135,17 @@ int cmd_gen(int argc, char **argv)
 		char pol[32];
 
 		nlut_stages_format(&o.stages, pol, sizeof(pol));
-		printf("wrote %s/nlut_core.v and %u layer modules: latency %u cycles (stages %s)\n",
-		       out, plan.n_layers, plan.latency, pol);
-		if (o.bist_vectors)
+		printf("wrote %s/nlut_core.%s and %u layer %s: latency %u cycles%s (stages %s)\n",
+		       out, o.hdl == NLUT_GEN_HDL_VHDL ? "vhd" : "v", plan.n_layers,
+		       o.hdl == NLUT_GEN_HDL_VHDL ? "entities" : "modules", plan.latency,
+		       o.fixed_latency ? ", fixed (no ce)" : "", pol);
+		if (o.stages.fmax_mhz) {
+			printf("at %u MHz: latency %u cycles = %.2f ns; a stage holds %u LUT levels of "
+			       "%u ps (estimated, docs/core-interface.md)\n", o.stages.fmax_mhz,
+			       plan.latency, plan.latency * 1000.0 / o.stages.fmax_mhz, o.stages.k,
+			       o.stages.level_ps);
+		}
+		if (o.bist_vectors && o.hdl == NLUT_GEN_HDL_VERILOG && !o.fixed_latency)
 			printf("wrote %s/nlut_bist.hex: %u self-test vectors\n", out, o.bist_vectors);
 	} else if (!quiet) {
 		printf("wrote %s/logicnet.v (LogicNets style)\n", out);

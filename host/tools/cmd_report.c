@@ -47,7 +47,8 @@ static void help(const char *prog)
 	       "its own holding its reduced BDD as 2:1 muxes (the same function as the\n"
 	       "generated RTL; abc runs once per table, so time grows linearly with the\n"
 	       "model). With --baseline both syntheses run at once, one yosys each.\n\n"
-	       "  --clock-mhz F     clock for the latency in ns (default 300)\n"
+	       "  --clock-mhz F     clock for the latency in ns (default: that of\n"
+	       "                    --stages fmax:MHZ, else 300)\n"
 	       "  --stages POLICY   pipeline policy as for `nlut gen` (default levels:%u)\n"
 	       "  --baseline        also synthesise the LogicNets-style rendering (a case module\n"
 	       "                    per neuron, a register before every layer) side by side\n"
@@ -234,7 +235,7 @@ int cmd_report(int argc, char **argv)
 	int shell = 0;
 	struct nlut_report_opts ro;
 	struct nlut_report r, b;
-	double mhz = 300.0;
+	double mhz = 0.0;
 	int c, json = 0, baseline = 0, ret = NLUT_EXIT_FAIL;
 	char tmp[] = "/tmp/nlut-report-XXXXXX", dir[4096], policy[32], *end;
 
@@ -284,6 +285,8 @@ int cmd_report(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return tool_usage_error(prog, "expected one MODEL argument");
+	if (mhz == 0.0)
+		mhz = ro.gen.stages.fmax_mhz ? ro.gen.stages.fmax_mhz : 300.0;
 	const char *path = argv[optind];
 	nlut_model *m;
 	char id[NLUT_ID_STR_SIZE];

@@ -10,5 +10,6 @@ int cmd_gen(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_minimise(int argc, char **argv);
+int cmd_vectors(int argc, char **argv);
 
 #endif /* NLUT_COMMANDS_H */

@@ -4,7 +4,9 @@
 // every output bit, the latency and the valid flag are checked. The first
 // mismatch names the sample, then the layer and neuron, by replaying that
 // sample alone and comparing every layer's outputs (dbg_acts) with
-// nlut_golden_trace.
+// nlut_golden_trace. A core made with --fixed-latency (no ce port,
+// NLUT_CORE_FIXED_LATENCY 1) runs without stalls: every clock is an edge, so
+// the latency is checked to the clock cycle.
 //
 // Usage: cosim_core MODEL [DATA|-] [+seed=N] [+random=N] [+stall=PCT]
 //                   [+idle=PCT] [+limit=ROWS] [+trace] [+timeout=CYCLES]
@@ -22,6 +24,13 @@
 #include "Vnlut_core___024root.h"
 #include "nlut_core_params.h"
 #include "nlut_tb.h"
+
+// The clock enable, where the core has one.
+#if NLUT_CORE_FIXED_LATENCY
+#define SET_CE(top, v) ((void)(v))
+#else
+#define SET_CE(top, v) ((top)->ce = (v))
+#endif
 
 #ifndef COSIM_DEFAULT_RANDOM
 #define COSIM_DEFAULT_RANDOM 100000 // random vectors after the data set
@@ -150,7 +159,7 @@ struct cosim {
 		if (nlut_golden_trace(g, &codes[idx * n_in], acts.data()))
 			tb.fail("golden trace: %s", nlut_error_detail());
 		tb.reset();
-		top->ce = 1;
+		SET_CE(top, 1);
 		top->in_valid = 1;
 		set_words(top->in_codes, &packed[idx * n_words]);
 		uint32_t act_base = 0, bit_base = 0;
@@ -224,7 +233,7 @@ struct cosim {
 			bool v = next < n && !(idle && tb.chance(idle));
 			uint8_t prev_valid = top->out_valid;
 
-			top->ce = ce;
+			SET_CE(top, ce);
 			top->in_valid = v;
 			if (v)
 				set_words(top->in_codes, &packed[next * n_words]);
@@ -295,6 +304,9 @@ int main(int argc, char **argv)
 	cosim cs(tb, m, g);
 	uint64_t n_random = opt_u64("random", COSIM_DEFAULT_RANDOM);
 	unsigned stall = (unsigned)opt_u64("stall", COSIM_DEFAULT_STALL);
+
+	if (NLUT_CORE_FIXED_LATENCY)
+		stall = 0; // no ce: nothing can stall
 	unsigned idle = (unsigned)opt_u64("idle", COSIM_DEFAULT_IDLE);
 
 	if (pos.size() > 1 && strcmp(pos[1], "-")) {
@@ -328,9 +340,10 @@ int main(int argc, char **argv)
 
 	double s = cs.run(stall, idle);
 
-	printf("cosim_core: model %.16s..., latency %u, stages %s: %zu vectors (%zu data rows, "
+	printf("cosim_core: model %.16s..., latency %u%s, stages %s: %zu vectors (%zu data rows, "
 	       "%zu random) in %" PRIu64 " cycles, stall %u%%, idle %u%%: all outputs match\n",
-	       NLUT_CORE_MODEL_ID, NLUT_CORE_LATENCY, NLUT_CORE_STAGES, n, cs.n_data, n - cs.n_data,
+	       NLUT_CORE_MODEL_ID, NLUT_CORE_LATENCY,
+	       NLUT_CORE_FIXED_LATENCY ? " clocks (fixed, no ce)" : "", NLUT_CORE_STAGES, n, cs.n_data, n - cs.n_data,
 	       tb.cycles, stall, idle);
 	printf("cosim_core: %.3g vectors/s (%.3g cycles/s)\n", (double)n / s, (double)tb.cycles / s);
 	nlut_golden_free(g);
