@@ -183,7 +183,8 @@ static void test_thermometer_model(void **state)
 }
 
 /* 1-bit codes and one threshold: the host's quantiser is the threshold and
- * the LUT layers read the features directly (no encoder); local mapping. */
+ * the LUT layers read the features directly (no encoder); local mapping,
+ * rewired during training. */
 static void test_one_bit_model(void **state)
 {
 	struct nlut_train_config c;
@@ -199,6 +200,8 @@ static void test_one_bit_model(void **state)
 	assert_int_equal(nlut_train_config_set(&c, "connectivity", "local", NULL), 0);
 	assert_int_equal(nlut_train_config_set(&c, "layers", "150,60,30", NULL), 0);
 	assert_int_equal(nlut_train_config_set(&c, "fan_in", "6,6,4", NULL), 0);
+	/* Rewiring every 2 epochs: the kept network keeps its own mapping. */
+	assert_int_equal(nlut_train_config_set(&c, "rewire", "2", NULL), 0);
 	t = train(&c, &m);
 	double acc = check_tables_equal_trained(t, m, "lut-1bit");
 

@@ -16,7 +16,7 @@ static const char *const keys[] = {
 	"neuron_depth", "neuron_width", "skip", "connectivity", "window",
 	"epochs", "batch", "ghost", "lr", "lr_min", "warmup", "weight_decay",
 	"bn_momentum", "schedule", "seed", "threads", "output", "name",
-	"neuron", "thermometer", "tau",
+	"neuron", "thermometer", "tau", "rewire",
 };
 
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
@@ -277,6 +277,8 @@ int nlut_train_config_set(struct nlut_train_config *c, const char *key,
 	}
 	if (!strcmp(key, "thermometer"))
 		return parse_u32(v, 1, 255, &c->thermometer) ? BAD("expected 1..255 thresholds") : 0;
+	if (!strcmp(key, "rewire"))
+		return parse_u32(v, 0, 100000, &c->rewire) ? BAD("expected epochs between rewirings, 0 = none") : 0;
 	if (!strcmp(key, "tau"))
 		return parse_f(v, 0, 1e6, &c->tau) ? BAD("expected a temperature >= 0 (0 = auto)") : 0;
 	if (!strcmp(key, "threads"))
@@ -481,7 +483,8 @@ char *nlut_train_config_dump(const struct nlut_train_config *c)
 		  c->sub_width, c->skip);
 	sb_printf(&b, "connectivity = %s\nwindow = %u\n", conn[c->conn], c->window);
 	if (c->neuron == NLUT_TRAIN_NEURON_LUT)
-		sb_printf(&b, "neuron = lut\nthermometer = %u\ntau = %g\n", c->thermometer, c->tau);
+		sb_printf(&b, "neuron = lut\nthermometer = %u\ntau = %g\nrewire = %u\n", c->thermometer,
+			  c->tau, c->rewire);
 	sb_printf(&b, "epochs = %u\nbatch = %u\nghost = %u\n", c->epochs, c->batch, c->ghost);
 	sb_printf(&b, "lr = %g\nlr_min = %g\nwarmup = %g\nweight_decay = %g\nbn_momentum = %g\n",
 		  c->lr, c->lr_min, c->warmup, c->weight_decay, c->bn_momentum);

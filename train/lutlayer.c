@@ -16,6 +16,7 @@
 struct lut_layer {
 	uint32_t n, f, n_prev;
 	uint32_t *src;  /* [n][f]: layer 0: thermometer bit i*T + t; else a neuron */
+	uint32_t *ksrc; /* the kept network's mapping (rewiring changes src) */
 	size_t p_off;   /* first entry in w: neuron j's table at p_off + (j << f) */
 };
 
@@ -26,6 +27,7 @@ struct lut_ws {
 	uint8_t *addr[NLUT_MAX_LAYERS];  /* [n][g] table addresses */
 	float *dy[NLUT_MAX_LAYERS];      /* [n][g] dL/d output */
 	float *dlogit;                   /* [classes][g] */
+	uint32_t *hist;                  /* rewire: addresses seen, [n_params] */
 };
 
 struct nt_lut {
@@ -45,6 +47,8 @@ struct nt_lut {
 	/* EFD weights by fan-in f: wm[f][a][m] = 1 / (H(a, m) + 1) over the
 	 * 2^(f-1) addresses of the other inputs. */
 	float *wm[NT_LUT_MAX_FAN_IN + 1];
+	uint8_t *varies;  /* [n_bits]: the bit varies over the training rows */
+	uint32_t rewired; /* inputs rewired so far */
 	struct lut_ws *ws;
 	unsigned n_ws;
 	uint32_t g;
@@ -59,14 +63,18 @@ static void ws_free(struct lut_ws *w, uint32_t layers)
 		free(w->dy[l]);
 	}
 	free(w->dlogit);
+	free(w->hist);
 }
 
 void nt_lut_free(struct nt_lut *L)
 {
 	if (!L)
 		return;
-	for (uint32_t l = 0; l < L->n_layers; l++)
+	for (uint32_t l = 0; l < L->n_layers; l++) {
 		free(L->layer[l].src);
+		free(L->layer[l].ksrc);
+	}
+	free(L->varies);
 	for (unsigned i = 0; L->ws && i < L->n_ws; i++)
 		ws_free(&L->ws[i], L->n_layers);
 	free(L->ws);
@@ -253,7 +261,7 @@ static int map_inputs(const nlut_trainer *t, struct nt_lut *L)
 			deal(&r, cand, nc, &pos, Y->f, Y->src + (size_t)j * Y->f);
 	}
 	free(cand);
-	free(varies);
+	L->varies = varies;
 	return rc;
 }
 
@@ -314,11 +322,14 @@ int nt_lut_setup(nlut_trainer *t)
 		L->n_params += (size_t)Y->n << Y->f;
 		L->n_neurons += Y->n;
 		Y->src = malloc((size_t)Y->n * Y->f * sizeof(uint32_t));
-		if (!Y->src)
+		Y->ksrc = malloc((size_t)Y->n * Y->f * sizeof(uint32_t));
+		if (!Y->src || !Y->ksrc)
 			return nt_fail(NLUT_ERROR_NO_MEM, "mapping");
 	}
 	if ((rc = map_inputs(t, L)))
 		return rc;
+	for (uint32_t l = 0; l < L->n_layers; l++)
+		memcpy(L->layer[l].ksrc, L->layer[l].src, (size_t)L->layer[l].n * L->layer[l].f * sizeof(uint32_t));
 	L->w = malloc(L->n_params * sizeof(float));
 	L->keep = malloc(L->n_params);
 	L->decay = calloc(L->n_params, 1);
@@ -345,7 +356,8 @@ int nt_lut_setup(nlut_trainer *t)
 
 		w->x0 = malloc((size_t)L->n_bits * L->g);
 		w->dlogit = malloc((size_t)L->classes * L->g * sizeof(float));
-		if (!w->x0 || !w->dlogit)
+		w->hist = c->rewire ? calloc(L->n_params, sizeof(uint32_t)) : NULL;
+		if (!w->x0 || !w->dlogit || (c->rewire && !w->hist))
 			return nt_fail(NLUT_ERROR_NO_MEM, "scratch");
 		for (uint32_t l = 0; l < L->n_layers; l++) {
 			size_t n = (size_t)L->layer[l].n * L->g;
@@ -486,6 +498,18 @@ static void ghost_task(void *arg, uint32_t gi, unsigned worker)
 			w->x0[(size_t)s2 * g + b] = therm(L, q, s2);
 	}
 	forward_ghost(L, w, g);
+	if (w->hist)
+		for (uint32_t l = 0; l < L->n_layers; l++) {
+			const struct lut_layer *Y = &L->layer[l];
+
+			for (uint32_t j = 0; j < Y->n; j++) {
+				uint32_t *h = w->hist + Y->p_off + ((size_t)j << Y->f);
+				const uint8_t *ad = w->addr[l] + (size_t)j * g;
+
+				for (uint32_t b = 0; b < g; b++)
+					h[ad[b]]++;
+			}
+		}
 
 	/* Group sums, softmax cross-entropy at temperature tau. */
 	for (uint32_t b = 0; b < g; b++) {
@@ -605,8 +629,8 @@ static void train_step(nlut_trainer *t, const uint32_t *rows, double lr, double 
  * same bits as the training pass computes, since every value in it is a
  * bit; act holds n_neurons bits.
  */
-static uint32_t exact_forward(const struct nt_lut *L, const uint8_t *tab, const uint16_t *q,
-			      uint8_t *act, uint16_t *scores)
+static uint32_t exact_forward(const struct nt_lut *L, const uint8_t *tab, int kept,
+			      const uint16_t *q, uint8_t *act, uint16_t *scores)
 {
 	uint8_t *prev = NULL, *cur = act;
 
@@ -614,7 +638,7 @@ static uint32_t exact_forward(const struct nt_lut *L, const uint8_t *tab, const 
 		const struct lut_layer *Y = &L->layer[l];
 
 		for (uint32_t j = 0; j < Y->n; j++) {
-			const uint32_t *src = Y->src + (size_t)j * Y->f;
+			const uint32_t *src = (kept ? Y->ksrc : Y->src) + (size_t)j * Y->f;
 			uint32_t a = 0;
 
 			for (uint32_t k = 0; k < Y->f; k++)
@@ -644,6 +668,7 @@ static uint32_t exact_forward(const struct nt_lut *L, const uint8_t *tab, const 
 struct eval_ctx {
 	const nlut_trainer *t;
 	const uint8_t *tab;
+	int kept;              /* the kept mapping, else the current one */
 	size_t n;
 	const uint32_t *rows;  /* rows of t->codes, or NULL: */
 	const uint16_t *codes; /* row-major codes */
@@ -662,7 +687,7 @@ static void eval_task(void *arg, uint32_t task, unsigned worker)
 	for (size_t i = from; i < to; i++) {
 		const uint16_t *q = e->rows ? t->codes + (size_t)e->rows[i] * t->n_in :
 				    e->codes + i * t->n_in;
-		uint32_t c = exact_forward(t->lut, e->tab, q, e->act[worker],
+		uint32_t c = exact_forward(t->lut, e->tab, e->kept, q, e->act[worker],
 					   e->scores ? e->scores + i * C : NULL);
 
 		if (e->cls)
@@ -688,7 +713,7 @@ static int run_eval(nlut_trainer *t, struct eval_ctx *e)
 	return rc;
 }
 
-static int validate(nlut_trainer *t, const uint8_t *tab, double *acc)
+static int validate(nlut_trainer *t, const uint8_t *tab, int kept, double *acc)
 {
 	struct eval_ctx e = { 0 };
 	size_t ok = 0;
@@ -702,6 +727,7 @@ static int validate(nlut_trainer *t, const uint8_t *tab, double *acc)
 	if (!e.cls)
 		return nt_fail(NLUT_ERROR_NO_MEM, "validation");
 	e.tab = tab;
+	e.kept = kept;
 	e.n = t->n_val;
 	e.rows = t->val_idx;
 	rc = run_eval(t, &e);
@@ -710,6 +736,94 @@ static int validate(nlut_trainer *t, const uint8_t *tab, double *acc)
 	*acc = (double)ok / (double)t->n_val;
 	free(e.cls);
 	return rc;
+}
+
+static void keep_mapping(struct nt_lut *L)
+{
+	for (uint32_t l = 0; l < L->n_layers; l++)
+		memcpy(L->layer[l].ksrc, L->layer[l].src,
+		       (size_t)L->layer[l].n * L->layer[l].f * sizeof(uint32_t));
+}
+
+/*
+ * Rewiring (prune and regrow at no area cost): an input that flipped its
+ * neuron's output on fewer than 1% of the training samples since the last
+ * rewiring is moved to another source: layer 0, a varying bit near one of
+ * the neuron's other inputs (local) or anywhere (random); later layers, a
+ * random neuron below. The table is kept; training goes on from it.
+ */
+#define REWIRE_MIN 0.01
+
+static int has_src(const uint32_t *src, uint32_t f, uint32_t s)
+{
+	for (uint32_t k = 0; k < f; k++)
+		if (src[k] == s)
+			return 1;
+	return 0;
+}
+
+static uint32_t near_bit(const nlut_trainer *t, const struct nt_lut *L, struct nt_rng *r,
+			 uint32_t s0)
+{
+	uint32_t iw = t->c.image_w / t->c.pool, ih = t->c.image_h / t->c.pool;
+	uint32_t win = t->c.window ? t->c.window : (uint32_t)ceil(sqrt(2.0 * L->layer[0].f));
+	uint32_t p = s0 / L->T;
+	int32_t x = (int32_t)(p % iw) + (int32_t)nt_rng_below(r, win) - (int32_t)(win / 2);
+	int32_t y = (int32_t)(p / iw) + (int32_t)nt_rng_below(r, win) - (int32_t)(win / 2);
+
+	x = x < 0 ? 0 : x >= (int32_t)iw ? (int32_t)iw - 1 : x;
+	y = y < 0 ? 0 : y >= (int32_t)ih ? (int32_t)ih - 1 : y;
+	return ((uint32_t)y * iw + (uint32_t)x) * L->T + nt_rng_below(r, L->T);
+}
+
+static void rewire(nlut_trainer *t)
+{
+	struct nt_lut *L = t->lut;
+	struct nt_rng r;
+
+	nt_rng_seed(&r, t->c.seed ^ t->step, 17);
+	for (unsigned i = 1; i < L->n_ws; i++)
+		for (size_t a = 0; a < L->n_params; a++)
+			L->ws[0].hist[a] += L->ws[i].hist[a];
+	for (uint32_t l = 0; l < L->n_layers; l++) {
+		struct lut_layer *Y = &L->layer[l];
+
+		for (uint32_t j = 0; j < Y->n; j++) {
+			size_t base = Y->p_off + ((size_t)j << Y->f);
+			const uint32_t *h = L->ws[0].hist + base;
+			uint32_t *src = Y->src + (size_t)j * Y->f;
+			uint64_t total = 0;
+
+			for (uint32_t a = 0; a < (1u << Y->f); a++)
+				total += h[a];
+			for (uint32_t k = 0; k < Y->f && total; k++) {
+				uint64_t flips = 0;
+
+				for (uint32_t a = 0; a < (1u << Y->f); a++)
+					flips += (uint64_t)h[a] * ((L->w[base + a] > 0.0f) !=
+								   (L->w[base + (a ^ 1u << k)] > 0.0f));
+				if ((double)flips >= REWIRE_MIN * (double)total)
+					continue;
+				for (int tries = 0; tries < 32; tries++) {
+					uint32_t s2;
+
+					if (l > 0)
+						s2 = nt_rng_below(&r, Y->n_prev);
+					else if (t->c.conn == NLUT_CONN_LOCAL)
+						s2 = near_bit(t, L, &r, src[nt_rng_below(&r, Y->f)]);
+					else
+						s2 = nt_rng_below(&r, L->n_bits);
+					if ((l > 0 || L->varies[s2]) && !has_src(src, Y->f, s2)) {
+						src[k] = s2;
+						L->rewired++;
+						break;
+					}
+				}
+			}
+		}
+	}
+	for (unsigned i = 0; i < L->n_ws; i++)
+		memset(L->ws[i].hist, 0, L->n_params * sizeof(uint32_t));
 }
 
 /* ---- the loop ---- */
@@ -777,11 +891,12 @@ int nt_lut_run(nlut_trainer *t, nlut_train_progress_fn fn, void *user,
 
 		for (size_t i = 0; i < L->n_params; i++)
 			cur[i] = L->w[i] > 0.0f;
-		if ((rc = validate(t, cur, &val)))
+		if ((rc = validate(t, cur, 0, &val)))
 			break;
 		t->epochs_done = ep + 1;
 		if (val < 0.0 || val > t->best_val || !kept) {
 			memcpy(L->keep, cur, L->n_params);
+			keep_mapping(L);
 			t->best_val = val;
 			t->best_epoch = ep + 1;
 			kept = 1;
@@ -795,16 +910,28 @@ int nt_lut_run(nlut_trainer *t, nlut_train_progress_fn fn, void *user,
 		if (fn)
 			fn(&pr, user);
 		last_report = nt_now_ns();
+		if (c->rewire && (ep + 1) % c->rewire == 0 && ep + 1 < c->epochs)
+			rewire(t);
 	}
 	if (!kept) {
 		/* Stopped before the first epoch ended: keep what there is. */
 		for (size_t i = 0; i < L->n_params; i++)
 			L->keep[i] = L->w[i] > 0.0f;
-		int rc2 = validate(t, L->keep, &t->best_val);
+		keep_mapping(L);
+		int rc2 = validate(t, L->keep, 1, &t->best_val);
 
 		t->best_epoch = t->epochs_done;
 		if (rc2)
 			rc = rc2;
+	}
+	if (!rc && t->n_val) {
+		/* The kept tables with the kept mapping are the network that was
+		 * validated (rewiring moves inputs after it was kept). */
+		double again;
+
+		if (!(rc = validate(t, L->keep, 1, &again)) && again != t->best_val)
+			rc = nt_fail(NLUT_ERROR_OTHER, "kept network validates at %.6f, recorded %.6f",
+				     again, t->best_val);
 	}
 	free(order);
 	free(cur);
@@ -845,6 +972,7 @@ int nt_lut_predict(nlut_trainer *t, size_t n, const float *x, uint16_t *scores, 
 		for (uint32_t j = 0; j < t->n_in; j++)
 			codes[i * t->n_in + j] = nlut_quant_code(&t->quant[j], x[i * t->n_in + j]);
 	e.tab = t->lut->keep;
+	e.kept = 1;
 	e.n = n;
 	e.codes = codes;
 	e.scores = scores;
@@ -886,7 +1014,7 @@ int nt_lut_compile(nlut_trainer *t, nlut_model **out)
 			goto out;
 		}
 		for (size_t k = 0; k < (size_t)Y->n * Y->f; k++)
-			used[Y->src[k]] = 1;
+			used[Y->ksrc[k]] = 1;
 		for (uint32_t s = 0; s < L->n_bits; s++)
 			if (used[s]) {
 				remap[s] = n_enc;
@@ -917,7 +1045,7 @@ int nt_lut_compile(nlut_trainer *t, nlut_model **out)
 			goto fail;
 		for (uint32_t j = 0; j < Y->n; j++) {
 			for (uint32_t k = 0; k < Y->f; k++) {
-				uint32_t s = Y->src[(size_t)j * Y->f + k];
+				uint32_t s = Y->ksrc[(size_t)j * Y->f + k];
 
 				src[k] = l == 0 && encoder ? remap[s] : s;
 			}

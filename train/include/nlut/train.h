@@ -72,6 +72,7 @@ struct nlut_train_config {
 	enum nlut_train_neuron neuron; /* kind of neuron trained */
 	uint32_t thermometer;     /* LUT: thresholds per feature */
 	double tau;               /* LUT: softmax temperature, 0 = sqrt(group) */
+	uint32_t rewire;          /* LUT: epochs between rewirings, 0 = fixed mapping */
 	/* optimisation */
 	uint32_t epochs, batch, ghost;
 	double lr, lr_min, warmup, weight_decay, bn_momentum;
