@@ -42,12 +42,19 @@ static void emit_hex(struct sbuf *sb, const uint16_t *t, unsigned n, unsigned b)
  * indexed by the address. yosys form (nlut report only): the table is a
  * module of its own (ng_yosys_table inside), appended to mods, so yosys runs
  * abc once per table: time linear in the number of tables, where one abc
- * call over a whole 512-neuron layer takes the better part of an hour.
+ * call over a whole 512-neuron layer takes the better part of an hour;
+ * tables of at most 6 address bits (a LUT6) stay inline in the layer.
  */
 static void emit_table(struct sbuf *sb, struct sbuf *mods, const char *module,
 		       const char *prefix, const uint16_t *t, unsigned n, unsigned w,
 		       const char *addr, const char *target, unsigned base)
 {
+	if (mods && n <= 6) {
+		/* One LUT6 or less (binary LUT layers): inline, so abc runs once
+		 * over the layer instead of paying a module's passes per table. */
+		ng_yosys_table(sb, prefix, t, n, w, addr, target, base);
+		return;
+	}
 	if (mods) {
 		sb_printf(mods, "module %s_%s (input wire [%u:0] a, output wire [%u:0] y);\n",
 			  module, prefix, n - 1, w - 1);
