@@ -60,7 +60,7 @@ if command -v yosys >/dev/null 2>&1; then
 	expect 0 '"kinds":{"input":{"luts":[0-9]*,"ffs":[0-9]*},"encoder":{"luts":[0-9]*,"ffs":[0-9]*},"lut":{"luts":[1-9][0-9]*,"ffs":[0-9]*},"group_sum":{"luts":[1-9]' -- \
 		"$NLUT" report --json "$W/gs.nlut"
 	grep -q '"name":"groupsum","kind":"group_sum"' "$W/out" || bad "no groupsum row in the report"
-	expect 0 "counted   the whole core" -- "$NLUT" report "$W/gs.nlut"
+	grep -q '"counted":"whole core"' "$W/out" || bad "the report does not say it counts the whole core"
 	expect 1 "no group sums" -- "$NLUT" report --baseline "$W/gs.nlut"
 	# 12-bit tables (fan-in 6 x 2 bits) in both layers: the default policy
 	# splits both, and the split registers end stages in the measurement.
