@@ -21,12 +21,10 @@ struct bist_shape {
 
 static void shape_of(const nlut_model *m, struct bist_shape *s)
 {
-	uint32_t L = nlut_model_num_layers(m);
-
 	s->n_in = nlut_model_num_inputs(m);
 	s->n_cls = nlut_model_num_classes(m);
 	s->in_bits = ng_layer_in_width(m, 0);
-	s->score_bits = ng_layer_out_width(m, L - 1);
+	s->score_bits = ng_scores_width(m);
 	s->in_words = (s->in_bits + 31) / 32;
 	s->score_words = (s->score_bits + 31) / 32;
 	s->per = s->in_words + 1 + s->score_words;
@@ -117,7 +115,6 @@ static int fill_block(const nlut_model *m, const struct bist_shape *s, uint32_t 
 		      const uint8_t hash[NLUT_HASH_SIZE], uint32_t *w)
 {
 	const struct nlut_quant *q = nlut_model_quant(m);
-	const struct nlut_layer *last = nlut_model_layer(m, nlut_model_num_layers(m) - 1);
 	uint16_t *codes = calloc(s->n_in, sizeof(*codes));
 	uint16_t *scores = calloc(s->n_cls, sizeof(*scores));
 	nlut_golden *g = NULL;
@@ -158,8 +155,8 @@ static int fill_block(const nlut_model *m, const struct bist_shape *s, uint32_t 
 		p[s->in_words] = cls;
 		off = 0;
 		for (uint32_t k = 0; k < s->n_cls; k++) {
-			put_bits(p + s->in_words + 1, off, last->neurons[k].out_bits, scores[k]);
-			off += last->neurons[k].out_bits;
+			put_bits(p + s->in_words + 1, off, nlut_model_score_bits(m, k), scores[k]);
+			off += nlut_model_score_bits(m, k);
 		}
 	}
 out:

@@ -72,4 +72,37 @@ int ng_run_quiet(char *const argv[]);
 /* The first line of a yosys log with "ERROR" as ": <line>", or "". */
 void ng_log_error(const char *log, char *out, size_t len);
 
+/* ---- group sums (groupsum.c) ---- */
+
+/* A bit of a class's bit heap: its class and column (weight 2^col). */
+struct ng_gsum_bit {
+	uint32_t cls;
+	uint32_t col;
+};
+
+/*
+ * The group sums of a group-sum model as n_stages stages of 6:3 counters
+ * (one LUT level each) and a final stage adding each class's two rows.
+ * bus[s] (bus_n[s] bits) enters stage s; bus[0] is the last layer's output
+ * bus; stage n_stages outputs the scores (scores_w bits, class 0 in the
+ * LSBs, score_w[c] bits each).
+ */
+struct ng_gsum {
+	uint32_t n_classes, n_stages, scores_w;
+	uint32_t *score_w;
+	struct ng_gsum_bit **bus;
+	size_t *bus_n;
+};
+
+int ng_gsum_plan(const nlut_model *m, struct ng_gsum *gs);
+void ng_gsum_free(struct ng_gsum *gs);
+/* Width of the bus entering stage s (s = n_stages + 1: the scores). */
+uint32_t ng_gsum_width(const struct ng_gsum *gs, uint32_t s);
+/* Estimated LUT levels of stage s. */
+unsigned ng_gsum_levels(const struct ng_gsum *gs, uint32_t s);
+/* nlut_gsum<s>.v for s = 0 .. n_stages. */
+int ng_gsum_write(const struct ng_gsum *gs, const char *dir, const char *id);
+/* Bits of out_scores: every class's score width. */
+uint32_t ng_scores_width(const nlut_model *m);
+
 #endif /* NLUT_GEN_PRIVATE_H */

@@ -62,8 +62,10 @@ int nlut_stages_parse(const char *text, struct nlut_stages *s);
 void nlut_stages_format(const struct nlut_stages *s, char *buf, size_t len);
 
 /*
- * The pipeline is a chain of units: the layers, then the argmax compare
- * (every pair of scores) and the argmax select (one-hot -> index). Boundary b
+ * The pipeline is a chain of units: the layers, then (group-sum models
+ * only) the n_sum stages of the group sums (bit-heap counters, then one
+ * adder per class), then the argmax compare (every pair of scores) and the
+ * argmax select (one-hot -> index). Boundary b
  * sits before unit b; boundary 0 (input) and the last boundary (output) are
  * always registered. Every registered boundary is one cycle of latency.
  *
@@ -75,7 +77,10 @@ void nlut_stages_format(const struct nlut_stages *s, char *buf, size_t len);
  * registered inside the unit (one more cycle), and a 2^k:1 mux after that
  * register gives the layer's outputs; the mux's levels open the next stage.
  */
-#define NLUT_PLAN_MAX_UNITS (NLUT_MAX_LAYERS + 2u)
+/* Most stages of the group sums of a group-sum model (format 1.1): each
+ * halves the columns of the bit heaps, so 24 cover any 16-bit score. */
+#define NLUT_GSUM_MAX_STAGES 24u
+#define NLUT_PLAN_MAX_UNITS (NLUT_MAX_LAYERS + NLUT_GSUM_MAX_STAGES + 2u)
 /* Stages of any plan: a registered boundary and a split per unit. */
 #define NLUT_PLAN_MAX_STAGES (2u * NLUT_PLAN_MAX_UNITS)
 /* Most select bits of a split table (a 64:1 mux: 3 LUT levels). */
@@ -83,7 +88,8 @@ void nlut_stages_format(const struct nlut_stages *s, char *buf, size_t len);
 
 struct nlut_plan {
 	uint32_t n_layers;
-	uint32_t n_units;                            /* n_layers + 2 */
+	uint32_t n_sum;                              /* group-sum units, 0 for argmax models */
+	uint32_t n_units;                            /* n_layers + n_sum + 2 */
 	uint8_t reg[NLUT_PLAN_MAX_UNITS + 1];        /* boundary b registered */
 	unsigned unit_levels[NLUT_PLAN_MAX_UNITS];   /* estimated LUT levels */
 	uint32_t latency;                            /* registered boundaries */
@@ -216,7 +222,12 @@ uint32_t nlut_gen_bist_max_vectors(const nlut_model *m);
 #define NLUT_REPORT_MAX_ROWS (NLUT_MAX_LAYERS + 3u)
 
 struct nlut_report_row {
-	char name[32];    /* "input", "layer0", ..., "argmax" */
+	char name[32];    /* "input", "layer0", ..., ["groupsum",] "argmax" */
+	/* What the row holds: "input" (the input register), "encoder" (a
+	 * layer of fan-in-1 one-bit neurons: thresholds such as a thermometer
+	 * encoder), "lut" (any other layer), "group_sum" (the adder trees of
+	 * a group-sum model), "argmax". */
+	char kind[16];
 	uint64_t luts;    /* LUT1..LUT6 cells */
 	uint64_t ffs;     /* flip-flops */
 	uint64_t muxes;   /* MUXF7/8/9 */

@@ -414,8 +414,9 @@ static long ff_boundary(const char *q, enum nlut_gen_style style)
 	return -1;
 }
 
-/* Row of a hierarchical cell of the top: by instance name. */
-static int row_of_instance(const char *cname, enum nlut_gen_style style, uint32_t L)
+/* Row of a hierarchical cell of the top: by instance name. S: 1 when the
+ * model has group sums (their row is L + 1, the argmax's L + 1 + S). */
+static int row_of_instance(const char *cname, enum nlut_gen_style style, uint32_t L, uint32_t S)
 {
 	long l;
 
@@ -424,8 +425,10 @@ static int row_of_instance(const char *cname, enum nlut_gen_style style, uint32_
 	if (style == NLUT_GEN_STYLE_NLUT) {
 		if ((l = num_after(cname, "u_layer")) >= 0 && (uint32_t)l < L)
 			return (int)l + 1;
-		if (!strncmp(cname, "u_argmax", 8))
+		if (S && !strncmp(cname, "u_gsum", 6))
 			return (int)L + 1;
+		if (!strncmp(cname, "u_argmax", 8))
+			return (int)(L + 1 + S);
 		return -1;
 	}
 	if ((l = num_after(cname, "layer")) >= 0 && (uint32_t)l < L) {
@@ -553,18 +556,33 @@ static int measure_levels(struct model *m, enum nlut_gen_style style, const uint
 /* Counts and levels from the two netlists: reg[] and n_stages come from the
  * plan (nlut) or the LogicNets layout (a register before each layer). */
 static int parse_with(const char *hier, const char *flat, const char *top,
-		      enum nlut_gen_style style, uint32_t L, const uint8_t *reg, uint32_t n_bound,
-		      struct nlut_report *r)
+		      enum nlut_gen_style style, const nlut_model *m, uint32_t n_sum,
+		      const uint8_t *reg, uint32_t n_bound, struct nlut_report *r)
 {
 	struct netlist nl;
 	struct model *tm;
+	uint32_t L = nlut_model_num_layers(m), S = n_sum ? 1 : 0, last = L + 1 + S;
 	int ret;
 
-	r->n_rows = L + 2;
+	r->n_rows = L + 2 + S;
 	snprintf(r->row[0].name, sizeof(r->row[0].name), "input");
-	for (uint32_t l = 0; l < L; l++)
+	snprintf(r->row[0].kind, sizeof(r->row[0].kind), "input");
+	for (uint32_t l = 0; l < L; l++) {
+		const struct nlut_layer *Ly = nlut_model_layer(m, l);
+		int enc = 1;
+
+		for (uint32_t j = 0; j < Ly->n_neurons && enc; j++)
+			enc = Ly->neurons[j].fan_in == 1 && Ly->neurons[j].out_bits == 1 &&
+			      Ly->neurons[j].kind == NLUT_NEURON_TABLE;
 		snprintf(r->row[l + 1].name, sizeof(r->row[l + 1].name), "layer%u", l);
-	snprintf(r->row[L + 1].name, sizeof(r->row[L + 1].name), "argmax");
+		snprintf(r->row[l + 1].kind, sizeof(r->row[l + 1].kind), "%s", enc ? "encoder" : "lut");
+	}
+	if (S) {
+		snprintf(r->row[L + 1].name, sizeof(r->row[L + 1].name), "groupsum");
+		snprintf(r->row[L + 1].kind, sizeof(r->row[L + 1].kind), "group_sum");
+	}
+	snprintf(r->row[last].name, sizeof(r->row[last].name), "argmax");
+	snprintf(r->row[last].kind, sizeof(r->row[last].kind), "argmax");
 	snprintf(r->total.name, sizeof(r->total.name), "total");
 
 	if ((ret = read_blif(hier, &nl)))
@@ -576,12 +594,12 @@ static int parse_with(const char *hier, const char *flat, const char *top,
 	for (uint32_t c = 0; c < tm->n_cells; c++) {
 		struct cell *cell = &tm->cells[c];
 		struct model *sub = find_model(&nl, cell->type);
-		struct nlut_report_row one = { "", 0, 0, 0, 0 };
+		struct nlut_report_row one = { "", "", 0, 0, 0, 0 };
 		int row;
 
 		if (sub) {
 			model_total(&nl, sub, &one, 0);
-			row = row_of_instance(cell->cname, style, L);
+			row = row_of_instance(cell->cname, style, L, S);
 		} else {
 			const char *t = cell->type;
 
@@ -590,22 +608,24 @@ static int parse_with(const char *hier, const char *flat, const char *top,
 			one.ffs = is_ff(t);
 			one.muxes = is_mux(t);
 			one.carries = is_carry(t);
-			row = (int)L + 1; /* glue logic in the top */
+			row = (int)last; /* glue logic in the top */
 			if (is_ff(t)) {
 				for (uint32_t p = 0; p < cell->n_pins; p++)
 					if (!strcmp(cell->pins[p].name, "Q")) {
 						long b = ff_boundary(tm->nets[cell->pins[p].net], style);
 
 						/* nlut: boundary b (after layer b - 1) and
-						 * the split of layer u, rows b and u + 1. */
+						 * the split of layer u, rows b and u + 1;
+						 * after a group-sum stage: that row. */
 						if (b >= 0 && style == NLUT_GEN_STYLE_NLUT)
 							b = b / 2 + b % 2;
-						row = b < 0 ? (int)L + 1 : b > (long)L ? (int)L + 1 : (int)b;
+						row = b < 0 ? (int)last : b <= (long)L ? (int)b :
+						      b <= (long)(L + n_sum) ? (int)L + 1 : (int)last;
 					}
 			}
 		}
-		if (row < 0 || row > (int)L + 1)
-			row = (int)L + 1;
+		if (row < 0 || row > (int)last)
+			row = (int)last;
 		row_add(&r->row[row], &one);
 		row_add(&r->total, &one);
 	}
@@ -757,5 +777,6 @@ int nlut_report_run(const nlut_model *m, const struct nlut_report_opts *o, struc
 		ng_log_error(log, err, sizeof(err));
 		return ng_fail(NLUT_ERROR_OTHER, "yosys failed (exit %d, log %s)%s", st, log, err);
 	}
-	return parse_with(hier, flat, top, o->gen.style, L, reg, n_bound, r);
+	return parse_with(hier, flat, top, o->gen.style, m,
+			  o->gen.style == NLUT_GEN_STYLE_NLUT ? plan.n_sum : 0, reg, n_bound, r);
 }

@@ -302,25 +302,39 @@ int nlut_plan_make(const nlut_model *m, const struct nlut_stages *s, struct nlut
 		return ng_fail(NLUT_ERROR_INVALID_PARAM, "bad stage policy");
 	memset(p, 0, sizeof(*p));
 	p->n_layers = L;
-	p->n_units = L + 2;
+	if (nlut_model_decoding(m) == NLUT_DECODE_GROUP_SUM) {
+		struct ng_gsum gs;
+		int ret = ng_gsum_plan(m, &gs);
+
+		if (ret)
+			return ret;
+		p->n_sum = gs.n_stages + 1;
+		for (uint32_t s2 = 0; s2 < p->n_sum; s2++)
+			p->unit_levels[L + s2] = ng_gsum_levels(&gs, s2);
+		ng_gsum_free(&gs);
+	}
+	p->n_units = L + p->n_sum + 2;
 	for (uint32_t l = 0; l < L; l++)
 		p->unit_levels[l] = layer_levels(nlut_model_layer(m, l));
-	/* Widest score of the last layer sets the comparator. */
-	const struct nlut_layer *last = nlut_model_layer(m, L - 1);
+	/* Widest score sets the comparator. */
+	for (uint32_t c = 0; c < N; c++)
+		if (nlut_model_score_bits(m, c) > sw)
+			sw = nlut_model_score_bits(m, c);
+	uint32_t A = L + p->n_sum; /* the argmax compare unit */
 
-	for (uint32_t j = 0; j < last->n_neurons; j++)
-		if (last->neurons[j].out_bits > sw)
-			sw = last->neurons[j].out_bits;
-	p->unit_levels[L] = N > 1 ? nlut_table_levels(2 * sw) : 0;
-	p->unit_levels[L + 1] = N > 1 ? tree6(N - 1) + tree6((N + 1) / 2) : 0;
+	p->unit_levels[A] = N > 1 ? nlut_table_levels(2 * sw) : 0;
+	p->unit_levels[A + 1] = N > 1 ? tree6(N - 1) + tree6((N + 1) / 2) : 0;
 
 	p->reg[0] = 1;
 	p->reg[p->n_units] = 1;
 	if (s->policy == NLUT_STAGES_EVERY) {
 		for (uint32_t b = s->k; b < L; b += s->k)
 			p->reg[b] = 1;
-		p->reg[L] = 1;
-		p->reg[L + 1] = 1;
+		/* The group sums: a register after every k stages. */
+		for (uint32_t b = L; b < A; b += s->k)
+			p->reg[b] = 1;
+		p->reg[A] = 1;
+		p->reg[A + 1] = 1;
 	} else {
 		unsigned acc = 0;
 

@@ -154,6 +154,15 @@ void ng_banner(struct sbuf *b, const char *c, const char *what, const char *id)
 		  mid, cblock ? " */" : "");
 }
 
+uint32_t ng_scores_width(const nlut_model *m)
+{
+	uint32_t w = 0;
+
+	for (uint32_t c = 0; c < nlut_model_num_classes(m); c++)
+		w += nlut_model_score_bits(m, c);
+	return w;
+}
+
 uint32_t ng_layer_out_width(const nlut_model *m, uint32_t l)
 {
 	const struct nlut_layer *L = nlut_model_layer(m, l);

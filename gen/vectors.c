@@ -38,10 +38,13 @@ uint32_t nlut_vectors_class_width(const nlut_model *m)
 static int write_patterns(const nlut_model *m, const uint16_t *codes, size_t n, const char *dir)
 {
 	const struct nlut_quant *q = nlut_model_quant(m);
-	const struct nlut_layer *last = nlut_model_layer(m, nlut_model_num_layers(m) - 1);
 	uint32_t n_in = nlut_model_num_inputs(m), n_cls = nlut_model_num_classes(m);
-	uint32_t in_w = ng_layer_in_width(m, 0), sc_w = ng_layer_out_width(m, nlut_model_num_layers(m) - 1);
+	uint32_t in_w = ng_layer_in_width(m, 0), sc_w = 0;
 	uint32_t cw = nlut_vectors_class_width(m);
+
+	/* Class scores as the core's out_scores carries them (group sums are wider than a neuron). */
+	for (uint32_t k = 0; k < n_cls; k++)
+		sc_w += nlut_model_score_bits(m, k);
 	uint32_t words = (in_w > sc_w ? in_w : sc_w) / 32 + 2;
 	uint32_t *w = calloc(words, sizeof(*w));
 	uint16_t *scores = calloc(n_cls, sizeof(*scores));
@@ -81,8 +84,8 @@ static int write_patterns(const nlut_model *m, const uint16_t *codes, size_t n, 
 		memset(w, 0, words * sizeof(*w));
 		off = 0;
 		for (uint32_t k = 0; k < n_cls; k++) {
-			put_bits(w, off, last->neurons[k].out_bits, scores[k]);
-			off += last->neurons[k].out_bits;
+			put_bits(w, off, nlut_model_score_bits(m, k), scores[k]);
+			off += nlut_model_score_bits(m, k);
 		}
 		put_hex(&out, w, sc_w);
 		sb_putc(&out, '\n');

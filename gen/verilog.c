@@ -42,12 +42,19 @@ static void emit_hex(struct sbuf *sb, const uint16_t *t, unsigned n, unsigned b)
  * indexed by the address. yosys form (nlut report only): the table is a
  * module of its own (ng_yosys_table inside), appended to mods, so yosys runs
  * abc once per table: time linear in the number of tables, where one abc
- * call over a whole 512-neuron layer takes the better part of an hour.
+ * call over a whole 512-neuron layer takes the better part of an hour;
+ * tables of at most 6 address bits (a LUT6) stay inline in the layer.
  */
 static void emit_table(struct sbuf *sb, struct sbuf *mods, const char *module,
 		       const char *prefix, const uint16_t *t, unsigned n, unsigned w,
 		       const char *addr, const char *target, unsigned base)
 {
+	if (mods && n <= 6) {
+		/* One LUT6 or less (binary LUT layers): inline, so abc runs once
+		 * over the layer instead of paying a module's passes per table. */
+		ng_yosys_table(sb, prefix, t, n, w, addr, target, base);
+		return;
+	}
 	if (mods) {
 		sb_printf(mods, "module %s_%s (input wire [%u:0] a, output wire [%u:0] y);\n",
 			  module, prefix, n - 1, w - 1);
@@ -500,18 +507,32 @@ static void emit_split_unit(struct sbuf *sb, const nlut_model *m, const struct n
 struct shape {
 	uint32_t in_w, acts_w, n_classes, class_w, np;
 	struct scores sc;
+	struct ng_gsum gs; /* group-sum models */
 };
+
+/* Width of the codes bus at boundary b: the features, a layer's outputs,
+ * or the bits between group-sum stages (the last: the scores). */
+static uint32_t bus_width(const nlut_model *m, const struct nlut_plan *p, const struct shape *sh,
+			  uint32_t b)
+{
+	if (b == 0)
+		return sh->in_w;
+	if (b <= p->n_layers)
+		return ng_layer_out_width(m, b - 1);
+	return ng_gsum_width(&sh->gs, b - p->n_layers);
+}
 
 static int write_core(const nlut_model *m, const struct nlut_plan *p, const struct shape *sh,
 		      const char *dir, const char *id, const char *policy, int fixed)
 {
-	uint32_t L = p->n_layers;
+	uint32_t L = p->n_layers, A = L + p->n_sum; /* A: the argmax compare unit */
 	struct sbuf sb;
 	char nm[64], val[256];
 	int ret;
 
 	sb_init(&sb);
-	emit_header(&sb, "nlut_core", "the LUT core: layers, argmax, pipeline registers", id);
+	emit_header(&sb, "nlut_core", p->n_sum ? "the LUT core: layers, group sums, argmax, pipeline registers" :
+		    "the LUT core: layers, argmax, pipeline registers", id);
 	if (fixed)
 		sb_puts(&sb, "// One sample per clock (II = 1), fixed latency: no clock enable. A\n"
 			     "// sample is accepted at every rising edge with in_valid high; its\n"
@@ -559,21 +580,20 @@ static int write_core(const nlut_model *m, const struct nlut_plan *p, const stru
 		sb_printf(&sb, "    // boundary %u%s\n", b, p->reg[b] ? " (registered)" : "");
 		snprintf(nm, sizeof(nm), "pipe%u_valid", b);
 		emit_boundary(&sb, p->reg[b], nm, 1, pv ? pv : vsrc, 1);
-		if (b <= L) {
+		if (b <= A) {
 			snprintf(nm, sizeof(nm), "pipe%u_codes", b);
 			if (b == 0)
 				snprintf(val, sizeof(val), "in_codes");
 			else
 				snprintf(val, sizeof(val), "u%u_codes", b - 1);
-			emit_boundary(&sb, p->reg[b], nm, b ? ng_layer_out_width(m, b - 1) : sh->in_w,
-				      val, 0);
+			emit_boundary(&sb, p->reg[b], nm, bus_width(m, p, sh, b), val, 0);
 		} else {
 			snprintf(nm, sizeof(nm), "pipe%u_scores", b);
 			snprintf(val, sizeof(val), "u%u_scores", b - 1);
 			emit_boundary(&sb, p->reg[b], nm, sh->sc.width, val, 0);
-			snprintf(nm, sizeof(nm), "pipe%u_%s", b, b == L + 1 ? "ge" : "class");
-			snprintf(val, sizeof(val), "u%u_%s", b - 1, b == L + 1 ? "ge" : "class");
-			emit_boundary(&sb, p->reg[b], nm, b == L + 1 ? (sh->np ? sh->np : 1) : sh->class_w,
+			snprintf(nm, sizeof(nm), "pipe%u_%s", b, b == A + 1 ? "ge" : "class");
+			snprintf(val, sizeof(val), "u%u_%s", b - 1, b == A + 1 ? "ge" : "class");
+			emit_boundary(&sb, p->reg[b], nm, b == A + 1 ? (sh->np ? sh->np : 1) : sh->class_w,
 				      val, 0);
 		}
 		if (b == p->n_units)
@@ -593,7 +613,17 @@ static int write_core(const nlut_model *m, const struct nlut_plan *p, const stru
 			sb_printf(&sb, "    nlut_layer%u u_layer%u (\n"
 				       "        .in_codes(pipe%u_codes),\n"
 				       "        .out_codes(u%u_codes)\n    );\n\n", b, b, b, b);
-		} else if (b == L) {
+		} else if (b < A) {
+			uint32_t st = b - L;
+
+			sb_printf(&sb, "group sums, stage %u of %u (about %u LUT levels)\n", st + 1,
+				  p->n_sum, p->unit_levels[b]);
+			sb_printf(&sb, "    wire u%u_valid = pipe%u_valid;\n", b, b);
+			sb_printf(&sb, "    wire [%u:0] u%u_codes;\n", bus_width(m, p, sh, b + 1) - 1, b);
+			sb_printf(&sb, "    nlut_gsum%u u_gsum%u (\n"
+				       "        .in_bits(pipe%u_codes),\n"
+				       "        .out_bits(u%u_codes)\n    );\n\n", st, st, b, b);
+		} else if (b == A) {
 			sb_printf(&sb, "argmax compare (about %u LUT levels)\n", p->unit_levels[b]);
 			sb_printf(&sb, "    wire u%u_valid = pipe%u_valid;\n", b, b);
 			sb_printf(&sb, "    wire [%u:0] u%u_scores = pipe%u_codes;\n", sh->sc.width - 1, b,
@@ -741,7 +771,10 @@ static int write_nlut(const nlut_model *m, const struct nlut_gen_opts *o, const 
 	nlut_stages_format(&o->stages, policy, sizeof(policy));
 	memset(&sh, 0, sizeof(sh));
 	sh.in_w = ng_layer_in_width(m, 0);
-	sh.n_classes = last->n_neurons;
+	sh.n_classes = nlut_model_num_classes(m);
+	(void)last;
+	if (p->n_sum && (ret = ng_gsum_plan(m, &sh.gs)))
+		return ret;
 	sh.class_w = class_width(sh.n_classes);
 	sh.np = sh.n_classes * (sh.n_classes - 1) / 2;
 	for (uint32_t l = 0; l < L; l++)
@@ -755,7 +788,7 @@ static int write_nlut(const nlut_model *m, const struct nlut_gen_opts *o, const 
 	}
 	for (uint32_t j = 0; j < sh.sc.n; j++) {
 		sh.sc.off[j] = sh.sc.width;
-		sh.sc.w[j] = last->neurons[j].out_bits;
+		sh.sc.w[j] = (uint8_t)nlut_model_score_bits(m, j);
 		sh.sc.width += sh.sc.w[j];
 	}
 	if (o->hdl == NLUT_GEN_HDL_VHDL) {
@@ -768,6 +801,8 @@ static int write_nlut(const nlut_model *m, const struct nlut_gen_opts *o, const 
 		if (!ret && p->split[l])
 			ret = write_layer_sel(m, l, dir, id, p);
 	}
+	if (!ret && p->n_sum)
+		ret = ng_gsum_write(&sh.gs, dir, id);
 	if (!ret)
 		ret = write_argmax(&sh.sc, dir, id);
 	if (!ret)
@@ -783,10 +818,13 @@ static int write_nlut(const nlut_model *m, const struct nlut_gen_opts *o, const 
 		if (p->split[l])
 			sb_printf(&sb, "nlut_layer%u_sel.v\n", l);
 	}
+	for (uint32_t st = 0; st < p->n_sum; st++)
+		sb_printf(&sb, "nlut_gsum%u.v\n", st);
 	sb_puts(&sb, "nlut_argmax_cmp.v\nnlut_argmax_sel.v\nnlut_core.v\n");
 	ret = sb_write(&sb, dir, "nlut_core.f");
 	sb_free(&sb);
 out:
+	ng_gsum_free(&sh.gs);
 	free(sh.sc.off);
 	free(sh.sc.w);
 	return ret;

@@ -699,6 +699,9 @@ int ng_vhdl_write(const nlut_model *m, const struct nlut_plan *p, const struct n
 
 	if (o->yosys_luts)
 		return ng_fail(NLUT_ERROR_UNSUPPORTED, "the yosys synthesis view is Verilog only");
+	if (p->n_sum)
+		return ng_fail(NLUT_ERROR_UNSUPPORTED, "group-sum models (format 1.1) have no VHDL "
+			       "rendering yet: generate Verilog (--hdl verilog)");
 	memset(&v, 0, sizeof(v));
 	v.m = m;
 	v.p = p;

@@ -86,6 +86,13 @@ if command -v yosys >/dev/null 2>&1; then
 	expect 0 "LUT levels per stage" -- "$NLUT" report --baseline --svg "$W/c.svg" "$W/m.nlut"
 	grep -q "<svg" "$W/c.svg" || bad "no SVG chart"
 	expect 0 '"max_levels":[0-3],' -- "$NLUT" report --json --clock-mhz 250 "$W/m.nlut"
+	# A group-sum model (format 1.1): its own row and kind, counted whole.
+	"$MKMODEL" "$W/gs.nlut" 8x1:6/3/1,12/4/1+gs3 4 || bad "mkmodel of a group-sum model"
+	expect 0 '"kinds":{"input":{"luts":[0-9]*,"ffs":[0-9]*},"encoder":{"luts":[0-9]*,"ffs":[0-9]*},"lut":{"luts":[1-9][0-9]*,"ffs":[0-9]*},"group_sum":{"luts":[1-9]' -- \
+		"$NLUT" report --json "$W/gs.nlut"
+	grep -q '"name":"groupsum","kind":"group_sum"' "$W/out" || bad "no groupsum row in the report"
+	grep -q '"counted":"whole core"' "$W/out" || bad "the report does not say it counts the whole core"
+	expect 1 "no group sums" -- "$NLUT" report --baseline "$W/gs.nlut"
 	# 12-bit tables (fan-in 6 x 2 bits) in both layers: the default policy
 	# splits both, and the split registers end stages in the measurement.
 	expect 0 '"stage_levels":\[[1-3],[1-3],[1-3],[1-3],[1-3]\],"max_levels":[1-3],' -- \

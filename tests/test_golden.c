@@ -106,17 +106,29 @@ static void argmax_ties_go_to_lowest_index(void **state)
 	assert_int_equal(nlut_argmax(s + 3, 2), 1);
 }
 
-static void random_nets_match_reference(void **state)
+/* group: decode by group sums over a random divisor of the last layer. */
+static void random_nets_check(int group)
 {
 	for (int i = 0; i < 300; i++) {
 		struct rm_spec sp;
 		uint64_t s = seed * 7919u + (uint64_t)i;
 
 		rm_random_spec(&sp, s);
+		if (group) /* sums of up to 20 outputs of up to 8 bits fit 16 */
+			sp.out_bits[sp.n_layers - 1] = (uint8_t)(1 + sp.out_bits[sp.n_layers - 1] % 8);
 		nlut_model *m = rm_build(&sp, s);
 		nlut_golden *g;
 
 		assert_non_null(m);
+		if (group) {
+			uint32_t w = sp.width[sp.n_layers - 1], d;
+
+			do
+				d = 1 + rm_below(&s, w);
+			while (w % d);
+			assert_int_equal(nlut_model_set_group_sum(m, d), 0);
+			assert_int_equal(nlut_model_num_classes(m), d);
+		}
 		assert_int_equal(nlut_golden_new(m, &g), 0);
 		size_t n = 1 + rm_below(&s, 300);
 		uint32_t ni = sp.n_inputs, nc = nlut_model_num_classes(m);
@@ -140,6 +152,17 @@ static void random_nets_match_reference(void **state)
 		nlut_golden_free(g);
 		nlut_model_free(m);
 	}
+}
+
+static void random_nets_match_reference(void **state)
+{
+	random_nets_check(0);
+}
+
+/* Format 1.1 group-sum decoding against the reference's literal sums. */
+static void random_group_sum_nets_match_reference(void **state)
+{
+	random_nets_check(1);
 }
 
 static void threads_and_single_agree_with_batch(void **state)
@@ -253,6 +276,7 @@ int main(void)
 		cmocka_unit_test(hand_computed_net),
 		cmocka_unit_test(argmax_ties_go_to_lowest_index),
 		cmocka_unit_test(random_nets_match_reference),
+		cmocka_unit_test(random_group_sum_nets_match_reference),
 		cmocka_unit_test(threads_and_single_agree_with_batch),
 		cmocka_unit_test(floats_go_through_the_quantisers),
 		cmocka_unit_test(out_of_range_code_is_an_error),

@@ -578,7 +578,7 @@ static void section_rejections(void **state)
 	EXPECT(src_bits1, 0, NLUT_ERROR_INCONSISTENT);
 	EXPECT(entry3, 2, NLUT_ERROR_INCONSISTENT);
 	EXPECT(n_classes, 3, NLUT_ERROR_INCONSISTENT);
-	EXPECT(outp_kind, 2, NLUT_ERROR_UNSUPPORTED);
+	EXPECT(outp_kind, 3, NLUT_ERROR_UNSUPPORTED);
 	EXPECT(meta_dup, 1, NLUT_ERROR_INCONSISTENT);
 	EXPECT(meta_nul, 1, NLUT_ERROR_INCONSISTENT);
 	EXPECT(extra_payload, 1, NLUT_ERROR_MALFORMED);
@@ -591,6 +591,98 @@ static void section_rejections(void **state)
 	EXPECT(n_neurons_decl, 70000, NLUT_ERROR_TOO_LARGE);
 	EXPECT(sec_flags_extra, 2, NLUT_ERROR_MALFORMED);
 	EXPECT(adder, 1, NLUT_SUCCESS);
+}
+
+#define EXPECT_GS(value, code)                                                 \
+	do {                                                                   \
+		struct knobs k_ = base();                                      \
+		k_.outp_kind = 2;                                              \
+		k_.n_classes = value;                                          \
+		int e_ = load_knobs(&k_);                                      \
+		if (e_ != (code))                                              \
+			fail_msg("group sum of %s classes: got %s (%s), expected %s", \
+				 #value, nlut_error_name(e_),                  \
+				 nlut_error_detail(), #code);                  \
+	} while (0)
+
+/* OUTP kind 2 (format 1.1): the classes must split the last layer evenly
+ * and every class sum must fit 16 bits. */
+static void group_sum_rejections(void **state)
+{
+	EXPECT_GS(1, NLUT_SUCCESS);
+	EXPECT_GS(2, NLUT_SUCCESS);
+	EXPECT_GS(0, NLUT_ERROR_INCONSISTENT);
+	EXPECT_GS(3, NLUT_ERROR_INCONSISTENT);
+	EXPECT_GS(70000, NLUT_ERROR_INCONSISTENT);
+
+	/* Two 16-bit outputs summed into one class need 17 bits. */
+	struct nlut_quant q = { .bits = 1, .offset = 0.0f, .scale = 1.0f };
+	uint16_t *t = calloc(2, sizeof(*t));
+	uint32_t src = 0;
+	nlut_model *m;
+
+	t[1] = 0xffff;
+	assert_int_equal(nlut_model_new(1, &q, &m), 0);
+	assert_int_equal(nlut_model_add_layer(m, 2), 0);
+	assert_int_equal(nlut_model_set_neuron(m, 0, 0, 1, &src, 16, t), 0);
+	assert_int_equal(nlut_model_set_neuron(m, 0, 1, 1, &src, 16, t), 0);
+	assert_int_equal(nlut_model_set_group_sum(m, 3), NLUT_ERROR_INCONSISTENT);
+	assert_int_equal(nlut_model_set_group_sum(m, 1), 0);
+	assert_int_equal(nlut_model_validate(m), NLUT_ERROR_INCONSISTENT);
+	assert_int_equal(nlut_model_set_group_sum(m, 2), 0);
+	assert_int_equal(nlut_model_validate(m), 0);
+	assert_int_equal(nlut_model_score_bits(m, 1), 16);
+	nlut_model_free(m);
+	free(t);
+}
+
+/* A group-sum file is version 1.1, reads back with the same identity and
+ * sums; switching back to argmax writes a 1.0 file. */
+static void group_sum_file_is_1_1(void **state)
+{
+	struct knobs k = base();
+	static struct tb t;
+	nlut_model *m, *r;
+	unsigned ma, mi;
+	void *buf;
+	size_t len;
+	char id1[NLUT_ID_STR_SIZE], id2[NLUT_ID_STR_SIZE];
+
+	k.outp_kind = 2;
+	k.n_classes = 1;
+	build(&t, &k);
+	t.b[10] = 1; /* minor 1 */
+	wr32(t.b + 28, nlut_crc32(0, t.b, 28));
+	assert_int_equal(nlut_model_load_mem(t.b, t.len, &m), NLUT_SUCCESS);
+	assert_int_equal(nlut_model_num_classes(m), 1);
+	assert_int_equal(nlut_model_decoding(m), NLUT_DECODE_GROUP_SUM);
+	assert_int_equal(nlut_model_group_size(m), 2);
+	assert_int_equal(nlut_model_score_bits(m, 0), 2); /* sums 0..2 */
+	/* The two outputs are XOR and its inverse: their sum is always 1. */
+	for (uint16_t a = 0; a < 4; a++) {
+		uint16_t codes[2] = { (uint16_t)(a & 1), (uint16_t)(a >> 1) }, sc[1];
+
+		assert_int_equal(ref_eval(m, codes, sc), 0);
+		assert_int_equal(sc[0], 1);
+	}
+	assert_int_equal(nlut_model_save_mem(m, &buf, &len), NLUT_SUCCESS);
+	assert_int_equal(len, t.len);
+	assert_memory_equal(buf, t.b, len);
+	free(buf);
+	nlut_model_version(m, &ma, &mi);
+	assert_int_equal(ma, 1);
+	assert_int_equal(mi, 1);
+	assert_int_equal(nlut_model_id(m, id1), 0);
+	assert_int_equal(nlut_model_set_group_sum(m, 0), 0);
+	assert_int_equal(nlut_model_save_mem(m, &buf, &len), NLUT_SUCCESS);
+	assert_int_equal(((uint8_t *)buf)[10], 0);
+	assert_int_equal(nlut_model_load_mem(buf, len, &r), NLUT_SUCCESS);
+	assert_int_equal(nlut_model_num_classes(r), 2);
+	assert_int_equal(nlut_model_id(r, id2), 0);
+	assert_string_not_equal(id1, id2); /* the decoding is part of the function */
+	free(buf);
+	nlut_model_free(r);
+	nlut_model_free(m);
 }
 
 #define EXPECT_ADDER(field, value, code)                                       \
@@ -740,6 +832,8 @@ int main(void)
 		cmocka_unit_test(every_bit_flip_and_truncation_is_rejected),
 		cmocka_unit_test(header_rejections),
 		cmocka_unit_test(section_rejections),
+		cmocka_unit_test(group_sum_rejections),
+		cmocka_unit_test(group_sum_file_is_1_1),
 		cmocka_unit_test(adder_rejections),
 		cmocka_unit_test(adder_file_computes_xor),
 		cmocka_unit_test(table_too_wide_is_refused_before_allocation),

@@ -6,6 +6,7 @@
 
 #include <nlut/version.h>
 
+#include "lutlayer.h"
 #include "trainer.h"
 
 struct compile_ctx {
@@ -55,11 +56,13 @@ int nlut_trainer_compile(nlut_trainer *t, nlut_model **out)
 	nlut_model *m = NULL;
 	size_t total = 0;
 	uint32_t n_tasks = net->n_neurons, task = 0;
-	char buf[256], *dump = NULL;
+	char buf[256];
 	int rc;
 
 	nt_clear_error();
 	*out = NULL;
+	if (t->lut)
+		return nt_lut_compile(t, out);
 	rc = nt_freeze(&fz, net, t->c.in_bits);
 	if (rc)
 		return rc;
@@ -111,7 +114,31 @@ int nlut_trainer_compile(nlut_trainer *t, nlut_model **out)
 			}
 		}
 	}
-	rc = set_meta(m, "name", t->c.name[0] ? t->c.name : "nlut-train");
+	rc = nt_compile_meta(t, m);
+	if (!rc) {
+		rc = nlut_model_validate(m);
+		if (rc)
+			rc = nt_pass(rc, "compiled model");
+	}
+	if (!rc) {
+		*out = m;
+		m = NULL;
+	}
+out:
+	nlut_model_free(m);
+	free(cc.tables);
+	free(cc.task_layer);
+	free(cc.task_neuron);
+	free(cc.task_off);
+	nt_frozen_free(&fz);
+	return rc;
+}
+
+int nt_compile_meta(nlut_trainer *t, nlut_model *m)
+{
+	char buf[256], *dump = NULL;
+	int rc = set_meta(m, "name", t->c.name[0] ? t->c.name : "nlut-train");
+
 	if (!rc)
 		rc = set_meta(m, "dataset", base_name(t->c.train_path));
 	snprintf(buf, sizeof(buf), "%u", t->best_epoch);
@@ -133,22 +160,6 @@ int nlut_trainer_compile(nlut_trainer *t, nlut_model **out)
 	snprintf(buf, sizeof(buf), "nlut train %s", NLUT_VERSION_STRING);
 	if (!rc)
 		rc = set_meta(m, "generator", buf);
-	if (!rc) {
-		rc = nlut_model_validate(m);
-		if (rc)
-			rc = nt_pass(rc, "compiled model");
-	}
-	if (!rc) {
-		*out = m;
-		m = NULL;
-	}
-out:
 	free(dump);
-	nlut_model_free(m);
-	free(cc.tables);
-	free(cc.task_layer);
-	free(cc.task_neuron);
-	free(cc.task_off);
-	nt_frozen_free(&fz);
 	return rc;
 }

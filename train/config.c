@@ -16,6 +16,7 @@ static const char *const keys[] = {
 	"neuron_depth", "neuron_width", "skip", "connectivity", "window",
 	"epochs", "batch", "ghost", "lr", "lr_min", "warmup", "weight_decay",
 	"bn_momentum", "schedule", "seed", "threads", "output", "name",
+	"neuron", "thermometer", "tau", "rewire",
 };
 
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
@@ -43,6 +44,7 @@ void nlut_train_config_init(struct nlut_train_config *c)
 	c->bn_momentum = 0.1;
 	c->sched = NLUT_SCHED_COSINE;
 	c->seed = 1;
+	c->thermometer = 1;
 	snprintf(c->output, sizeof(c->output), "model.nlut");
 }
 
@@ -264,6 +266,21 @@ int nlut_train_config_set(struct nlut_train_config *c, const char *key,
 			return BAD("expected 'cosine', 'step' or 'const'");
 		return NLUT_SUCCESS;
 	}
+	if (!strcmp(key, "neuron")) {
+		if (!strcmp(v, "net"))
+			c->neuron = NLUT_TRAIN_NEURON_NET;
+		else if (!strcmp(v, "lut"))
+			c->neuron = NLUT_TRAIN_NEURON_LUT;
+		else
+			return BAD("expected 'net' or 'lut'");
+		return NLUT_SUCCESS;
+	}
+	if (!strcmp(key, "thermometer"))
+		return parse_u32(v, 1, 255, &c->thermometer) ? BAD("expected 1..255 thresholds") : 0;
+	if (!strcmp(key, "rewire"))
+		return parse_u32(v, 0, 100000, &c->rewire) ? BAD("expected epochs between rewirings, 0 = none") : 0;
+	if (!strcmp(key, "tau"))
+		return parse_f(v, 0, 1e6, &c->tau) ? BAD("expected a temperature >= 0 (0 = auto)") : 0;
 	if (!strcmp(key, "threads"))
 		return parse_u32(v, 0, 256, &c->threads) ? BAD("expected 0..256 (0 = all CPUs)") : 0;
 	(void)d;
@@ -346,6 +363,15 @@ int nlut_train_config_check(const struct nlut_train_config *c)
 	for (uint32_t l = 0; l < c->n_layers; l++) {
 		uint32_t f = nt_fan_in(c, l);
 		uint32_t bits = l ? c->hidden_bits : c->in_bits;
+
+		if (c->neuron == NLUT_TRAIN_NEURON_LUT) {
+			/* One-bit inputs: the table has 2^f entries. */
+			if (f > 8)
+				return nt_fail(NLUT_ERROR_INVALID_PARAM,
+					       "fan_in: layer %u has fan-in %u; a binary LUT neuron has at most 8",
+					       l, f);
+			bits = 1;
+		}
 
 		if (l && f > c->width[l - 1])
 			return nt_fail(NLUT_ERROR_INVALID_PARAM,
@@ -456,6 +482,9 @@ char *nlut_train_config_dump(const struct nlut_train_config *c)
 	sb_printf(&b, "neuron_depth = %u\nneuron_width = %u\nskip = %d\n", c->depth,
 		  c->sub_width, c->skip);
 	sb_printf(&b, "connectivity = %s\nwindow = %u\n", conn[c->conn], c->window);
+	if (c->neuron == NLUT_TRAIN_NEURON_LUT)
+		sb_printf(&b, "neuron = lut\nthermometer = %u\ntau = %g\nrewire = %u\n", c->thermometer,
+			  c->tau, c->rewire);
 	sb_printf(&b, "epochs = %u\nbatch = %u\nghost = %u\n", c->epochs, c->batch, c->ghost);
 	sb_printf(&b, "lr = %g\nlr_min = %g\nwarmup = %g\nweight_decay = %g\nbn_momentum = %g\n",
 		  c->lr, c->lr_min, c->warmup, c->weight_decay, c->bn_momentum);

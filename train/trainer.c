@@ -7,6 +7,7 @@
 
 #include <nlut/golden.h>
 
+#include "lutlayer.h"
 #include "trainer.h"
 
 /* Rows per validation / prediction task. */
@@ -18,6 +19,7 @@ void nlut_trainer_free(nlut_trainer *t)
 		return;
 	if (t->pool.th)
 		nt_pool_destroy(&t->pool);
+	nt_lut_free(t->lut);
 	if (t->ws) {
 		for (unsigned i = 0; i < t->threads; i++)
 			nt_ws_free(&t->ws[i], &t->net);
@@ -121,12 +123,14 @@ int nlut_trainer_new(const struct nlut_train_config *c,
 		t->labels[i] = d->labels[i];
 	}
 
-	rc = nt_net_build(&t->net, c, t->n_in, t->n_classes);
-	if (rc)
-		goto fail;
-	rc = nt_adam_init(&t->adam, t->net.n_params);
-	if (rc)
-		goto fail;
+	if (c->neuron != NLUT_TRAIN_NEURON_LUT) {
+		rc = nt_net_build(&t->net, c, t->n_in, t->n_classes);
+		if (rc)
+			goto fail;
+		rc = nt_adam_init(&t->adam, t->net.n_params);
+		if (rc)
+			goto fail;
+	}
 
 	/* Ghost batches: batch norm statistics and gradients per fixed
 	 * slice of the batch, summed in slice order, so neither depends on
@@ -153,6 +157,17 @@ int nlut_trainer_new(const struct nlut_train_config *c,
 	if (!t->ws)
 		goto oom;
 	t->threads = t->pool_threads;
+	if (c->neuron == NLUT_TRAIN_NEURON_LUT) {
+		/* Binary LUT layers: their own tables and scratch (lutlayer.c). */
+		free(t->ws);
+		t->ws = NULL;
+		rc = nt_lut_setup(t);
+		if (rc)
+			goto fail;
+		nt_rng_seed(&t->shuffle_rng, c->seed, 7);
+		*out = t;
+		return NLUT_SUCCESS;
+	}
 	for (unsigned i = 0; i < t->threads; i++) {
 		rc = nt_ws_init(&t->ws[i], &t->net, t->ghost);
 		if (rc)
@@ -461,6 +476,10 @@ int nlut_trainer_run(nlut_trainer *t, nlut_train_progress_fn fn, void *user,
 	int rc = NLUT_SUCCESS;
 
 	nt_clear_error();
+	if (t->lut) {
+		free(order);
+		return nt_lut_run(t, fn, user, stop);
+	}
 	if (!order)
 		return nt_fail(NLUT_ERROR_NO_MEM, "epoch order");
 	pr.epochs = c->epochs;
@@ -551,6 +570,10 @@ int nlut_trainer_bench_steps(nlut_trainer *t, uint32_t steps, double *sps)
 	uint32_t correct = 0;
 	uint64_t t0;
 
+	if (t->lut) {
+		free(order);
+		return nt_lut_bench_steps(t, steps, sps);
+	}
 	if (!order)
 		return nt_fail(NLUT_ERROR_NO_MEM, "bench");
 	memcpy(order, t->train_idx, t->n_train * sizeof(uint32_t));
@@ -579,6 +602,8 @@ int nlut_trainer_predict(nlut_trainer *t, size_t n, const float *x,
 	int rc;
 
 	nt_clear_error();
+	if (t->lut)
+		return nt_lut_predict(t, n, x, scores, cls);
 	codes = malloc((n ? n : 1) * t->n_in * sizeof(uint16_t));
 	if (!codes)
 		return nt_fail(NLUT_ERROR_NO_MEM, "codes of %zu samples", n);
@@ -615,6 +640,8 @@ uint64_t nlut_trainer_table_entries(const nlut_trainer *t)
 {
 	uint64_t s = 0;
 
+	if (t->lut)
+		return nt_lut_table_entries(t);
 	for (uint32_t l = 0; l < t->net.n_layers; l++)
 		s += (uint64_t)t->net.layer[l].n << (t->net.layer[l].f * t->net.layer[l].in_bits);
 	return s;
@@ -622,6 +649,8 @@ uint64_t nlut_trainer_table_entries(const nlut_trainer *t)
 
 uint64_t nlut_trainer_num_params(const nlut_trainer *t)
 {
+	if (t->lut)
+		return nt_lut_num_params(t);
 	return t->net.n_params;
 }
 

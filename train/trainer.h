@@ -27,6 +27,10 @@ struct nlut_trainer {
 	uint32_t *g_correct;
 	struct nt_rng shuffle_rng;
 	uint64_t step, samples_done;
+	struct nt_lut *lut;       /* neuron = lut: the binary LUT network (lutlayer.c) */
 };
+
+/* Metadata of a compiled model: name, dataset, train.* and generator. */
+int nt_compile_meta(nlut_trainer *t, nlut_model *m);
 
 #endif /* NLUT_TRAINER_INTERNAL_H */

@@ -93,6 +93,7 @@ NLUT_API int nlut_golden_new(const nlut_model *m, nlut_golden **out)
 	g->n_inputs = nlut_model_num_inputs(m);
 	g->n_layers = nlut_model_num_layers(m);
 	g->n_classes = nlut_model_num_classes(m);
+	g->group = nlut_model_group_size(m);
 
 	/* First pass: sizes. */
 	for (uint32_t l = 0; l < g->n_layers; l++) {
@@ -363,14 +364,33 @@ NLUT_API uint32_t nlut_argmax(const uint16_t *scores, uint32_t n)
 	return best;
 }
 
-KERNEL void nlut_golden_store(const nlut_golden *g, const uint16_t *act, unsigned n,
+/* Group sums of the last layer, in place: class c's sum goes to row c,
+ * which belongs to group c / G <= c, already read (row 0 is its own group's
+ * first row). The model guarantees every sum fits 16 bits. */
+INLINE void group_sums(const nlut_golden *g, uint16_t *last)
+{
+	for (uint32_t c = 0; c < g->n_classes; c++) {
+		const uint16_t *v = last + (size_t)c * g->group * B;
+		uint16_t *s = last + (size_t)c * B;
+
+		if (c)
+			memcpy(s, v, B * sizeof(*s));
+		for (uint32_t k = 1; k < g->group; k++)
+			for (unsigned b = 0; b < B; b++)
+				s[b] = (uint16_t)(s[b] + v[(size_t)k * B + b]);
+	}
+}
+
+KERNEL void nlut_golden_store(const nlut_golden *g, uint16_t *act, unsigned n,
 			      uint16_t *scores, uint32_t *cls)
 {
-	const uint16_t *last = act + (size_t)g->layer_first[g->n_layers - 1] * B;
+	uint16_t *last = act + (size_t)g->layer_first[g->n_layers - 1] * B;
 	uint32_t nc = g->n_classes;
 	uint16_t best_v[B];
 	uint32_t best_c[B];
 
+	if (g->group > 1)
+		group_sums(g, last);
 	/* Class-outer so the comparisons run across the block; strict > keeps
 	 * the lowest index on ties. */
 	memcpy(best_v, last, sizeof(best_v));

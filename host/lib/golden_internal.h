@@ -26,6 +26,8 @@ struct g_neuron {
 
 struct nlut_golden {
 	uint32_t n_inputs, n_classes, n_neurons, n_layers;
+	uint32_t group;        /* last-layer neurons per class score: 1 = argmax
+				* of the outputs, else their group sums */
 	uint16_t *in_max;      /* per feature: 2^bits - 1 */
 	uint32_t *layer_first; /* slot of each layer's first neuron; inputs are slots 0.. */
 	uint32_t *layer_size;
@@ -52,8 +54,9 @@ int nlut_golden_load_codes(const struct nlut_golden *g, uint16_t *act,
 			   const uint16_t *codes, unsigned n, size_t first_index);
 void nlut_golden_load_floats(const struct nlut_golden *g, uint16_t *act,
 			     const float *x, unsigned n);
-/* Copy results of n vectors out of act. */
-void nlut_golden_store(const struct nlut_golden *g, const uint16_t *act, unsigned n,
+/* Copy results of n vectors out of act (a group-sum model overwrites the
+ * last layer's rows with its class sums). */
+void nlut_golden_store(const struct nlut_golden *g, uint16_t *act, unsigned n,
 		       uint16_t *scores, uint32_t *cls);
 
 #endif /* NLUT_GOLDEN_INTERNAL_H */

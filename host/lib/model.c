@@ -18,7 +18,8 @@ nlut_model *nlut_model_alloc(uint32_t n_inputs)
 	m->layers = calloc(NLUT_MAX_LAYERS, sizeof(*m->layers));
 	m->meta = calloc(NLUT_MAX_META, sizeof(*m->meta));
 	m->ver_major = NLUT_FMT_MAJOR;
-	m->ver_minor = NLUT_FMT_MINOR;
+	m->ver_minor = 0; /* raised to what the content needs, see nlut_model_version */
+	m->decode = NLUT_DECODE_ARGMAX;
 	if (!m->quant || !m->layers || !m->meta) {
 		nlut_model_free(m);
 		return NULL;
@@ -102,7 +103,66 @@ NLUT_API const struct nlut_layer *nlut_model_layer(const nlut_model *m, uint32_t
 
 NLUT_API uint32_t nlut_model_num_classes(const nlut_model *m)
 {
+	if (m->decode == NLUT_DECODE_GROUP_SUM)
+		return m->n_classes;
 	return m->n_layers ? m->layers[m->n_layers - 1].n_neurons : 0;
+}
+
+NLUT_API unsigned nlut_model_decoding(const nlut_model *m)
+{
+	return m->decode;
+}
+
+NLUT_API uint32_t nlut_model_group_size(const nlut_model *m)
+{
+	if (m->decode != NLUT_DECODE_GROUP_SUM || !m->n_classes || !m->n_layers)
+		return 1;
+	return m->layers[m->n_layers - 1].n_neurons / m->n_classes;
+}
+
+NLUT_API unsigned nlut_model_score_bits(const nlut_model *m, uint32_t c)
+{
+	if (!m->n_layers || c >= nlut_model_num_classes(m))
+		return 0;
+	const struct nlut_layer *L = &m->layers[m->n_layers - 1];
+	uint32_t g = nlut_model_group_size(m);
+	uint64_t max = 0;
+
+	if (m->decode != NLUT_DECODE_GROUP_SUM)
+		return L->neurons[c].out_bits;
+	for (uint32_t j = c * g; j < c * g + g && j < L->n_neurons; j++)
+		max += (1ull << L->neurons[j].out_bits) - 1u;
+	unsigned w = 1;
+
+	while (w < 64 && (max >> w))
+		w++;
+	return w;
+}
+
+unsigned nlut_model_min_minor(const nlut_model *m)
+{
+	return m->decode == NLUT_DECODE_GROUP_SUM ? 1u : 0u;
+}
+
+int nlut_model_check_decode(const nlut_model *m, const char *where)
+{
+	if (m->decode == NLUT_DECODE_ARGMAX)
+		return NLUT_SUCCESS;
+	if (m->decode != NLUT_DECODE_GROUP_SUM)
+		return nlut_fail(NLUT_ERROR_UNSUPPORTED, "%s: unknown output decoding %u", where,
+				 m->decode);
+	uint32_t n = m->n_layers ? m->layers[m->n_layers - 1].n_neurons : 0;
+
+	if (m->n_classes < 1 || n % m->n_classes)
+		return nlut_fail(NLUT_ERROR_INCONSISTENT,
+				 "%s: group sum of %u classes over a last layer of %u neurons (must divide it)",
+				 where, m->n_classes, n);
+	for (uint32_t c = 0; c < m->n_classes; c++)
+		if (nlut_model_score_bits(m, c) > NLUT_MAX_CODE_BITS)
+			return nlut_fail(NLUT_ERROR_INCONSISTENT,
+					 "%s: class %u's group sum needs %u bits, more than %u",
+					 where, c, nlut_model_score_bits(m, c), NLUT_MAX_CODE_BITS);
+	return NLUT_SUCCESS;
 }
 
 NLUT_API uint64_t nlut_model_table_entries(const nlut_model *m)
@@ -130,7 +190,7 @@ NLUT_API void nlut_model_version(const nlut_model *m, unsigned *major, unsigned 
 	if (major)
 		*major = m->ver_major;
 	if (minor)
-		*minor = m->ver_minor;
+		*minor = m->ver_minor > nlut_model_min_minor(m) ? m->ver_minor : nlut_model_min_minor(m);
 }
 
 NLUT_API const char *nlut_model_meta(const nlut_model *m, const char *key)

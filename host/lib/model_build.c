@@ -164,6 +164,8 @@ NLUT_API int nlut_model_validate(const nlut_model *m)
 				return err;
 		}
 	}
+	if ((err = nlut_model_check_decode(m, "output decoding")))
+		return err;
 	for (uint32_t i = 0; i < m->n_meta; i++) {
 		if ((err = check_meta_text(m->meta[i].key, 1)) ||
 		    (err = check_meta_text(m->meta[i].value, 0)))
@@ -173,6 +175,26 @@ NLUT_API int nlut_model_validate(const nlut_model *m)
 				return nlut_fail(NLUT_ERROR_INCONSISTENT,
 						 "metadata key '%s' appears twice", m->meta[i].key);
 	}
+	return NLUT_SUCCESS;
+}
+
+NLUT_API int nlut_model_set_group_sum(nlut_model *m, uint32_t n_classes)
+{
+	if (!m)
+		return nlut_fail(NLUT_ERROR_INVALID_PARAM, "model is NULL");
+	if (!m->n_layers)
+		return nlut_fail(NLUT_ERROR_INVALID_PARAM, "group sum: the model has no layer yet");
+	if (!n_classes) {
+		m->decode = NLUT_DECODE_ARGMAX;
+		m->n_classes = 0;
+		return NLUT_SUCCESS;
+	}
+	if (m->layers[m->n_layers - 1].n_neurons % n_classes)
+		return nlut_fail(NLUT_ERROR_INCONSISTENT,
+				 "group sum: %u classes do not divide the last layer's %u neurons",
+				 n_classes, m->layers[m->n_layers - 1].n_neurons);
+	m->decode = NLUT_DECODE_GROUP_SUM;
+	m->n_classes = n_classes;
 	return NLUT_SUCCESS;
 }
 

@@ -5,14 +5,13 @@
 #include <nlut/model.h>
 
 #define NLUT_FMT_MAJOR 1u
-#define NLUT_FMT_MINOR 0u
+#define NLUT_FMT_MINOR 1u /* highest minor this code reads and writes */
 #define NLUT_HEADER_SIZE 32u
 #define NLUT_SECTION_OVERHEAD 20u /* tag, flags, length, crc */
 #define NLUT_SECTION_CRITICAL 1u
 
 #define NLUT_LAYER_KIND_LUT 1u
 #define NLUT_QUANT_KIND_AFFINE 1u
-#define NLUT_DECODE_ARGMAX 1u
 
 extern const uint8_t nlut_magic[8];
 
@@ -29,7 +28,18 @@ struct nlut_model {
 	uint32_t n_meta;
 	struct nlut_meta_entry *meta; /* NLUT_MAX_META slots */
 	unsigned ver_major, ver_minor;
+	/* Output decoding: NLUT_DECODE_ARGMAX (the last layer's outputs are the
+	 * scores) or NLUT_DECODE_GROUP_SUM (n_classes contiguous groups of the
+	 * last layer, each summed). */
+	uint32_t decode;
+	uint32_t n_classes; /* GROUP_SUM only */
 };
+
+/* Lowest minor version of format 1 that holds m's content. */
+unsigned nlut_model_min_minor(const nlut_model *m);
+/* GROUP_SUM: the rules of docs/model-format.md, "OUTP" (with where naming
+ * the origin in the detail). */
+int nlut_model_check_decode(const nlut_model *m, const char *where);
 
 /* Empty model shell (no layers). */
 nlut_model *nlut_model_alloc(uint32_t n_inputs);

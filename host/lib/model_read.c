@@ -285,6 +285,12 @@ static int read_outp(struct cur *c, nlut_model *m)
 		return nlut_fail(NLUT_ERROR_MALFORMED, "%s: payload is %zu bytes, expected 8", c->where, c->len);
 	uint32_t kind = g32(c), n = g32(c);
 
+	if (kind == NLUT_DECODE_GROUP_SUM) {
+		/* The neurons' widths are known here: the whole rule applies. */
+		m->decode = kind;
+		m->n_classes = n;
+		return nlut_model_check_decode(m, c->where);
+	}
 	if (kind != NLUT_DECODE_ARGMAX)
 		return nlut_fail(NLUT_ERROR_UNSUPPORTED, "%s: unknown output decoding %u", c->where, kind);
 	if (n != nlut_model_num_classes(m))

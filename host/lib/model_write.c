@@ -162,7 +162,7 @@ int nlut_model_encode(const nlut_model *m, struct nlut_encoding *e)
 
 	putbytes(&b, nlut_magic, 8);
 	put16(&b, NLUT_FMT_MAJOR);
-	put16(&b, NLUT_FMT_MINOR);
+	put16(&b, (uint16_t)nlut_model_min_minor(m)); /* 1.0 content stays a 1.0 file */
 	put32(&b, 0);
 	put32(&b, 0); /* file_size, patched below */
 	put32(&b, 0);
@@ -193,7 +193,7 @@ int nlut_model_encode(const nlut_model *m, struct nlut_encoding *e)
 	}
 
 	s = begin_section(&b, "OUTP", NLUT_SECTION_CRITICAL);
-	put32(&b, NLUT_DECODE_ARGMAX);
+	put32(&b, m->decode);
 	put32(&b, nlut_model_num_classes(m));
 	end_section(&b, s, e);
 

@@ -89,8 +89,12 @@ static void print_json(const char *path, const nlut_model *m, const char *id)
 		       (unsigned long long)s.in_bits.hi, (unsigned long long)s.out_bits.hi, s.adders,
 		       (unsigned long long)s.entries);
 	}
-	printf("],\"classes\":%u,\"decoding\":\"argmax\",\"table_entries\":%llu,\"metadata\":{",
-	       nlut_model_num_classes(m), (unsigned long long)nlut_model_table_entries(m));
+	printf("],\"classes\":%u,\"decoding\":\"%s\",", nlut_model_num_classes(m),
+	       nlut_model_decoding(m) == NLUT_DECODE_GROUP_SUM ? "group_sum" : "argmax");
+	if (nlut_model_decoding(m) == NLUT_DECODE_GROUP_SUM)
+		printf("\"group_size\":%u,\"score_bits\":%u,", nlut_model_group_size(m),
+		       nlut_model_score_bits(m, 0));
+	printf("\"table_entries\":%llu,\"metadata\":{", (unsigned long long)nlut_model_table_entries(m));
 	for (uint32_t i = 0; i < nlut_model_meta_count(m); i++) {
 		const char *k, *v;
 
@@ -133,8 +137,13 @@ static void print_text(const char *path, const nlut_model *m, const char *id)
 		printf("          %5u %8u %7s %8s %8s %9s %14llu%s\n", l, L->n_neurons, a, b, c, d,
 		       (unsigned long long)s.entries, s.adders ? "  (adder neurons)" : "");
 	}
-	printf("classes   %u (argmax of the last layer, ties to the lowest index)\n",
-	       nlut_model_num_classes(m));
+	if (nlut_model_decoding(m) == NLUT_DECODE_GROUP_SUM)
+		printf("classes   %u (argmax of the sums of %u last-layer outputs each, %u-bit scores, "
+		       "ties to the lowest index)\n", nlut_model_num_classes(m), nlut_model_group_size(m),
+		       nlut_model_score_bits(m, 0));
+	else
+		printf("classes   %u (argmax of the last layer, ties to the lowest index)\n",
+		       nlut_model_num_classes(m));
 	printf("tables    %llu entries in all\n", (unsigned long long)nlut_model_table_entries(m));
 	if (nlut_model_meta_count(m))
 		printf("metadata\n");

@@ -69,12 +69,33 @@ static int rm_entry(const char *path, const struct stat *st, int flag, struct FT
 	return remove(path);
 }
 
+static const char *const kinds[] = { "input", "encoder", "lut", "group_sum", "argmax" };
+#define N_KINDS (sizeof(kinds) / sizeof(kinds[0]))
+
+/* LUTs and FFs of the rows of each kind. */
+static void by_kind(const struct nlut_report *r, uint64_t luts[N_KINDS], uint64_t ffs[N_KINDS])
+{
+	for (size_t k = 0; k < N_KINDS; k++) {
+		luts[k] = ffs[k] = 0;
+		for (uint32_t i = 0; i < r->n_rows; i++)
+			if (!strcmp(r->row[i].kind, kinds[k])) {
+				luts[k] += r->row[i].luts;
+				ffs[k] += r->row[i].ffs;
+			}
+	}
+}
+
 static void print_text(const char *path, const char *id, const struct nlut_report *r,
 		       const struct nlut_report *b, const char *policy, double mhz)
 {
+	uint64_t kl[N_KINDS], kf[N_KINDS];
+
 	printf("model     %s\nidentity  %s\n", path, id);
 	printf("synthesis yosys synth_xilinx -family xcup, its abc LUT mapping (7/8-input LUTs =\n"
 	       "          LUT6 + MUXF7/F8 in one level; carries add no level)\n");
+	printf("counted   the whole core, from the feature codes the host sends to the class:\n"
+	       "          every layer (a threshold/thermometer encoder is a layer), group sums,\n"
+	       "          argmax and pipeline registers\n");
 	printf("stages    %s\n\n", policy);
 	if (b)
 		printf("          %10s %8s   %10s %8s\n", "nlut LUTs", "FFs", "LogicNets", "FFs");
@@ -93,6 +114,13 @@ static void print_text(const char *path, const char *id, const struct nlut_repor
 			       (unsigned long long)x->ffs, (unsigned long long)x->muxes,
 			       (unsigned long long)x->carries);
 	}
+	by_kind(r, kl, kf);
+	printf("by kind  ");
+	for (size_t k = 0; k < N_KINDS; k++)
+		if (kl[k] || kf[k])
+			printf(" %s %llu LUTs/%llu FFs%s", kinds[k], (unsigned long long)kl[k],
+			       (unsigned long long)kf[k], k + 1 < N_KINDS ? "," : "");
+	printf("\n");
 	printf("\nLUT levels per stage: nlut");
 	for (uint32_t s = 0; s < r->n_stages; s++)
 		printf(" %u", r->stage_levels[s]);
@@ -154,13 +182,21 @@ static const char *default_rtl(char *buf, size_t len)
 
 static void json_side(const struct nlut_report *r, double mhz)
 {
-	printf("{\"rows\":[");
+	uint64_t kl[N_KINDS], kf[N_KINDS];
+
+	printf("{\"counted\":\"whole core\",\"rows\":[");
 	for (uint32_t i = 0; i < r->n_rows; i++)
-		printf("%s{\"name\":\"%s\",\"luts\":%llu,\"ffs\":%llu,\"muxes\":%llu,\"carries\":%llu}",
-		       i ? "," : "", r->row[i].name, (unsigned long long)r->row[i].luts,
+		printf("%s{\"name\":\"%s\",\"kind\":\"%s\",\"luts\":%llu,\"ffs\":%llu,\"muxes\":%llu,"
+		       "\"carries\":%llu}", i ? "," : "", r->row[i].name, r->row[i].kind,
+		       (unsigned long long)r->row[i].luts,
 		       (unsigned long long)r->row[i].ffs, (unsigned long long)r->row[i].muxes,
 		       (unsigned long long)r->row[i].carries);
-	printf("],\"luts\":%llu,\"ffs\":%llu,\"stage_levels\":[", (unsigned long long)r->total.luts,
+	by_kind(r, kl, kf);
+	printf("],\"kinds\":{");
+	for (size_t k = 0; k < N_KINDS; k++)
+		printf("%s\"%s\":{\"luts\":%llu,\"ffs\":%llu}", k ? "," : "", kinds[k],
+		       (unsigned long long)kl[k], (unsigned long long)kf[k]);
+	printf("},\"luts\":%llu,\"ffs\":%llu,\"stage_levels\":[", (unsigned long long)r->total.luts,
 	       (unsigned long long)r->total.ffs);
 	for (uint32_t s = 0; s < r->n_stages; s++)
 		printf("%s%u", s ? "," : "", r->stage_levels[s]);

@@ -101,7 +101,6 @@ struct cosim {
 		: tb(t), m(model), g(gold)
 	{
 		const struct nlut_quant *q = nlut_model_quant(m);
-		const struct nlut_layer *last = nlut_model_layer(m, nlut_model_num_layers(m) - 1);
 		uint32_t off = 0;
 
 		n_in = nlut_model_num_inputs(m);
@@ -114,8 +113,9 @@ struct cosim {
 		off = 0;
 		for (uint32_t j = 0; j < n_cls; j++) {
 			cls_off.push_back(off);
-			cls_w.push_back(last->neurons[j].out_bits);
-			off += last->neurons[j].out_bits;
+			// A neuron's width, or a group sum's (format 1.1).
+			cls_w.push_back(nlut_model_score_bits(m, j));
+			off += nlut_model_score_bits(m, j);
 		}
 	}
 

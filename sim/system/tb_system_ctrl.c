@@ -43,7 +43,6 @@ static uint32_t get_bits(const uint32_t *w, uint32_t off, uint32_t width)
  * failing self-test is known to be the hardware's (or the data's) fault. */
 void tb_check_bist_data(struct tb *t)
 {
-	const struct nlut_layer *last = nlut_model_layer(t->m, nlut_model_num_layers(t->m) - 1);
 	const uint32_t *w = t->bist_words;
 	uint32_t iw = (t->sh.in_total_bits + 31) / 32, sbits = 0, sw, per, crc = 0;
 	uint16_t *codes = calloc(t->sh.n_inputs, sizeof(uint16_t));
@@ -51,7 +50,7 @@ void tb_check_bist_data(struct tb *t)
 	if (!codes)
 		tb_fail(t, "out of memory");
 	for (uint32_t c = 0; c < t->sh.n_classes; c++)
-		sbits += last->neurons[c].out_bits;
+		sbits += nlut_model_score_bits(t->m, c);
 	sw = (sbits + 31) / 32;
 	per = iw + 1 + sw;
 	expect_eq(t, "self-test data: magic", w[NLUT_BIST_W_MAGIC], NLUT_FW_BIST_MAGIC);
@@ -89,12 +88,12 @@ void tb_check_bist_data(struct tb *t)
 				"(nlut gen wrote wrong data)", v, p[iw], cls);
 		off = 0;
 		for (uint32_t c = 0; c < t->sh.n_classes; c++) {
-			uint32_t want = t->scratch[c], got = get_bits(p + iw + 1, off, last->neurons[c].out_bits);
+			uint32_t want = t->scratch[c], got = get_bits(p + iw + 1, off, nlut_model_score_bits(t->m, c));
 
 			if (got != want)
 				tb_fail(t, "self-test data vector %u: score %u is %u, the golden model "
 					"says %u (nlut gen wrote wrong data)", v, c, got, want);
-			off += last->neurons[c].out_bits;
+			off += nlut_model_score_bits(t->m, c);
 		}
 	}
 	free(codes);

@@ -53,13 +53,19 @@ uint32_t ref_eval(const nlut_model *m, const uint16_t *codes, uint16_t *scores)
 		prev = cur;
 	}
 	uint32_t nc = nlut_model_num_classes(m), best = 0;
+	/* Group sum (format 1.1): class c's score adds neurons c*G .. c*G+G-1. */
+	uint32_t G = nlut_model_layer(m, nlut_model_num_layers(m) - 1)->n_neurons / nc;
+	uint32_t *sc = calloc(nc, sizeof(*sc));
 
 	for (uint32_t c = 0; c < nc; c++) {
+		for (uint32_t k = 0; k < G; k++)
+			sc[c] += prev[c * G + k];
 		if (scores)
-			scores[c] = prev[c];
-		if (prev[c] > prev[best])
+			scores[c] = (uint16_t)sc[c];
+		if (sc[c] > sc[best])
 			best = c;
 	}
+	free(sc);
 	free(prev);
 	return best;
 }

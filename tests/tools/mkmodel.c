@@ -1,6 +1,7 @@
 /* mkmodel.c - write a seeded random model for tests, fuzz seeds and
  * benchmarks: mkmodel OUT SHAPE SEED, SHAPE = "jsc2l" or
- * "INPUTSxBITS:WIDTH/FANIN/OUTBITS,..." (e.g. 64x2:32/4/2,10/4/4). */
+ * "INPUTSxBITS:WIDTH/FANIN/OUTBITS,..." (e.g. 64x2:32/4/2,10/4/4), optionally
+ * followed by "+gsN": group-sum decoding into N classes (format 1.1). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +10,7 @@
 
 #include "random_model.h"
 
-static int parse_shape(const char *s, struct rm_spec *sp)
+static int parse_shape(const char *s, struct rm_spec *sp, unsigned *gs)
 {
 	int used = 0;
 	unsigned n, b;
@@ -36,6 +37,8 @@ static int parse_shape(const char *s, struct rm_spec *sp)
 		s += used;
 		if (*s == ',')
 			s++;
+		if (sscanf(s, "+gs%u%n", gs, &used) == 1 && *gs)
+			s += used;
 	}
 	return *s || !sp->n_layers ? -1 : 0;
 }
@@ -43,13 +46,18 @@ static int parse_shape(const char *s, struct rm_spec *sp)
 int main(int argc, char **argv)
 {
 	struct rm_spec sp;
+	unsigned gs = 0;
 
-	if (argc != 4 || parse_shape(argv[2], &sp)) {
-		fprintf(stderr, "usage: mkmodel OUT SHAPE SEED  (SHAPE: jsc2l or 64x2:32/4/2,10/4/4)\n");
+	if (argc != 4 || parse_shape(argv[2], &sp, &gs)) {
+		fprintf(stderr, "usage: mkmodel OUT SHAPE SEED  (SHAPE: jsc2l or 64x2:32/4/2,10/4/4[+gsN])\n");
 		return 2;
 	}
 	nlut_model *m = rm_build(&sp, strtoull(argv[3], NULL, 0));
 
+	if (m && gs && nlut_model_set_group_sum(m, gs)) {
+		nlut_model_free(m);
+		m = NULL;
+	}
 	if (!m) {
 		fprintf(stderr, "mkmodel: cannot build %s: %s\n", argv[2], nlut_error_detail());
 		return 1;

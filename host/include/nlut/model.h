@@ -77,6 +77,14 @@ struct nlut_layer {
 	struct nlut_neuron *neurons;
 };
 
+/* Output decoding (docs/model-format.md, "OUTP"). */
+enum nlut_decode {
+	NLUT_DECODE_ARGMAX = 1,    /* class scores = the last layer's outputs */
+	NLUT_DECODE_GROUP_SUM = 2  /* format 1.1: class c's score = the unsigned sum
+				    * of the last layer's outputs c*G .. c*G+G-1,
+				    * G = neurons / classes (DWN's popcount) */
+};
+
 /* ---- reading and writing ---- */
 
 /* Load and fully validate a .nlut file. On failure *out is NULL and
@@ -118,6 +126,12 @@ int nlut_model_set_neuron_adder(nlut_model *m, uint32_t layer,
 				const uint16_t *const *sub_tables,
 				const uint16_t *out_table);
 
+/* Decode the last layer by group sums into n_classes classes (the last
+ * layer must already exist; its neurons may be unset until validation, which
+ * checks that they split evenly and that every class score fits 16 bits).
+ * n_classes = 0 goes back to argmax. */
+int nlut_model_set_group_sum(nlut_model *m, uint32_t n_classes);
+
 /* Set, replace (value != NULL) or remove (value == NULL) a metadata entry.
  * Keys and values are UTF-8 without NUL; order of insertion is kept. */
 int nlut_model_set_meta(nlut_model *m, const char *key, const char *value);
@@ -134,8 +148,15 @@ uint32_t nlut_model_num_inputs(const nlut_model *m);
 const struct nlut_quant *nlut_model_quant(const nlut_model *m);
 uint32_t nlut_model_num_layers(const nlut_model *m);
 const struct nlut_layer *nlut_model_layer(const nlut_model *m, uint32_t i);
-/* Class scores = outputs of the last layer. */
+/* Number of classes: the last layer's neurons (argmax) or the groups. */
 uint32_t nlut_model_num_classes(const nlut_model *m);
+/* enum nlut_decode of the model. */
+unsigned nlut_model_decoding(const nlut_model *m);
+/* Last-layer neurons summed into one class score (1 for argmax). */
+uint32_t nlut_model_group_size(const nlut_model *m);
+/* Bits of class c's score: the neuron's out_bits (argmax) or the width of
+ * the largest sum its group can reach (group sum); 0 for a bad c. */
+unsigned nlut_model_score_bits(const nlut_model *m, uint32_t c);
 /* Total table entries over all neurons and sub-tables. */
 uint64_t nlut_model_table_entries(const nlut_model *m);
 /* Format version the model was read with (or will be written with). */

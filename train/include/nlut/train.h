@@ -24,6 +24,11 @@ enum nlut_train_conn {
 	NLUT_CONN_LOCAL = 1   /* layer 0: sources from a random window of the image */
 };
 
+enum nlut_train_neuron {
+	NLUT_TRAIN_NEURON_NET = 0, /* NeuraLUT sub-network (LogicNets at depth 0) */
+	NLUT_TRAIN_NEURON_LUT = 1  /* binary LUT layers, DWN (docs/train-config.md) */
+};
+
 enum nlut_train_sched {
 	NLUT_SCHED_COSINE = 0,
 	NLUT_SCHED_STEP = 1,  /* x0.1 at 50% and 75% of the steps */
@@ -64,6 +69,10 @@ struct nlut_train_config {
 	int skip;
 	enum nlut_train_conn conn;
 	uint32_t window;          /* NLUT_CONN_LOCAL window side */
+	enum nlut_train_neuron neuron; /* kind of neuron trained */
+	uint32_t thermometer;     /* LUT: thresholds per feature */
+	double tau;               /* LUT: softmax temperature, 0 = sqrt(group) */
+	uint32_t rewire;          /* LUT: epochs between rewirings, 0 = fixed mapping */
 	/* optimisation */
 	uint32_t epochs, batch, ghost;
 	double lr, lr_min, warmup, weight_decay, bn_momentum;

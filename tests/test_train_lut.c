@@ -1,0 +1,292 @@
+/* test_train_lut.c - binary LUT layers (neuron = lut, DWN): the saved model's
+ * golden model equals the training-time pass on every test sample, with and
+ * without a thermometer encoder layer; group-sum decoding; reproducibility;
+ * config errors. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <cmocka.h>
+
+#include <nlut/nlut.h>
+#include <nlut/train.h>
+
+#define DIGITS NLUT_SHARED_DATA_DIR "/digits.csv.gz"
+
+static struct nlut_dataset *digits_train, *digits_test;
+
+/* A small binary LUT network on the digits: a second or so. */
+static void lut_config(struct nlut_train_config *c)
+{
+	nlut_train_config_init(c);
+	assert_int_equal(nlut_train_config_set(c, "train", DIGITS, "test"), 0);
+	assert_int_equal(nlut_train_config_set(c, "test_rows", "360", "test"), 0);
+	assert_int_equal(nlut_train_config_set(c, "test_split", "random", "test"), 0);
+	assert_int_equal(nlut_train_config_set(c, "neuron", "lut", "test"), 0);
+	assert_int_equal(nlut_train_config_set(c, "layers", "200,100", "test"), 0);
+	assert_int_equal(nlut_train_config_set(c, "fan_in", "6", "test"), 0);
+	assert_int_equal(nlut_train_config_set(c, "in_bits", "2", "test"), 0);
+	assert_int_equal(nlut_train_config_set(c, "thermometer", "3", "test"), 0);
+	assert_int_equal(nlut_train_config_set(c, "epochs", "15", "test"), 0);
+	assert_int_equal(nlut_train_config_set(c, "batch", "64", "test"), 0);
+	assert_int_equal(nlut_train_config_set(c, "ghost", "32", "test"), 0);
+	assert_int_equal(nlut_train_config_set(c, "lr", "0.03", "test"), 0);
+	assert_int_equal(nlut_train_config_set(c, "tau", "2", "test"), 0);
+}
+
+static int group_setup(void **state)
+{
+	struct nlut_train_config c;
+	struct stat st;
+
+	(void)state;
+	mkdir(NLUT_TEST_TMPDIR, 0777);
+	if (stat(DIGITS, &st))
+		return 0; /* the data tests skip */
+	lut_config(&c);
+	if (nlut_train_load_data(&c, &digits_train, &digits_test)) {
+		fprintf(stderr, "loading %s: %s\n", DIGITS, nlut_train_error_detail());
+		return -1;
+	}
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	nlut_data_free(digits_train);
+	nlut_data_free(digits_test);
+	return 0;
+}
+
+static void need_digits(void)
+{
+	if (!digits_train)
+		skip();
+}
+
+static nlut_trainer *train(const struct nlut_train_config *c, nlut_model **m)
+{
+	nlut_trainer *t = NULL;
+	int rc = nlut_trainer_new(c, digits_train, &t);
+
+	if (rc)
+		fail_msg("nlut_trainer_new: %s", nlut_train_error_detail());
+	rc = nlut_trainer_run(t, NULL, NULL, NULL);
+	if (rc)
+		fail_msg("nlut_trainer_run: %s", nlut_train_error_detail());
+	rc = nlut_trainer_compile(t, m);
+	if (rc)
+		fail_msg("nlut_trainer_compile: %s", nlut_train_error_detail());
+	return t;
+}
+
+/*
+ * Golden model of the saved-then-reloaded file against the training-time
+ * pass: every class and every group-sum score of every test sample. Returns
+ * the test accuracy.
+ */
+static double check_tables_equal_trained(nlut_trainer *t, nlut_model *m, const char *name)
+{
+	const struct nlut_dataset *d = digits_test;
+	char path[512];
+	nlut_model *back = NULL;
+	nlut_golden *g = NULL;
+	uint32_t C = nlut_trainer_num_classes(t);
+	uint16_t *st = malloc(d->n_rows * C * sizeof(uint16_t));
+	uint16_t *sg = malloc(d->n_rows * C * sizeof(uint16_t));
+	uint32_t *ct = malloc(d->n_rows * sizeof(uint32_t));
+	uint32_t *cg = malloc(d->n_rows * sizeof(uint32_t));
+	size_t ok = 0;
+
+	assert_non_null(st);
+	assert_non_null(sg);
+	assert_non_null(ct);
+	assert_non_null(cg);
+	snprintf(path, sizeof(path), NLUT_TEST_TMPDIR "/%s.nlut", name);
+	assert_int_equal(nlut_model_save(m, path), 0);
+	assert_int_equal(nlut_model_load(path, &back), 0);
+	assert_int_equal(nlut_model_decoding(back), NLUT_DECODE_GROUP_SUM);
+	assert_int_equal(nlut_model_num_classes(back), C);
+	assert_int_equal(nlut_golden_new(back, &g), 0);
+	assert_int_equal(nlut_golden_eval_float_batch(g, d->n_rows, d->x, sg, cg, 2), 0);
+	assert_int_equal(nlut_trainer_predict(t, d->n_rows, d->x, st, ct), 0);
+	for (size_t i = 0; i < d->n_rows; i++) {
+		if (ct[i] != cg[i])
+			fail_msg("%s: test sample %zu: trained pass says %u, golden model %u",
+				 name, i, ct[i], cg[i]);
+		assert_int_equal(ct[i], nlut_argmax(st + i * C, C));
+		ok += cg[i] == (uint32_t)d->labels[i];
+	}
+	assert_memory_equal(st, sg, d->n_rows * C * sizeof(uint16_t));
+	nlut_golden_free(g);
+	nlut_model_free(back);
+	free(st);
+	free(sg);
+	free(ct);
+	free(cg);
+	return (double)ok / (double)d->n_rows;
+}
+
+/* Every neuron of the LUT layers is one LUT6: 1-bit inputs and output. */
+static void check_lut6(const nlut_model *m, uint32_t first)
+{
+	for (uint32_t l = first; l < nlut_model_num_layers(m); l++) {
+		const struct nlut_layer *L = nlut_model_layer(m, l);
+
+		for (uint32_t j = 0; j < L->n_neurons; j++) {
+			assert_int_equal(L->neurons[j].out_bits, 1);
+			assert_true(L->neurons[j].addr_bits <= 6);
+		}
+	}
+}
+
+/* Thermometer of 3 thresholds on 2-bit codes: an encoder layer of fan-in-1
+ * neurons (code >= 1, 2, 3) in front of the two LUT layers. */
+static void test_thermometer_model(void **state)
+{
+	struct nlut_train_config c;
+	nlut_model *m = NULL;
+	nlut_trainer *t;
+
+	(void)state;
+	need_digits();
+	lut_config(&c);
+	t = train(&c, &m);
+	double acc = check_tables_equal_trained(t, m, "lut-thermo");
+
+	print_message("binary LUT digits model (thermometer 3): test accuracy %.4f\n", acc);
+	assert_true(acc > 0.80); /* chance is 0.1 */
+	assert_int_equal(nlut_model_num_layers(m), 3);
+	const struct nlut_layer *enc = nlut_model_layer(m, 0);
+
+	for (uint32_t j = 0; j < enc->n_neurons; j++) {
+		const struct nlut_neuron *n = &enc->neurons[j];
+
+		assert_int_equal(n->fan_in, 1);
+		assert_int_equal(n->out_bits, 1);
+		/* A threshold: 0 below it, 1 from it on. */
+		for (uint32_t a = 1; a < 4; a++)
+			assert_true(n->table[a] >= n->table[a - 1]);
+		assert_int_equal(n->table[0], 0);
+		assert_int_equal(n->table[3], 1);
+	}
+	check_lut6(m, 1);
+	assert_int_equal(nlut_model_group_size(m), 10);
+	nlut_model_free(m);
+	nlut_trainer_free(t);
+}
+
+/* 1-bit codes and one threshold: the host's quantiser is the threshold and
+ * the LUT layers read the features directly (no encoder); local mapping,
+ * rewired during training. */
+static void test_one_bit_model(void **state)
+{
+	struct nlut_train_config c;
+	nlut_model *m = NULL;
+	nlut_trainer *t;
+
+	(void)state;
+	need_digits();
+	lut_config(&c);
+	assert_int_equal(nlut_train_config_set(&c, "in_bits", "1", NULL), 0);
+	assert_int_equal(nlut_train_config_set(&c, "thermometer", "1", NULL), 0);
+	assert_int_equal(nlut_train_config_set(&c, "image", "8x8", NULL), 0);
+	assert_int_equal(nlut_train_config_set(&c, "connectivity", "local", NULL), 0);
+	assert_int_equal(nlut_train_config_set(&c, "layers", "150,60,30", NULL), 0);
+	assert_int_equal(nlut_train_config_set(&c, "fan_in", "6,6,4", NULL), 0);
+	/* Rewiring every 2 epochs: the kept network keeps its own mapping. */
+	assert_int_equal(nlut_train_config_set(&c, "rewire", "2", NULL), 0);
+	t = train(&c, &m);
+	double acc = check_tables_equal_trained(t, m, "lut-1bit");
+
+	print_message("binary LUT digits model (1-bit inputs): test accuracy %.4f\n", acc);
+	assert_true(acc > 0.70);
+	assert_int_equal(nlut_model_num_layers(m), 3);
+	check_lut6(m, 0);
+	assert_int_equal(nlut_model_group_size(m), 3);
+	nlut_model_free(m);
+	nlut_trainer_free(t);
+}
+
+/* Same seed and config: the same model bit for bit, whatever the threads. */
+static void test_reproducible(void **state)
+{
+	char id[3][NLUT_ID_STR_SIZE];
+	static const char *const threads[] = { "1", "2", "2" };
+
+	(void)state;
+	need_digits();
+	for (int i = 0; i < 3; i++) {
+		struct nlut_train_config c;
+		nlut_model *m = NULL;
+		nlut_trainer *t;
+
+		lut_config(&c);
+		nlut_train_config_set(&c, "epochs", "2", NULL);
+		nlut_train_config_set(&c, "threads", threads[i], NULL);
+		if (i == 2)
+			nlut_train_config_set(&c, "seed", "2", NULL);
+		t = train(&c, &m);
+		assert_int_equal(nlut_model_id(m, id[i]), 0);
+		nlut_model_free(m);
+		nlut_trainer_free(t);
+	}
+	assert_string_equal(id[0], id[1]);
+	assert_string_not_equal(id[0], id[2]);
+}
+
+static void test_config_errors(void **state)
+{
+	struct nlut_train_config c;
+	nlut_trainer *t = NULL;
+
+	(void)state;
+	nlut_train_config_init(&c);
+	assert_int_equal(nlut_train_config_set(&c, "neuron", "dwn", "x.cfg:1"),
+			 NLUT_ERROR_INVALID_PARAM);
+	assert_non_null(strstr(nlut_train_error_detail(), "x.cfg:1"));
+	assert_int_equal(nlut_train_config_set(&c, "thermometer", "0", NULL),
+			 NLUT_ERROR_INVALID_PARAM);
+	nlut_train_config_set(&c, "train", "x", NULL);
+	nlut_train_config_set(&c, "neuron", "lut", NULL);
+	nlut_train_config_set(&c, "layers", "40,20", NULL);
+	nlut_train_config_set(&c, "fan_in", "9", NULL);
+	assert_int_equal(nlut_train_config_check(&c), NLUT_ERROR_INVALID_PARAM);
+	assert_non_null(strstr(nlut_train_error_detail(), "at most 8"));
+	/* 12 address bits would be fine for a NeuraLUT neuron of 2-bit codes
+	 * at fan-in 6; 1-bit LUT inputs pass at 8. */
+	nlut_train_config_set(&c, "fan_in", "8", NULL);
+	assert_int_equal(nlut_train_config_check(&c), 0);
+
+	need_digits();
+	/* The data decide the rest: 3 thresholds do not fit 1-bit codes, and
+	 * 25 neurons do not split into 10 classes. */
+	lut_config(&c);
+	nlut_train_config_set(&c, "in_bits", "1", NULL);
+	assert_int_equal(nlut_trainer_new(&c, digits_train, &t), NLUT_ERROR_INVALID_PARAM);
+	assert_non_null(strstr(nlut_train_error_detail(), "thermometer"));
+	assert_null(t);
+	lut_config(&c);
+	nlut_train_config_set(&c, "layers", "50,25", NULL);
+	assert_int_equal(nlut_trainer_new(&c, digits_train, &t), NLUT_ERROR_INVALID_PARAM);
+	assert_non_null(strstr(nlut_train_error_detail(), "10 classes"));
+	assert_null(t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_thermometer_model),
+		cmocka_unit_test(test_one_bit_model),
+		cmocka_unit_test(test_reproducible),
+		cmocka_unit_test(test_config_errors),
+	};
+
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
