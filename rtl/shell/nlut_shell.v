@@ -15,6 +15,10 @@ module nlut_shell #(
     parameter [31:0] BUILD_ID      = 32'h0,
     parameter        RAM_ADDR_BITS = 16,       // controller boot RAM bytes = 2**n
     parameter        RAM_INIT_FILE = "",       // firmware + self-test data ($readmemh)
+    parameter        RF_SYNC       = 0,        // small parts (docs/ice40.md): CPU registers in block RAM
+    parameter        RAM_LO_BITS   = 0,        // small parts: firmware block bytes = 2**n,
+    parameter        RAM_HI_BITS   = 2,        // self-test block bytes = 2**n; RAM_INIT_FILE then holds
+    parameter        RAM_INIT_FILE_HI = "",    // the firmware only, RAM_INIT_FILE_HI the self-test data
     parameter [31:0] WDOG_CYCLES   = 32'h0010_0000,
     parameter        TICK_DIV      = 1         // clock cycles per mtime tick
 ) (
@@ -83,6 +87,7 @@ module nlut_shell #(
     /* verilator lint_off PINCONNECTEMPTY */
     nlut_ctrl #(
         .RAM_ADDR_BITS(RAM_ADDR_BITS), .RAM_INIT_FILE(RAM_INIT_FILE),
+        .RF_SYNC(RF_SYNC), .RAM_LO_BITS(RAM_LO_BITS), .RAM_HI_BITS(RAM_HI_BITS), .RAM_INIT_FILE_HI(RAM_INIT_FILE_HI),
         .EXT_ADDR_BITS(11), .TICK_DIV(TICK_DIV)
     ) u_ctrl (
         .clk(clk), .rst(ctrl_rst),
