@@ -63,7 +63,7 @@ module top #(
     /* verilator lint_off PINCONNECTEMPTY */
     nlut_shell #(
         .S_BYTES(4), .M_BYTES(4), .SCORES(1), .BOARD_ID(BOARD_ID), .BUILD_ID(BUILD_ID),
-        .RAM_ADDR_BITS(15), .RAM_INIT_FILE(RAM_INIT_FILE), .RF_SYNC(1),
+        .RAM_ADDR_BITS(15), .RAM_INIT_FILE(RAM_INIT_FILE), .RF_SYNC(1), .MBOX_ARGS(1), .SMALL(1),
         .RAM_LO_BITS(RAM_LO_BITS), .RAM_HI_BITS(RAM_HI_BITS), .RAM_INIT_FILE_HI(RAM_INIT_FILE_HI)
     ) u_shell (
         .clk(clk), .rst(rst),

@@ -10,7 +10,8 @@
 module nlut_rv32i #(
     parameter [31:0] RESET_PC = 32'h8000_0000, // first instruction fetched after reset (also mtvec's reset value)
     parameter        RF_SYNC  = 0             // 1: register file read when the instruction is fetched, so
-                                              // that it maps to block RAM (iCE40, docs/ice40.md)
+                                              // that it maps to block RAM, and no mcycle / minstret
+                                              // (small parts: iCE40, docs/ice40.md)
 ) (
     input  wire        clk,
     input  wire        rst,
@@ -245,7 +246,8 @@ module nlut_rv32i #(
     reg [2:0]  tval_sel;   // TVAL_*: which value goes to mtval on a trap
 
     nlut_rv32i_csr #(
-        .MTVEC_RESET (RESET_PC)
+        .MTVEC_RESET (RESET_PC),
+        .COUNTERS    (!RF_SYNC)
     ) u_csr (
         .clk         (clk),
         .rst         (rst),

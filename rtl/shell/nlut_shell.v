@@ -20,6 +20,8 @@ module nlut_shell #(
     parameter        RAM_HI_BITS   = 2,        // self-test block bytes = 2**n; RAM_INIT_FILE then holds
     parameter        RAM_INIT_FILE_HI = "",    // the firmware only, RAM_INIT_FILE_HI the self-test data
     parameter [31:0] WDOG_CYCLES   = 32'h0010_0000,
+    parameter        MBOX_ARGS     = 16,       // small parts: MBOX_ARG words kept (nlut_shell_regs.v)
+    parameter        SMALL         = 0,        // small parts: 32-bit counters, MBOX_DATA in block RAM
     parameter        TICK_DIV      = 1         // clock cycles per mtime tick
 ) (
     input  wire                 clk,
@@ -110,7 +112,8 @@ module nlut_shell #(
         .IN_WIDTH(IN_WIDTH), .SCORES_WIDTH(SCORES_WIDTH), .CLASS_WIDTH(CLASS_WIDTH),
         .N_INPUTS(`NLUT_CORE_N_INPUTS), .N_CLASSES(N_CLASSES), .LATENCY(`NLUT_CORE_LATENCY),
         .MODEL_HASH(`NLUT_CORE_MODEL_HASH), .S_BYTES(S_BYTES), .M_BYTES(M_BYTES), .SCORES(SCORES),
-        .BOARD_ID(BOARD_ID), .BUILD_ID(BUILD_ID), .WDOG_CYCLES(WDOG_CYCLES)
+        .BOARD_ID(BOARD_ID), .BUILD_ID(BUILD_ID), .WDOG_CYCLES(WDOG_CYCLES), .MBOX_ARGS(MBOX_ARGS),
+        .CNT_BITS(SMALL ? 32 : 64), .MBOX_RAM(SMALL)
     ) u_regs (
         .clk(clk), .rst(rst),
         .h_valid(h_valid), .h_addr(h_addr), .h_write(h_write), .h_wstrb(h_wstrb), .h_wdata(h_wdata),

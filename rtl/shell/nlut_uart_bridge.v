@@ -110,10 +110,11 @@ module nlut_uart_bridge #(
     reg [3:0]  p_state;
     reg [3:0]  p_idx;                       // header / CRC byte index
     reg [31:0] p_crc;                       // running CRC register (not inverted)
-    reg [31:0] p_rxcrc;
+    reg        p_crc_bad;                  // a received CRC byte differed
     reg [7:0]  p_type;
     reg [15:0] p_seq;
-    reg [31:0] p_len;
+    reg [16:0] p_len;                       // payload length, bits 16:0
+    reg        p_len_big;                   // a length bit above 16 is set
     reg [16:0] p_left;                      // payload bytes still to come
     reg [63:0] p_pay;                       // register frames' payload
     reg [VBUF_BITS:0] p_words;              // VECTORS payload words
@@ -126,7 +127,7 @@ module nlut_uart_bridge #(
     reg [7:0]  ans_type;
     reg [15:0] ans_seq;
     reg [63:0] ans_pay;
-    wire       ans_take;
+    wire       ans_done;                    // the transmitter sent the answer's last byte
 
     // VECTORS buffer (block RAM), written word by word, read one word per beat
     reg [31:0] vbuf [0:(1 << VBUF_BITS) - 1];
@@ -149,10 +150,12 @@ module nlut_uart_bridge #(
     wire        take   = q_valid && (p_state == P_SYNC0 || p_state == P_SYNC1 || p_state == P_HDR ||
                                      p_state == P_CRC || (p_state == P_PAY && len_ok && p_left != 0));
     wire [31:0] crc_nx = crc_byte(p_crc, b);
-    wire        len_ok = p_type == T_REG_READ  ? p_len == 32'd4 :
-                         p_type == T_REG_WRITE ? p_len == 32'd8 :
+    wire        len_ok = !p_len_big &&
+                        (p_type == T_REG_READ  ? p_len == 17'd4 :
+                         p_type == T_REG_WRITE ? p_len == 17'd8 :
                          p_type == T_VECTORS   ? (p_len != 0 && p_len <= VBUF_BYTES && p_len % REC_BYTES == 0) :
-                                                 (p_len <= VBUF_BYTES && p_len[1:0] == 2'b00);
+                                                 (p_len <= VBUF_BYTES && p_len[1:0] == 2'b00));
+    wire [31:0] crc_fin = ~p_crc;
     wire [31:0] offset = p_type == T_REG_READ ? p_pay[63:32] : p_pay[31:0];
 
     always @* q_pop = take;
@@ -170,7 +173,7 @@ module nlut_uart_bridge #(
 
     always @(posedge clk) begin
         vb_we <= 1'b0;
-        if (ans_take) ans_valid <= 1'b0;
+        if (ans_done) ans_valid <= 1'b0;
         if (rst) begin
             p_state        <= P_SYNC0;
             p_expect       <= 16'd0;
@@ -209,12 +212,13 @@ module nlut_uart_bridge #(
                 4'd5:  p_seq[15:8] <= b;
                 4'd8:  p_len[7:0] <= b;
                 4'd9:  p_len[15:8] <= b;
-                4'd10: p_len[23:16] <= b;
-                4'd11: p_len[31:24] <= b;
+                4'd10: begin p_len[16] <= b[0]; p_len_big <= b[7:1] != 7'd0; end
+                4'd11: if (b != 8'd0) p_len_big <= 1'b1;
                 default: ;
                 endcase
                 if (p_idx == 4'd11) begin
-                    p_left  <= p_len[16:0];         // checked (len_ok) before use
+                    p_left  <= p_len;                // checked (len_ok) before use
+                    p_crc_bad <= 1'b0;
                     p_pay   <= 64'h0;
                     p_words <= 0;
                     p_state <= P_PAY;
@@ -240,12 +244,12 @@ module nlut_uart_bridge #(
                 end
             end
             P_CRC: if (take) begin
-                p_rxcrc <= {b, p_rxcrc[31:8]};
+                if (b != crc_fin[8 * p_idx[1:0] +: 8]) p_crc_bad <= 1'b1;
                 p_idx   <= p_idx + 1'b1;
                 if (p_idx == 4'd3) p_state <= P_CHECK;
             end
             P_CHECK: begin
-                if (p_rxcrc != ~p_crc) begin
+                if (p_crc_bad) begin
                     p_dropped <= 1'b1;
                     answer(T_ERROR, {24'h0, E_CRC}, {16'h0, p_seq});
                 end else if (!(p_seq == p_expect || p_dropped || p_seq == 16'd0)) begin
@@ -323,31 +327,32 @@ module nlut_uart_bridge #(
 
     // ---------------- transmit: answers first, then one RESULTS frame per record ----------------
     reg        t_active, t_res;
-    reg [7:0]  t_type;
-    reg [15:0] t_seq, t_len, t_idx;
-    reg [63:0] t_pay;
+    localparam integer TW = $clog2(RES_LEN + 17);   // frame byte index bits
+    reg [TW-1:0] t_idx;
     reg [31:0] t_crc;
     reg [15:0] res_seq;
 
-    wire [15:0] t_pidx   = t_idx - 16'd12;          // payload byte index
-    wire [15:0] t_cidx   = t_idx - 16'd12 - t_len;  // CRC byte index
-    wire        t_in_pay = t_idx >= 16'd12 && t_idx < 16'd12 + t_len;
-    wire        t_in_crc = t_idx >= 16'd12 + t_len;
+    wire [7:0]  t_type   = t_res ? T_RESULTS : ans_type;
+    wire [15:0] t_seq    = t_res ? res_seq : ans_seq;
+    wire [TW-1:0] t_len  = t_res ? RES_LEN[TW-1:0] : 8;
+    wire [TW-1:0] t_pidx = t_idx - 12;               // payload byte index
+    wire [TW-1:0] t_cidx = t_idx - 12 - t_len;       // CRC byte index
+    wire        t_in_pay = t_idx >= 12 && t_idx < 12 + t_len;
+    wire        t_in_crc = t_idx >= 12 + t_len;
     wire [31:0] t_crcout = ~t_crc;
     reg  [7:0]  t_byte;
     always @* begin
         case (t_idx)
-        16'd0:   t_byte = 8'h4E;
-        16'd1:   t_byte = 8'h57;
-        16'd2:   t_byte = t_type;
-        16'd4:   t_byte = t_seq[7:0];
-        16'd5:   t_byte = t_seq[15:8];
-        16'd8:   t_byte = t_len[7:0];
-        16'd9:   t_byte = t_len[15:8];
+        0:       t_byte = 8'h4E;
+        1:       t_byte = 8'h57;
+        2:       t_byte = t_type;
+        4:       t_byte = t_seq[7:0];
+        5:       t_byte = t_seq[15:8];
+        8:       t_byte = {{(8 - TW){1'b0}}, t_len};
         default: t_byte = 8'h00;
         endcase
         if (t_in_pay)
-            t_byte = t_res ? s_axis_tdata[8 * t_pidx[1:0] +: 8] : t_pay[8 * t_pidx[2:0] +: 8];
+            t_byte = t_res ? s_axis_tdata[8 * t_pidx[1:0] +: 8] : ans_pay[8 * t_pidx[2:0] +: 8];
         if (t_in_crc)
             t_byte = t_crcout[8 * t_cidx[1:0] +: 8];
     end
@@ -356,7 +361,7 @@ module nlut_uart_bridge #(
     wire t_valid = t_active && !(t_res && t_in_pay && !s_axis_tvalid);
     wire t_fire  = t_valid && t_ready;
     assign s_axis_tready = t_fire && t_res && t_in_pay && t_pidx[1:0] == 2'd3;
-    assign ans_take      = !t_active && ans_valid;
+    assign ans_done      = t_fire && !t_res && t_idx == t_len + 15;
 
     nlut_uart_tx #(.CLKS_PER_BIT(CLKS_PER_BIT)) u_tx (
         .clk(clk), .rst(rst), .data(t_byte), .valid(t_valid), .ready(t_ready), .txd(txd)
@@ -367,32 +372,27 @@ module nlut_uart_bridge #(
             t_active <= 1'b0;
             res_seq  <= 16'd0;
         end else if (!t_active) begin
-            t_idx <= 16'd0;
+            t_idx <= 0;
             t_crc <= 32'hFFFFFFFF;
             if (ans_valid) begin
                 t_active <= 1'b1;
                 t_res    <= 1'b0;
-                t_type   <= ans_type;
-                t_seq    <= ans_seq;
-                t_len    <= 16'd8;
-                t_pay    <= ans_pay;
             end else if (s_axis_tvalid) begin
                 t_active <= 1'b1;
                 t_res    <= 1'b1;
-                t_type   <= T_RESULTS;
-                t_seq    <= res_seq;
-                t_len    <= RES_LEN;
-                res_seq  <= res_seq + 1'b1;
             end
         end else if (t_fire) begin
             if (!t_in_crc) t_crc <= crc_byte(t_crc, t_byte);
             t_idx <= t_idx + 1'b1;
-            if (t_idx == t_len + 16'd15) t_active <= 1'b0;
+            if (t_idx == t_len + 15) begin
+                t_active <= 1'b0;
+                if (t_res) res_seq <= res_seq + 1'b1;
+            end
         end
     end
 
     /* verilator lint_off UNUSED */
-    wire unused = &{1'b0, m_axil_bresp, m_axil_rresp, s_axis_tlast, p_len[31:17]};
+    wire unused = &{1'b0, m_axil_bresp, m_axil_rresp, s_axis_tlast};
     /* verilator lint_on UNUSED */
 
 endmodule

@@ -27,6 +27,9 @@ extern "C" {
 #include <nlut/wire.h>
 }
 
+#ifndef TB_BOARD_ID
+#define TB_BOARD_ID 0u
+#endif
 #ifndef TB_CLKS_PER_BIT
 #define TB_CLKS_PER_BIT 12
 #endif
@@ -250,6 +253,22 @@ int main(int argc, char **argv)
 	for (int k = 0; k < 8; k++)
 		if (rd(NLUT_ID_MODEL_HASH_REG_OFFSET(k)) != get32(hash + 4 * k))
 			fail("ID_MODEL_HASH word %d differs from the model's identity", k);
+	// The mailbox (MBOX_DATA in block RAM on small parts): IDENTITY through the firmware.
+	wr(NLUT_MBOX_CMD_REG_OFFSET, NLUT_OP_IDENTITY | 0x5Au << NLUT_MBOX_CMD_SEQ_OFFSET);
+	uint32_t ms = 0;
+	for (int k = 0; k < 100 && !(ms >> NLUT_MBOX_STATUS_DONE_BIT & 1); k++)
+		ms = rd(NLUT_MBOX_STATUS_REG_OFFSET);
+	if (!(ms >> NLUT_MBOX_STATUS_DONE_BIT & 1))
+		fail("the firmware did not answer the IDENTITY command");
+	uint32_t rsp = rd(NLUT_MBOX_RSP_REG_OFFSET);
+	if ((rsp & 0xFFu) != NLUT_RSP_OK || (rsp >> NLUT_MBOX_RSP_SEQ_OFFSET & 0xFFu) != 0x5Au ||
+	    (rsp >> NLUT_MBOX_RSP_NDATA_OFFSET & 0xFFu) < 10)
+		fail("IDENTITY answered 0x%08x", rsp);
+	if (rd(NLUT_MBOX_DATA_REG_OFFSET(1)) != TB_BOARD_ID)
+		fail("IDENTITY DATA1 is not the board id 0x%x", TB_BOARD_ID);
+	for (int k = 0; k < 8; k++)
+		if (rd(NLUT_MBOX_DATA_REG_OFFSET(2 + k)) != get32(hash + 4 * k))
+			fail("IDENTITY DATA%d differs from the model's identity", 2 + k);
 	wr(NLUT_SCRATCH_REG_OFFSET, 0xA5C3E10Fu);
 	if (rd(NLUT_SCRATCH_REG_OFFSET) != 0xA5C3E10Fu)
 		fail("SCRATCH does not hold what was written");
@@ -313,7 +332,7 @@ int main(int argc, char **argv)
 	}
 	if (rd(NLUT_CNT_IN_LO_REG_OFFSET) != n || rd(NLUT_CNT_OUT_LO_REG_OFFSET) != n)
 		fail("the board's counters do not show %zu vectors in and out", n);
-	printf("tb_ice40: %zu vectors equal to golden; boot, identity, CRC and sequence errors checked; "
+	printf("tb_ice40: %zu vectors equal to golden; boot, identity (registers and mailbox), CRC and sequence errors checked; "
 	       "%llu cycles (%.2f s at 12 MHz)\n", n, (unsigned long long)cycles, (double)cycles / 12e6);
 	top->final();
 	delete top;
