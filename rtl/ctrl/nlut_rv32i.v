@@ -402,6 +402,9 @@ module nlut_rv32i #(
         end
         assign rs1_val = rs1_q;
         assign rs2_val = rs2_q;
+        /* verilator lint_off UNUSEDSIGNAL */
+        wire unused_rs2 = &{1'b0, rs2};  // read from the fetched word instead
+        /* verilator lint_on UNUSEDSIGNAL */
     end else begin : g_rf_async
         assign rs1_val = regs[rs1];
         assign rs2_val = regs[rs2];

@@ -171,7 +171,6 @@ module nlut_shell_regs #(
 
     // MBOX_DATA in block RAM (MBOX_RAM): one port, read every access, the word ready with the
     // access's ready; written by byte.
-    reg [31:0] mdata_ram [0:15];
     reg [31:0] mdata_q;
     reg        mdata_sel_reg;
 
@@ -256,6 +255,7 @@ module nlut_shell_regs #(
 
     generate
     if (MBOX_RAM) begin : g_mdata
+        reg [31:0] mdata_ram [0:15];
         wire [3:0]  a_wstrb = pick_h ? h_wstrb : c_wstrb;
         wire [31:0] a_wdata = pick_h ? h_wdata : c_wdata;
         integer k;

@@ -64,7 +64,13 @@ module nlut_uart_bridge #(
     localparam [7:0] E_CRC = 8'd1, E_SEQ = 8'd2, E_TYPE = 8'd3, E_LENGTH = 8'd4, E_OFFSET = 8'd5;
     localparam integer VBUF_BYTES = 4 << VBUF_BITS;
     localparam integer REC_BYTES  = 4 * IN_BEATS;
-    localparam [15:0]  RES_LEN    = 4 * OUT_BEATS;
+    localparam integer RES_LEN_I  = 4 * OUT_BEATS;
+    localparam [15:0]  RES_LEN    = RES_LEN_I[15:0];
+    localparam [16:0]  VBUF_LEN   = VBUF_BYTES[16:0];
+    localparam [16:0]  REC_LEN    = REC_BYTES[16:0];
+    localparam integer PB         = $clog2(IN_BEATS + 1);
+    localparam integer LAST_I     = IN_BEATS - 1;
+    localparam [PB-1:0] LAST_BEAT = LAST_I[PB-1:0];
 
     function [31:0] crc_byte(input [31:0] c, input [7:0] b);
         integer i;
@@ -136,7 +142,7 @@ module nlut_uart_bridge #(
     reg [31:0] vb_word;
     reg        vb_we;
     reg [VBUF_BITS:0] push_left;
-    reg [$clog2(IN_BEATS + 1)-1:0] push_beat;
+    reg [PB-1:0] push_beat;
 
     always @(posedge clk) begin
         if (vb_we) vbuf[vb_waddr] <= vb_word;
@@ -144,7 +150,7 @@ module nlut_uart_bridge #(
     end
 
     assign m_axis_tdata = vbuf_q;
-    assign m_axis_tlast = push_beat == IN_BEATS - 1;
+    assign m_axis_tlast = push_beat == LAST_BEAT;
 
     wire [7:0]  b      = q_byte;
     wire        take   = q_valid && (p_state == P_SYNC0 || p_state == P_SYNC1 || p_state == P_HDR ||
@@ -153,8 +159,8 @@ module nlut_uart_bridge #(
     wire        len_ok = !p_len_big &&
                         (p_type == T_REG_READ  ? p_len == 17'd4 :
                          p_type == T_REG_WRITE ? p_len == 17'd8 :
-                         p_type == T_VECTORS   ? (p_len != 0 && p_len <= VBUF_BYTES && p_len % REC_BYTES == 0) :
-                                                 (p_len <= VBUF_BYTES && p_len[1:0] == 2'b00));
+                         p_type == T_VECTORS   ? (p_len != 0 && p_len <= VBUF_LEN && p_len % REC_LEN == 17'd0) :
+                                                 (p_len <= VBUF_LEN && p_len[1:0] == 2'b00));
     wire [31:0] crc_fin = ~p_crc;
     wire [31:0] offset = p_type == T_REG_READ ? p_pay[63:32] : p_pay[31:0];
 
@@ -335,8 +341,11 @@ module nlut_uart_bridge #(
     wire [7:0]  t_type   = t_res ? T_RESULTS : ans_type;
     wire [15:0] t_seq    = t_res ? res_seq : ans_seq;
     wire [TW-1:0] t_len  = t_res ? RES_LEN[TW-1:0] : 8;
-    wire [TW-1:0] t_pidx = t_idx - 12;               // payload byte index
-    wire [TW-1:0] t_cidx = t_idx - 12 - t_len;       // CRC byte index
+    localparam [TW-1:0] T12 = 12;
+    wire [TW-1:0] t_pidx_w = t_idx - T12;            // payload byte index
+    wire [TW-1:0] t_cidx_w = t_idx - T12 - t_len;    // CRC byte index
+    wire [2:0]  t_pidx = t_pidx_w[2:0];
+    wire [1:0]  t_cidx = t_cidx_w[1:0];
     wire        t_in_pay = t_idx >= 12 && t_idx < 12 + t_len;
     wire        t_in_crc = t_idx >= 12 + t_len;
     wire [31:0] t_crcout = ~t_crc;
@@ -392,7 +401,7 @@ module nlut_uart_bridge #(
     end
 
     /* verilator lint_off UNUSED */
-    wire unused = &{1'b0, m_axil_bresp, m_axil_rresp, s_axis_tlast};
+    wire unused = &{1'b0, m_axil_bresp, m_axil_rresp, s_axis_tlast, t_pidx_w, t_cidx_w};
     /* verilator lint_on UNUSED */
 
 endmodule

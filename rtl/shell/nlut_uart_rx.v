@@ -15,8 +15,10 @@ module nlut_uart_rx #(
 );
 
     localparam integer CW = $clog2(CLKS_PER_BIT);
-    localparam [CW-1:0] HALF = CLKS_PER_BIT / 2 - 1;
-    localparam [CW-1:0] FULL = CLKS_PER_BIT - 1;
+    localparam integer  HALF_I = CLKS_PER_BIT / 2 - 1;
+    localparam integer  FULL_I = CLKS_PER_BIT - 1;
+    localparam [CW-1:0] HALF = HALF_I[CW-1:0];
+    localparam [CW-1:0] FULL = FULL_I[CW-1:0];
 
     reg [2:0]    sync_reg;
     reg [CW-1:0] cnt_reg;

@@ -13,7 +13,8 @@ module nlut_uart_tx #(
 );
 
     localparam integer CW = $clog2(CLKS_PER_BIT);
-    localparam [CW-1:0] FULL = CLKS_PER_BIT - 1;
+    localparam integer  FULL_I = CLKS_PER_BIT - 1;
+    localparam [CW-1:0] FULL = FULL_I[CW-1:0];
 
     reg [8:0]    shift_reg;                 // stop bit and data, sent from bit 0 after the start bit
     reg [3:0]    left_reg;                  // bit times still to send
