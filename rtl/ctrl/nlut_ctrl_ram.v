@@ -30,30 +30,39 @@ module nlut_ctrl_ram #(
 
     always @* ready_next = s_valid && !ready_reg;
 
+    // The one RAM (LO_BITS 0), at module scope: the simulation harnesses load programs straight into
+    // this array. One word when the split RAM is used instead.
+    localparam integer WORDS = LO_BITS == 0 ? 1 << (ADDR_BITS - 2) : 1;
+    localparam integer WA    = LO_BITS == 0 ? ADDR_BITS - 2 : 1;
+
+    // Block RAM (yosys 0.23 otherwise tries distributed RAM and fails).
+    (* ram_style = "block" *)
+    reg [31:0] mem [0:WORDS-1] /* verilator public_flat_rw */;
+    reg [31:0] one_q;
+    wire [WA-1:0] one_a = LO_BITS == 0 ? s_addr[WA+1:2] : {WA{1'b0}};
+
+    initial begin
+        if (LO_BITS == 0 && INIT_FILE != "") $readmemh(INIT_FILE, mem);
+    end
+
+    // Read-first block RAM with byte enables.
+    always @(posedge clk) begin
+        if (LO_BITS == 0 && ready_next) begin
+            if (s_write && s_wstrb[0]) mem[one_a][7:0] <= s_wdata[7:0];
+            if (s_write && s_wstrb[1]) mem[one_a][15:8] <= s_wdata[15:8];
+            if (s_write && s_wstrb[2]) mem[one_a][23:16] <= s_wdata[23:16];
+            if (s_write && s_wstrb[3]) mem[one_a][31:24] <= s_wdata[31:24];
+            one_q <= mem[one_a];
+        end
+    end
+
     generate
     if (LO_BITS == 0) begin : g_one
-        localparam integer WORDS = 1 << (ADDR_BITS - 2);
-
-        // Block RAM (yosys 0.23 otherwise tries distributed RAM and fails); the simulation harness loads
-        // programs straight into this array.
-        (* ram_style = "block" *)
-        reg [31:0] mem [0:WORDS-1] /* verilator public_flat_rw */;
-
-        initial begin
-            if (INIT_FILE != "") $readmemh(INIT_FILE, mem);
-        end
-
-        // Read-first block RAM with byte enables.
-        always @(posedge clk) begin
-            if (ready_next) begin
-                if (s_write && s_wstrb[0]) mem[s_addr][7:0] <= s_wdata[7:0];
-                if (s_write && s_wstrb[1]) mem[s_addr][15:8] <= s_wdata[15:8];
-                if (s_write && s_wstrb[2]) mem[s_addr][23:16] <= s_wdata[23:16];
-                if (s_write && s_wstrb[3]) mem[s_addr][31:24] <= s_wdata[31:24];
-                rdata_reg <= mem[s_addr];
-            end
-        end
+        always @* rdata_reg = one_q;
     end else begin : g_split
+        /* verilator lint_off UNUSEDSIGNAL */
+        wire unused_one = &{1'b0, one_q};
+        /* verilator lint_on UNUSEDSIGNAL */
         (* ram_style = "block" *)
         reg [31:0] lo [0:(1 << (LO_BITS - 2)) - 1];
         (* ram_style = "block" *)
