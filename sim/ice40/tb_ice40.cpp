@@ -2,8 +2,9 @@
 // the shell in its small-part configuration, the controller running the firmware, the core)
 // through its UART pins, cycle by cycle: wire-protocol frames (host/lib/wire.c) go in as UART
 // bits and come back out as bits. The board boots (firmware alive, self-test done and passed),
-// shows the model's identity, answers register writes, refuses a corrupt frame and a sequence gap
-// with the right ERROR frames, and classifies N seeded random vectors in VECTORS frames of varied
+// shows the model's identity (registers and the mailbox), answers register writes, refuses a
+// corrupt frame, a sequence gap, a bad offset, an unknown type and a bad length with the right
+// ERROR frames, and classifies N seeded random vectors in VECTORS frames of varied
 // sizes: every RESULTS record must equal the golden model's, byte for byte, with its sequence tag.
 //
 //   tb_ice40 MODEL N SEED      exit 0 when all agree; one line on stderr naming the first difference
@@ -287,6 +288,26 @@ int main(int argc, char **argv)
 			fail("a frame with a sequence gap was acted on");
 	}
 
+	// A register offset outside the map, an unknown type and a length wrong for the type: each
+	// refused with its ERROR code naming the frame; the first two keep the numbering, the last is
+	// dropped (the next number is then taken as it comes).
+	{
+		uint8_t p[8] = { 0x00, 0x08, 0, 0, 0, 0, 0, 0 }; // offset 0x800
+		send(NLUT_WIRE_REG_READ, host_seq, p, 4);
+		expect_error(NLUT_WIRE_ERR_OFFSET, host_seq++, "an offset outside the map");
+		p[0] = 0x4E; p[1] = 0x00;                         // offset 0x04E: not word-aligned
+		send(NLUT_WIRE_REG_READ, host_seq, p, 4);
+		expect_error(NLUT_WIRE_ERR_OFFSET, host_seq++, "an unaligned offset");
+		send(0x7E, host_seq, p, 4);
+		expect_error(NLUT_WIRE_ERR_TYPE, host_seq++, "an unknown frame type");
+		memset(p, 0, sizeof(p));
+		send(NLUT_WIRE_REG_READ, host_seq, p, 8);
+		expect_error(NLUT_WIRE_ERR_LENGTH, host_seq, "a REG_READ of 8 bytes");
+		host_seq = (uint16_t)(host_seq + 3);
+		if (rd(NLUT_SCRATCH_REG_OFFSET) != 0xA5C3E10Fu)
+			fail("the board does not answer after refused frames");
+	}
+
 	// Vectors: enable the datapath, send VECTORS frames of 1 .. 16 records, check every result.
 	wr(NLUT_CTRL_REG_OFFSET, (1u << NLUT_CTRL_ENABLE_BIT));
 	std::vector<uint16_t> codes(n * ni), scores(n * nc);
@@ -332,7 +353,7 @@ int main(int argc, char **argv)
 	}
 	if (rd(NLUT_CNT_IN_LO_REG_OFFSET) != n || rd(NLUT_CNT_OUT_LO_REG_OFFSET) != n)
 		fail("the board's counters do not show %zu vectors in and out", n);
-	printf("tb_ice40: %zu vectors equal to golden; boot, identity (registers and mailbox), CRC and sequence errors checked; "
+	printf("tb_ice40: %zu vectors equal to golden; boot, identity (registers and mailbox), CRC, SEQ, OFFSET, TYPE and LENGTH errors checked; "
 	       "%llu cycles (%.2f s at 12 MHz)\n", n, (unsigned long long)cycles, (double)cycles / 12e6);
 	top->final();
 	delete top;
