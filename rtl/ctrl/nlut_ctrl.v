@@ -5,6 +5,10 @@
 module nlut_ctrl #(
     parameter integer RAM_ADDR_BITS = 14,  // boot RAM of 2**RAM_ADDR_BITS bytes at 0x8000_0000
     parameter         RAM_INIT_FILE = "",  // firmware image for $readmemh (ctrl_elf2hex output)
+    parameter integer RF_SYNC = 0,         // small parts: register file in block RAM (nlut_rv32i.v)
+    parameter integer RAM_LO_BITS = 0,     // small parts: split boot RAM (nlut_ctrl_ram.v)
+    parameter integer RAM_HI_BITS = 2,
+    parameter         RAM_INIT_FILE_HI = "",
     parameter integer EXT_ADDR_BITS = 12,  // register-block window of 2**EXT_ADDR_BITS bytes at 0x1000_0000
     parameter integer TICK_DIV = 1         // clock cycles per mtime tick
 ) (
@@ -52,7 +56,7 @@ module nlut_ctrl #(
     wire [3:0]               bus_wstrb;
     wire [31:0]              bus_wdata;
 
-    nlut_rv32i u_cpu (
+    nlut_rv32i #(.RF_SYNC(RF_SYNC)) u_cpu (
         .clk             (clk),
         .rst             (rst),
         .mem_valid       (cpu_valid),
@@ -111,7 +115,10 @@ module nlut_ctrl #(
 
     nlut_ctrl_ram #(
         .ADDR_BITS (RAM_ADDR_BITS),
-        .INIT_FILE (RAM_INIT_FILE)
+        .INIT_FILE (RAM_INIT_FILE),
+        .LO_BITS   (RAM_LO_BITS),
+        .HI_BITS   (RAM_HI_BITS),
+        .INIT_FILE_HI (RAM_INIT_FILE_HI)
     ) u_ram (
         .clk     (clk),
         .rst     (rst),

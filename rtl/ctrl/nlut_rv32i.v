@@ -8,7 +8,10 @@
 `default_nettype none
 
 module nlut_rv32i #(
-    parameter [31:0] RESET_PC = 32'h8000_0000  // first instruction fetched after reset (also mtvec's reset value)
+    parameter [31:0] RESET_PC = 32'h8000_0000, // first instruction fetched after reset (also mtvec's reset value)
+    parameter        RF_SYNC  = 0             // 1: register file read when the instruction is fetched, so
+                                              // that it maps to block RAM, and no mcycle / minstret
+                                              // (small parts: iCE40, docs/ice40.md)
 ) (
     input  wire        clk,
     input  wire        rst,
@@ -135,8 +138,9 @@ module nlut_rv32i #(
     wire [31:0] imm_u = {ir[31:12], 12'b0};
     wire [31:0] imm_j = {{12{ir[31]}}, ir[19:12], ir[20], ir[30:21], 1'b0};
 
-    wire [31:0] rs1_val = regs[rs1];
-    wire [31:0] rs2_val = regs[rs2];
+    // Read as decoded; with RF_SYNC the ports are registered when the instruction is fetched,
+    // which returns the same values: registers are written only in EXEC and MEM, never in FETCH.
+    wire [31:0] rs1_val, rs2_val;
 
     // ------------------------------------------------------------------ ALU
     // One adder serves add/sub, the comparisons, branch conditions and load/store/jalr addresses.
@@ -242,7 +246,8 @@ module nlut_rv32i #(
     reg [2:0]  tval_sel;   // TVAL_*: which value goes to mtval on a trap
 
     nlut_rv32i_csr #(
-        .MTVEC_RESET (RESET_PC)
+        .MTVEC_RESET (RESET_PC),
+        .COUNTERS    (!RF_SYNC)
     ) u_csr (
         .clk         (clk),
         .rst         (rst),
@@ -385,6 +390,26 @@ module nlut_rv32i #(
                           mret_take ? csr_mepc :
                           take_jump ? jump_target : pc_plus4;
     wire        pc_we = trap_take || retire;
+
+    generate
+    if (RF_SYNC) begin : g_rf_sync
+        reg [31:0] rs1_q, rs2_q;
+        always @(posedge clk) begin
+            if (load_ir) begin
+                rs1_q <= regs[mem_rdata[19:15]];
+                rs2_q <= regs[mem_rdata[24:20]];
+            end
+        end
+        assign rs1_val = rs1_q;
+        assign rs2_val = rs2_q;
+        /* verilator lint_off UNUSEDSIGNAL */
+        wire unused_rs2 = &{1'b0, rs2};  // read from the fetched word instead
+        /* verilator lint_on UNUSEDSIGNAL */
+    end else begin : g_rf_async
+        assign rs1_val = regs[rs1];
+        assign rs2_val = regs[rs2];
+    end
+    endgenerate
 
     always @(posedge clk) begin
         if (rd_we && rd != 5'd0) regs[rd] <= rd_wdata;

@@ -8,7 +8,9 @@
 `default_nettype none
 
 module nlut_rv32i_csr #(
-    parameter [31:0] MTVEC_RESET = 32'h8000_0000  // trap vector until software sets mtvec
+    parameter [31:0] MTVEC_RESET = 32'h8000_0000, // trap vector until software sets mtvec
+    parameter        COUNTERS    = 1              // 0: mcycle 32 bits (mcycleh reads 0), minstret 0
+                                                  // (small parts, docs/ice40.md)
 ) (
     input  wire        clk,
     input  wire        rst,
@@ -179,8 +181,8 @@ module nlut_rv32i_csr #(
             mpie_reg <= mpie_next;
             mtie_reg <= mtie_next;
             meie_reg <= meie_next;
-            mcycle_reg <= mcycle_next;
-            minstret_reg <= minstret_next;
+            mcycle_reg <= COUNTERS ? mcycle_next : {32'd0, mcycle_next[31:0]};
+            minstret_reg <= COUNTERS ? minstret_next : 64'd0;
         end
     end
 

@@ -15,7 +15,13 @@ module nlut_shell #(
     parameter [31:0] BUILD_ID      = 32'h0,
     parameter        RAM_ADDR_BITS = 16,       // controller boot RAM bytes = 2**n
     parameter        RAM_INIT_FILE = "",       // firmware + self-test data ($readmemh)
+    parameter        RF_SYNC       = 0,        // small parts (docs/ice40.md): CPU registers in block RAM
+    parameter        RAM_LO_BITS   = 0,        // small parts: firmware block bytes = 2**n,
+    parameter        RAM_HI_BITS   = 2,        // self-test block bytes = 2**n; RAM_INIT_FILE then holds
+    parameter        RAM_INIT_FILE_HI = "",    // the firmware only, RAM_INIT_FILE_HI the self-test data
     parameter [31:0] WDOG_CYCLES   = 32'h0010_0000,
+    parameter        MBOX_ARGS     = 16,       // small parts: MBOX_ARG words kept (nlut_shell_regs.v)
+    parameter        SMALL         = 0,        // small parts: 32-bit counters, MBOX_DATA in block RAM
     parameter        TICK_DIV      = 1         // clock cycles per mtime tick
 ) (
     input  wire                 clk,
@@ -83,6 +89,7 @@ module nlut_shell #(
     /* verilator lint_off PINCONNECTEMPTY */
     nlut_ctrl #(
         .RAM_ADDR_BITS(RAM_ADDR_BITS), .RAM_INIT_FILE(RAM_INIT_FILE),
+        .RF_SYNC(RF_SYNC), .RAM_LO_BITS(RAM_LO_BITS), .RAM_HI_BITS(RAM_HI_BITS), .RAM_INIT_FILE_HI(RAM_INIT_FILE_HI),
         .EXT_ADDR_BITS(11), .TICK_DIV(TICK_DIV)
     ) u_ctrl (
         .clk(clk), .rst(ctrl_rst),
@@ -105,7 +112,8 @@ module nlut_shell #(
         .IN_WIDTH(IN_WIDTH), .SCORES_WIDTH(SCORES_WIDTH), .CLASS_WIDTH(CLASS_WIDTH),
         .N_INPUTS(`NLUT_CORE_N_INPUTS), .N_CLASSES(N_CLASSES), .LATENCY(`NLUT_CORE_LATENCY),
         .MODEL_HASH(`NLUT_CORE_MODEL_HASH), .S_BYTES(S_BYTES), .M_BYTES(M_BYTES), .SCORES(SCORES),
-        .BOARD_ID(BOARD_ID), .BUILD_ID(BUILD_ID), .WDOG_CYCLES(WDOG_CYCLES)
+        .BOARD_ID(BOARD_ID), .BUILD_ID(BUILD_ID), .WDOG_CYCLES(WDOG_CYCLES), .MBOX_ARGS(MBOX_ARGS),
+        .CNT_BITS(SMALL ? 32 : 64), .MBOX_RAM(SMALL)
     ) u_regs (
         .clk(clk), .rst(rst),
         .h_valid(h_valid), .h_addr(h_addr), .h_write(h_write), .h_wstrb(h_wstrb), .h_wdata(h_wdata),

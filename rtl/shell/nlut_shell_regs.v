@@ -19,7 +19,11 @@ module nlut_shell_regs #(
     parameter         SCORES       = 1,
     parameter [31:0]  BOARD_ID     = 32'h0,
     parameter [31:0]  BUILD_ID     = 32'h0,
-    parameter [31:0]  WDOG_CYCLES  = 32'h0010_0000  // 0: no watchdog
+    parameter [31:0]  WDOG_CYCLES  = 32'h0010_0000, // 0: no watchdog
+    parameter         MBOX_ARGS    = 16,   // MBOX_ARG words kept (1, 2, 4, 8 or 16); small parts keep
+                                           // fewer (docs/ice40.md), the others read 0
+    parameter         CNT_BITS     = 64,   // width of CNT_IN/OUT/STALL (32 on small parts: HI reads 0)
+    parameter         MBOX_RAM     = 0     // 1: MBOX_DATA in block RAM (not cleared by reset)
 ) (
     input  wire                    clk,
     input  wire                    rst,
@@ -98,7 +102,7 @@ module nlut_shell_regs #(
     reg [31:0]          bist_vectors_reg, bist_first_fail_reg;
     reg [31:0]          mbox_cmd_reg, mbox_rsp_reg;  // bits 31:24 stay 0
     reg                 mbox_pending_reg, mbox_done_reg;
-    reg [31:0]          mbox_arg_reg [0:15];
+    reg [31:0]          mbox_arg_reg [0:MBOX_ARGS-1];
     reg [31:0]          mbox_data_reg [0:15];
     reg                 bist_mode_reg, bist_push_reg, result_reg;
     reg [IN_WORDS*32-1:0] bist_in_reg;  // bits above IN_WIDTH unused
@@ -116,9 +120,9 @@ module nlut_shell_regs #(
     assign ctrl_rst  = rst || wdog_rst_reg;
     assign mbox_done = mbox_done_reg;
     assign h_ready   = h_ready_reg;
-    assign h_rdata   = h_rdata_reg;
+    assign h_rdata   = MBOX_RAM && mdata_sel_reg ? mdata_q : h_rdata_reg;
     assign c_ready   = c_ready_reg;
-    assign c_rdata   = c_rdata_reg;
+    assign c_rdata   = MBOX_RAM && mdata_sel_reg ? mdata_q : c_rdata_reg;
 
     generate
         if (SC_WORDS * 32 > SCORES_WIDTH) begin : g_sc_pad
@@ -158,6 +162,17 @@ module nlut_shell_regs #(
     function [31:0] merge(input [31:0] old, input [31:0] bits, input [31:0] mask);
         merge = (old & ~mask) | (bits & mask);
     endfunction
+
+    // MBOX_ARG word index (its low bits only when fewer words are kept)
+    localparam integer ARG_BITS = MBOX_ARGS > 1 ? $clog2(MBOX_ARGS) : 1;
+    wire [ARG_BITS-1:0] arg_i = MBOX_ARGS > 1 ? a_word[ARG_BITS-1:0] : {ARG_BITS{1'b0}};
+
+    localparam [63:0] CNT_MASK = CNT_BITS >= 64 ? ~64'h0 : (64'h1 << CNT_BITS) - 64'h1;
+
+    // MBOX_DATA in block RAM (MBOX_RAM): one port, read every access, the word ready with the
+    // access's ready; written by byte.
+    reg [31:0] mdata_q;
+    reg        mdata_sel_reg;
 
     // ---- read mux ----
     reg [31:0] rd;
@@ -202,8 +217,10 @@ module nlut_shell_regs #(
                     a_word < NLUT_ID_MODEL_HASH_REG_OFFSET[10:2] + 9'd8)
                     rd = hash_words[32*(a_word - NLUT_ID_MODEL_HASH_REG_OFFSET[10:2]) +: 32];
                 else if (a_word >= NLUT_MBOX_ARG_REG_OFFSET[10:2] &&
-                         a_word < NLUT_MBOX_ARG_REG_OFFSET[10:2] + 9'd16)
-                    rd = mbox_arg_reg[a_word[3:0]];
+                         a_word < NLUT_MBOX_ARG_REG_OFFSET[10:2] + 9'd16) begin
+                    if (a_word < NLUT_MBOX_ARG_REG_OFFSET[10:2] + MBOX_ARGS)
+                        rd = mbox_arg_reg[arg_i];
+                end
                 else if (a_word >= NLUT_MBOX_DATA_REG_OFFSET[10:2] &&
                          a_word < NLUT_MBOX_DATA_REG_OFFSET[10:2] + 9'd16)
                     rd = mbox_data_reg[a_word[3:0]];
@@ -231,10 +248,35 @@ module nlut_shell_regs #(
     wire wdog_on    = WDOG_CYCLES != 32'h0;
     wire wdog_fire  = wdog_on && !heartbeat && wdog_cnt_reg == WDOG_CYCLES - 32'h1;
 
-    wire in_arg  = a_word >= NLUT_MBOX_ARG_REG_OFFSET[10:2] && a_word < NLUT_MBOX_ARG_REG_OFFSET[10:2] + 9'd16;
+    wire in_arg  = a_word >= NLUT_MBOX_ARG_REG_OFFSET[10:2] && a_word < NLUT_MBOX_ARG_REG_OFFSET[10:2] + MBOX_ARGS;
     wire in_data = a_word >= NLUT_MBOX_DATA_REG_OFFSET[10:2] && a_word < NLUT_MBOX_DATA_REG_OFFSET[10:2] + 9'd16;
     wire in_bist = a_word >= NLUT_FW_BIST_IN_REG_OFFSET[10:2] && a_word32 < IN_END;
     wire [8:0] bist_word = a_word - NLUT_FW_BIST_IN_REG_OFFSET[10:2];
+
+    generate
+    if (MBOX_RAM) begin : g_mdata
+        reg [31:0] mdata_ram [0:15];
+        wire [3:0]  a_wstrb = pick_h ? h_wstrb : c_wstrb;
+        wire [31:0] a_wdata = pick_h ? h_wdata : c_wdata;
+        integer k;
+        initial for (k = 0; k < 16; k = k + 1) mdata_ram[k] = 32'h0;
+        always @(posedge clk) begin
+            if (c_wr && in_data) begin
+                if (a_wstrb[0]) mdata_ram[a_word[3:0]][7:0] <= a_wdata[7:0];
+                if (a_wstrb[1]) mdata_ram[a_word[3:0]][15:8] <= a_wdata[15:8];
+                if (a_wstrb[2]) mdata_ram[a_word[3:0]][23:16] <= a_wdata[23:16];
+                if (a_wstrb[3]) mdata_ram[a_word[3:0]][31:24] <= a_wdata[31:24];
+            end
+            mdata_q <= mdata_ram[a_word[3:0]];
+            mdata_sel_reg <= !rst && a_go && !a_write && in_data;
+        end
+    end else begin : g_mdata_regs
+        always @* begin
+            mdata_q = 32'h0;
+            mdata_sel_reg = 1'b0;
+        end
+    end
+    endgenerate
 
     // Error events of this cycle (each counted once).
     wire [3:0] err_set;
@@ -266,10 +308,10 @@ module nlut_shell_regs #(
             mbox_rsp_reg <= 32'h0;
             mbox_pending_reg <= 1'b0;
             mbox_done_reg <= 1'b0;
-            for (i = 0; i < 16; i = i + 1) begin
+            for (i = 0; i < MBOX_ARGS; i = i + 1)
                 mbox_arg_reg[i] <= 32'h0;
+            for (i = 0; i < 16; i = i + 1)
                 mbox_data_reg[i] <= 32'h0;
-            end
             bist_mode_reg <= 1'b0;
             bist_push_reg <= 1'b0;
             result_reg <= 1'b0;
@@ -322,9 +364,9 @@ module nlut_shell_regs #(
                 cnt_stall_reg <= 64'h0;
                 cnt_errors_reg <= 32'h0;
             end else begin
-                cnt_in_reg <= cnt_in_reg + {63'h0, in_inc};
-                cnt_out_reg <= cnt_out_reg + {63'h0, out_inc};
-                cnt_stall_reg <= cnt_stall_reg + {63'h0, stall_inc};
+                cnt_in_reg <= (cnt_in_reg + {63'h0, in_inc}) & CNT_MASK;
+                cnt_out_reg <= (cnt_out_reg + {63'h0, out_inc}) & CNT_MASK;
+                cnt_stall_reg <= (cnt_stall_reg + {63'h0, stall_inc}) & CNT_MASK;
                 cnt_errors_reg <= cnt_errors_reg + err_events;
             end
 
@@ -355,8 +397,8 @@ module nlut_shell_regs #(
                 mbox_done_reg <= 1'b1;
             end
             if (a_wr && in_arg)
-                mbox_arg_reg[a_word[3:0]] <= merge(mbox_arg_reg[a_word[3:0]], a_bits, a_mask);
-            if (c_wr && in_data)
+                mbox_arg_reg[arg_i] <= merge(mbox_arg_reg[arg_i], a_bits, a_mask);
+            if (c_wr && in_data && !MBOX_RAM)
                 mbox_data_reg[a_word[3:0]] <= merge(mbox_data_reg[a_word[3:0]], a_bits, a_mask);
 
             // Controller page.
