@@ -41,11 +41,12 @@ void ng_banner(struct sbuf *b, const char *comment, const char *what, const char
 int ng_bist_check(const nlut_model *m, uint32_t n);
 int ng_write_bist(const nlut_model *m, uint32_t n, const char *dir);
 
+struct ng_gsum;
 /* The VHDL core (vhdl.c) of model m by plan p: nlut_core.vhd, the layers,
- * argmax, package nlut_core_params (nlut_core_params.vhd) and the
- * analysis-order list nlut_core_vhdl.f. */
-int ng_vhdl_write(const nlut_model *m, const struct nlut_plan *p, const struct nlut_gen_opts *o,
-		  const char *dir, const char *id, const char *policy);
+ * the group sums by gs (when p->n_sum), argmax, package nlut_core_params
+ * (nlut_core_params.vhd) and the analysis-order list nlut_core_vhdl.f. */
+int ng_vhdl_write(const nlut_model *m, const struct nlut_plan *p, const struct ng_gsum *gs,
+		  const struct nlut_gen_opts *o, const char *dir, const char *id, const char *policy);
 
 /* Total width of layer l's outputs, and of its input bus (l = 0: features). */
 uint32_t ng_layer_out_width(const nlut_model *m, uint32_t l);
@@ -100,6 +101,25 @@ void ng_gsum_free(struct ng_gsum *gs);
 uint32_t ng_gsum_width(const struct ng_gsum *gs, uint32_t s);
 /* Estimated LUT levels of stage s. */
 unsigned ng_gsum_levels(const struct ng_gsum *gs, uint32_t s);
+/*
+ * The logic of stage s, in bus order, as calls of ops (ctx passed through):
+ * s < n_stages: per class and column, counter() for each counter of t bits
+ * (inputs in[0..t-1], bus indices; no outputs, of which the low nk are
+ * kept, on out .. out + nk - 1; i: its first bit's place in the column) and
+ * pass() for each bit passed through; s == n_stages: per class rows(), then
+ * row_bit() per column k (the bus indices of rows A and B, -1 for 0), then
+ * add() (the sum of the rows on out .. out + w - 1).
+ */
+struct ng_gsum_ops {
+	void (*counter)(void *ctx, uint32_t c, uint32_t k, uint32_t i, const uint32_t *in,
+			uint32_t t, uint32_t no, uint32_t nk, uint32_t out);
+	void (*pass)(void *ctx, uint32_t in, uint32_t out);
+	void (*rows)(void *ctx, uint32_t c, uint32_t w);
+	void (*row_bit)(void *ctx, uint32_t c, uint32_t k, int64_t a, int64_t b);
+	void (*add)(void *ctx, uint32_t c, uint32_t w, uint32_t out);
+};
+
+int ng_gsum_walk(const struct ng_gsum *gs, uint32_t s, const struct ng_gsum_ops *ops, void *ctx);
 /* nlut_gsum<s>.v for s = 0 .. n_stages. */
 int ng_gsum_write(const struct ng_gsum *gs, const char *dir, const char *id);
 /* Bits of out_scores: every class's score width. */

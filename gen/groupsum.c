@@ -175,18 +175,107 @@ unsigned ng_gsum_levels(const struct ng_gsum *gs, uint32_t s)
 	return 0;
 }
 
-/* Stage s < n_stages: counters; s == n_stages: the final adders. */
-static int write_stage(const struct ng_gsum *gs, uint32_t s, const char *dir, const char *id)
+int ng_gsum_walk(const struct ng_gsum *gs, uint32_t s, const struct ng_gsum_ops *ops, void *ctx)
 {
 	const struct ng_gsum_bit *in = gs->bus[s];
 	size_t nin = gs->bus_n[s];
 	uint32_t *idx = malloc((nin + 1) * sizeof(uint32_t)), out = 0;
+
+	if (!idx)
+		return ng_fail(NLUT_ERROR_NO_MEM, "out of memory");
+	for (uint32_t c = 0; c < gs->n_classes; c++) {
+		uint32_t w = gs->score_w[c];
+
+		if (s == gs->n_stages) {
+			/* Row A takes each column's first bit, row B its second. */
+			ops->rows(ctx, c, w);
+			for (uint32_t k = 0; k < w; k++) {
+				uint32_t h = column(in, nin, c, k, idx);
+
+				ops->row_bit(ctx, c, k, h > 0 ? (int64_t)idx[0] : -1,
+					     h > 1 ? (int64_t)idx[1] : -1);
+			}
+			ops->add(ctx, c, w, out);
+			out += w;
+			continue;
+		}
+		for (uint32_t k = 0; k < w; k++) {
+			uint32_t h = column(in, nin, c, k, idx), i = 0;
+
+			while (h - i >= 3) {
+				uint32_t t = h - i >= 6 ? 6 : h - i, no = counter_outs(t), nk = 0;
+
+				for (uint32_t o = 0; o < no; o++)
+					nk += keep(gs, c, k + o);
+				/* keep() drops the top outputs only: outputs 0 .. nk-1 */
+				ops->counter(ctx, c, k, i, idx + i, t, no, nk, out);
+				out += nk;
+				i += t;
+			}
+			for (; i < h; i++)
+				ops->pass(ctx, idx[i], out++);
+		}
+	}
+	free(idx);
+	return 0;
+}
+
+/* The Verilog of one stage (ng_gsum_walk's callbacks). */
+static void v_rows(void *ctx, uint32_t c, uint32_t w)
+{
+	sb_printf(ctx, "    wire [%u:0] c%u_a, c%u_b;\n", w - 1, c, c);
+}
+
+static void v_row_bit(void *ctx, uint32_t c, uint32_t k, int64_t a, int64_t b)
+{
+	sb_printf(ctx, "    assign c%u_a[%u] = ", c, k);
+	if (a >= 0)
+		sb_printf(ctx, "in_bits[%u];\n", (uint32_t)a);
+	else
+		sb_puts(ctx, "1'b0;\n");
+	sb_printf(ctx, "    assign c%u_b[%u] = ", c, k);
+	if (b >= 0)
+		sb_printf(ctx, "in_bits[%u];\n", (uint32_t)b);
+	else
+		sb_puts(ctx, "1'b0;\n");
+}
+
+static void v_add(void *ctx, uint32_t c, uint32_t w, uint32_t out)
+{
+	sb_printf(ctx, "    assign out_bits[%u:%u] = c%u_a + c%u_b;\n\n", out + w - 1, out, c, c);
+}
+
+static void v_counter(void *ctx, uint32_t c, uint32_t k, uint32_t i, const uint32_t *in,
+		      uint32_t t, uint32_t no, uint32_t nk, uint32_t out)
+{
+	sb_printf(ctx, "    // class %u column %u: %u bits counted\n", c, k, t);
+	sb_printf(ctx, "    wire [%u:0] c%u_k%u_n%u = ", no - 1, c, k, i);
+	for (uint32_t q = 0; q < t; q++)
+		sb_printf(ctx, "%s{%u'b0, in_bits[%u]}", q ? " + " : "", no - 1, in[q]);
+	sb_puts(ctx, ";\n");
+	for (uint32_t o = 0; o < nk; o++)
+		sb_printf(ctx, "    assign out_bits[%u] = c%u_k%u_n%u[%u];\n", out + o, c, k, i, o);
+	if (nk < no)
+		sb_printf(ctx, "    /* verilator lint_off UNUSED */\n"
+			       "    wire c%u_k%u_n%u_hi = |c%u_k%u_n%u[%u:%u]; // above the score width: 0\n"
+			       "    /* verilator lint_on UNUSED */\n",
+			  c, k, i, c, k, i, no - 1, nk);
+}
+
+static void v_pass(void *ctx, uint32_t in, uint32_t out)
+{
+	sb_printf(ctx, "    assign out_bits[%u] = in_bits[%u];\n", out, in);
+}
+
+static const struct ng_gsum_ops verilog_ops = { v_counter, v_pass, v_rows, v_row_bit, v_add };
+
+/* Stage s < n_stages: counters; s == n_stages: the final adders. */
+static int write_stage(const struct ng_gsum *gs, uint32_t s, const char *dir, const char *id)
+{
 	struct sbuf sb;
 	char name[64], file[80];
 	int ret;
 
-	if (!idx)
-		return ng_fail(NLUT_ERROR_NO_MEM, "out of memory");
 	snprintf(name, sizeof(name), "nlut_gsum%u", s);
 	sb_init(&sb);
 	ng_banner(&sb, "//", name, id);
@@ -203,59 +292,10 @@ static int write_stage(const struct ng_gsum *gs, uint32_t s, const char *dir, co
 		       "    output wire [%u:0] out_bits  // %s\n);\n\n",
 		  name, ng_gsum_width(gs, s) - 1, ng_gsum_width(gs, s + 1) - 1,
 		  s < gs->n_stages ? "heap bits of the next stage" : "class scores");
-	for (uint32_t c = 0; c < gs->n_classes; c++) {
-		uint32_t w = gs->score_w[c];
-
-		if (s == gs->n_stages) {
-			/* Row A takes each column's first bit, row B its second. */
-			sb_printf(&sb, "    wire [%u:0] c%u_a, c%u_b;\n", w - 1, c, c);
-			for (uint32_t k = 0; k < w; k++) {
-				uint32_t h = column(in, nin, c, k, idx);
-
-				sb_printf(&sb, "    assign c%u_a[%u] = ", c, k);
-				if (h > 0)
-					sb_printf(&sb, "in_bits[%u];\n", idx[0]);
-				else
-					sb_puts(&sb, "1'b0;\n");
-				sb_printf(&sb, "    assign c%u_b[%u] = ", c, k);
-				if (h > 1)
-					sb_printf(&sb, "in_bits[%u];\n", idx[1]);
-				else
-					sb_puts(&sb, "1'b0;\n");
-			}
-			sb_printf(&sb, "    assign out_bits[%u:%u] = c%u_a + c%u_b;\n\n", out + w - 1, out,
-				  c, c);
-			out += w;
-			continue;
-		}
-		for (uint32_t k = 0; k < w; k++) {
-			uint32_t h = column(in, nin, c, k, idx), i = 0;
-
-			while (h - i >= 3) {
-				uint32_t t = h - i >= 6 ? 6 : h - i, no = counter_outs(t), nk = 0;
-
-				for (uint32_t o = 0; o < no; o++)
-					nk += keep(gs, c, k + o);
-				sb_printf(&sb, "    // class %u column %u: %u bits counted\n", c, k, t);
-				sb_printf(&sb, "    wire [%u:0] c%u_k%u_n%u = ", no - 1, c, k, i);
-				for (uint32_t q = 0; q < t; q++)
-					sb_printf(&sb, "%s{%u'b0, in_bits[%u]}", q ? " + " : "", no - 1,
-						  idx[i + q]);
-				sb_puts(&sb, ";\n");
-				for (uint32_t o = 0; o < no; o++)
-					if (keep(gs, c, k + o))
-						sb_printf(&sb, "    assign out_bits[%u] = c%u_k%u_n%u[%u];\n",
-							  out++, c, k, i, o);
-				if (nk < no)
-					sb_printf(&sb, "    /* verilator lint_off UNUSED */\n"
-						       "    wire c%u_k%u_n%u_hi = |c%u_k%u_n%u[%u:%u]; // above the score width: 0\n"
-						       "    /* verilator lint_on UNUSED */\n",
-						  c, k, i, c, k, i, no - 1, nk);
-				i += t;
-			}
-			for (; i < h; i++)
-				sb_printf(&sb, "    assign out_bits[%u] = in_bits[%u];\n", out++, idx[i]);
-		}
+	ret = ng_gsum_walk(gs, s, &verilog_ops, &sb);
+	if (ret) {
+		sb_free(&sb);
+		return ret;
 	}
 	if (s < gs->n_stages && !gs->bus_n[s + 1])
 		sb_puts(&sb, "    assign out_bits = 1'b0;\n");
@@ -263,7 +303,6 @@ static int write_stage(const struct ng_gsum *gs, uint32_t s, const char *dir, co
 	snprintf(file, sizeof(file), "%s.v", name);
 	ret = sb_write(&sb, dir, file);
 	sb_free(&sb);
-	free(idx);
 	return ret;
 }
 

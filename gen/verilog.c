@@ -792,7 +792,7 @@ static int write_nlut(const nlut_model *m, const struct nlut_gen_opts *o, const 
 		sh.sc.width += sh.sc.w[j];
 	}
 	if (o->hdl == NLUT_GEN_HDL_VHDL) {
-		if (!(ret = ng_vhdl_write(m, p, o, dir, id, policy)))
+		if (!(ret = ng_vhdl_write(m, p, &sh.gs, o, dir, id, policy)))
 			ret = write_params(m, p, &sh, dir, id, policy, o);
 		goto out;
 	}

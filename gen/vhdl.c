@@ -4,8 +4,9 @@
  * VHDL-2008): ieee.std_logic_1164 and ieee.numeric_std only.
  *
  * A neuron kind is rendered by one function of the table `neuron_kinds`
- * (table, adder); a new kind adds a function there. The output decoding
- * (argmax compare and select) is write_argmax. */
+ * (table, adder); a new kind adds a function there. The group sums of a
+ * group-sum model are write_gsum, from groupsum.c's plan of the bit heap.
+ * The output decoding (argmax compare and select) is write_argmax. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@ static const char hexd[] = "0123456789abcdef";
 struct vh {
 	const nlut_model *m;
 	const struct nlut_plan *p;
+	const struct ng_gsum *gs;      /* group sums (p->n_sum stages), else NULL */
 	const char *dir, *id, *policy;
 	int fixed;                     /* no clock enable */
 	uint32_t in_w, acts_w, n_cls, class_w, np, scores_w;
@@ -355,6 +357,115 @@ static int write_layer_sel(const struct vh *v, uint32_t l)
 	return write_file(&sb, v, name);
 }
 
+/* One group-sum stage under construction (ng_gsum_walk's callbacks). */
+struct gsw {
+	struct sbuf decl, body;
+};
+
+static void g_counter(void *ctx, uint32_t c, uint32_t k, uint32_t i, const uint32_t *in,
+		      uint32_t t, uint32_t no, uint32_t nk, uint32_t out)
+{
+	struct gsw *g = ctx;
+
+	sb_printf(&g->decl, "    signal c%u_k%u_n%u : unsigned(%u downto 0);\n", c, k, i, no - 1);
+	sb_printf(&g->body, "    -- class %u column %u: %u bits counted\n    c%u_k%u_n%u <= ", c, k, t,
+		  c, k, i);
+	for (uint32_t q = 0; q < t; q++)
+		sb_printf(&g->body, "%sbit_u(in_bits(%u), %u)", q ? " + " : "", in[q], no);
+	sb_puts(&g->body, ";\n");
+	for (uint32_t o = 0; o < nk; o++)
+		sb_printf(&g->body, "    out_bits(%u) <= c%u_k%u_n%u(%u);\n", out + o, c, k, i, o);
+	if (nk < no)
+		sb_printf(&g->body, "    -- c%u_k%u_n%u(%u downto %u): above the score width, always 0\n",
+			  c, k, i, no - 1, nk);
+}
+
+static void g_pass(void *ctx, uint32_t in, uint32_t out)
+{
+	sb_printf(&((struct gsw *)ctx)->body, "    out_bits(%u) <= in_bits(%u);\n", out, in);
+}
+
+static void g_rows(void *ctx, uint32_t c, uint32_t w)
+{
+	sb_printf(&((struct gsw *)ctx)->decl, "    signal c%u_a, c%u_b : unsigned(%u downto 0);\n", c,
+		  c, w - 1);
+}
+
+static void g_row_bit(void *ctx, uint32_t c, uint32_t k, int64_t a, int64_t b)
+{
+	struct gsw *g = ctx;
+
+	sb_printf(&g->body, "    c%u_a(%u) <= ", c, k);
+	if (a >= 0)
+		sb_printf(&g->body, "in_bits(%u);\n", (uint32_t)a);
+	else
+		sb_puts(&g->body, "'0';\n");
+	sb_printf(&g->body, "    c%u_b(%u) <= ", c, k);
+	if (b >= 0)
+		sb_printf(&g->body, "in_bits(%u);\n", (uint32_t)b);
+	else
+		sb_puts(&g->body, "'0';\n");
+}
+
+static void g_add(void *ctx, uint32_t c, uint32_t w, uint32_t out)
+{
+	sb_printf(&((struct gsw *)ctx)->body, "    out_bits(%u downto %u) <= std_logic_vector(c%u_a + "
+		  "c%u_b);\n\n", out + w - 1, out, c, c);
+}
+
+static const struct ng_gsum_ops vhdl_gsum_ops = { g_counter, g_pass, g_rows, g_row_bit, g_add };
+
+/* Entity nlut_gsum<s>: group-sum stage s, as nlut_gsum<s> of the Verilog. */
+static int write_gsum(const struct vh *v, uint32_t s)
+{
+	const struct ng_gsum *gs = v->gs;
+	struct gsw g;
+	struct sbuf sb;
+	char name[48];
+	int ret;
+
+	sb_init(&g.decl);
+	sb_init(&g.body);
+	if ((ret = ng_gsum_walk(gs, s, &vhdl_gsum_ops, &g))) {
+		sb_free(&g.decl);
+		sb_free(&g.body);
+		return ret;
+	}
+	snprintf(name, sizeof(name), "nlut_gsum%u", s);
+	sb_init(&sb);
+	header(&sb, v, name, s < gs->n_stages ? "group sums: 6:3 counters" :
+	       "group sums: the final adders");
+	if (s < gs->n_stages)
+		sb_printf(&sb, "-- Combinational. Group sums, stage %u of %u: 6:3 counters over the\n"
+			       "-- columns of each class's bit heap (an input bit of column k weighs\n"
+			       "-- 2^k); about 1 LUT level.\n", s + 1, gs->n_stages + 1);
+	else
+		sb_printf(&sb, "-- Combinational. Group sums, stage %u of %u: each class's two rows\n"
+			       "-- added; the scores, class 0 in the LSBs.\n", s + 1, gs->n_stages + 1);
+	sb_printf(&sb, "entity %s is\n    port (\n        in_bits  : in  ", name);
+	slv(&sb, ng_gsum_width(gs, s));
+	sb_puts(&sb, ";  -- heap bits (the last layer's outputs at stage 0)\n        out_bits : out ");
+	slv(&sb, ng_gsum_width(gs, s + 1));
+	sb_printf(&sb, "   -- %s\n    );\nend entity %s;\n\narchitecture rtl of %s is\n",
+		  s < gs->n_stages ? "heap bits of the next stage" : "class scores", name, name);
+	if (s < gs->n_stages)
+		sb_puts(&sb, "    -- Bit b as a w-bit count.\n"
+			     "    function bit_u(b : std_logic; w : positive) return unsigned is\n"
+			     "        variable r : unsigned(w - 1 downto 0) := (others => '0');\n"
+			     "    begin\n        r(0) := b;\n        return r;\n    end function bit_u;\n");
+	sb_puts(&sb, g.decl.p ? g.decl.p : "");
+	sb_puts(&sb, "begin\n");
+	sb_puts(&sb, g.body.p ? g.body.p : "");
+	if (s < gs->n_stages && !gs->bus_n[s + 1])
+		sb_puts(&sb, "    out_bits(0) <= '0';\n");
+	sb_puts(&sb, "end architecture rtl;\n");
+	sb.bad |= g.decl.bad | g.body.bad;
+	sb_free(&g.decl);
+	sb_free(&g.body);
+	snprintf(name, sizeof(name), "nlut_gsum%u.vhd", s);
+	return write_file(&sb, v, name);
+}
+
 /* The output decoding: argmax compare (every pair) and select (ties to the
  * lowest index), as nlut_argmax_cmp / nlut_argmax_sel of the Verilog. */
 static int write_argmax(const struct vh *v)
@@ -516,11 +627,22 @@ static void split_unit(struct core *c, const struct vh *v, uint32_t b)
 			    "out_codes => u%u_codes);\n\n", b, b, b, b, b);
 }
 
+/* Width of the codes bus at boundary b, as bus_width of verilog.c: the
+ * features, a layer's outputs, or the bits between group-sum stages. */
+static uint32_t bus_width(const struct vh *v, uint32_t b)
+{
+	if (b == 0)
+		return v->in_w;
+	if (b <= v->p->n_layers)
+		return ng_layer_out_width(v->m, b - 1);
+	return ng_gsum_width(v->gs, b - v->p->n_layers);
+}
+
 /* Entity nlut_core: the ports of docs/core-interface.md (no ce when fixed). */
 static int write_core(const struct vh *v)
 {
 	const struct nlut_plan *p = v->p;
-	uint32_t L = p->n_layers, U = p->n_units;
+	uint32_t L = p->n_layers, U = p->n_units, A = L + p->n_sum; /* A: argmax compare */
 	struct core c;
 	struct sbuf sb;
 	char nm[64], val[64];
@@ -535,21 +657,20 @@ static int write_core(const struct vh *v)
 		if (b)
 			snprintf(val, sizeof(val), "u%u_valid", b - 1);
 		boundary(&c, p->reg[b], nm, 0, b ? val : "in_valid");
-		if (b <= L) {
+		if (b <= A) {
 			snprintf(nm, sizeof(nm), "pipe%u_codes", b);
 			if (b)
 				snprintf(val, sizeof(val), "u%u_codes", b - 1);
-			boundary(&c, p->reg[b], nm, b ? ng_layer_out_width(v->m, b - 1) : v->in_w,
-				 b ? val : "in_codes");
+			boundary(&c, p->reg[b], nm, bus_width(v, b), b ? val : "in_codes");
 		} else {
-			const char *what = b == L + 1 ? "ge" : "class";
+			const char *what = b == A + 1 ? "ge" : "class";
 
 			snprintf(nm, sizeof(nm), "pipe%u_scores", b);
 			snprintf(val, sizeof(val), "u%u_scores", b - 1);
 			boundary(&c, p->reg[b], nm, v->scores_w, val);
 			snprintf(nm, sizeof(nm), "pipe%u_%s", b, what);
 			snprintf(val, sizeof(val), "u%u_%s", b - 1, what);
-			boundary(&c, p->reg[b], nm, b == L + 1 ? (v->np ? v->np : 1) : v->class_w, val);
+			boundary(&c, p->reg[b], nm, b == A + 1 ? (v->np ? v->np : 1) : v->class_w, val);
 		}
 		if (b == U)
 			break;
@@ -560,8 +681,11 @@ static int write_core(const struct vh *v)
 			continue;
 		}
 		signal(&c, nm, 0);
-		sb_printf(&c.body, "%s (about %u LUT levels)\n    u%u_valid <= pipe%u_valid;\n",
-			  b < L ? "layer" : b == L ? "argmax compare" : "argmax select",
+		if (b >= L && b < A)
+			sb_printf(&c.body, "group sums, stage %u of %u", b - L + 1, p->n_sum);
+		else
+			sb_puts(&c.body, b < L ? "layer" : b == A ? "argmax compare" : "argmax select");
+		sb_printf(&c.body, " (about %u LUT levels)\n    u%u_valid <= pipe%u_valid;\n",
 			  p->unit_levels[b], b, b);
 		if (b < L) {
 			snprintf(nm, sizeof(nm), "u%u_codes", b);
@@ -569,7 +693,13 @@ static int write_core(const struct vh *v)
 			sb_printf(&c.body, "    u_layer%u : entity work.nlut_layer%u\n"
 					   "        port map (in_codes => pipe%u_codes, out_codes => "
 					   "u%u_codes);\n\n", b, b, b, b);
-		} else if (b == L) {
+		} else if (b < A) {
+			snprintf(nm, sizeof(nm), "u%u_codes", b);
+			signal(&c, nm, bus_width(v, b + 1));
+			sb_printf(&c.body, "    u_gsum%u : entity work.nlut_gsum%u\n"
+					   "        port map (in_bits => pipe%u_codes, out_bits => "
+					   "u%u_codes);\n\n", b - L, b - L, b, b);
+		} else if (b == A) {
 			snprintf(nm, sizeof(nm), "u%u_scores", b);
 			signal(&c, nm, v->scores_w);
 			snprintf(nm, sizeof(nm), "u%u_ge", b);
@@ -593,7 +723,8 @@ static int write_core(const struct vh *v)
 			   "    out_class <= pipe%u_class;\n", U, U, U);
 
 	sb_init(&sb);
-	header(&sb, v, "nlut_core", "the LUT core: layers, argmax, pipeline registers");
+	header(&sb, v, "nlut_core", p->n_sum ? "the LUT core: layers, group sums, argmax, pipeline "
+	       "registers" : "the LUT core: layers, argmax, pipeline registers");
 	if (v->fixed)
 		sb_puts(&sb, "-- One sample per clock (II = 1), fixed latency: no clock enable. A\n"
 			     "-- sample is accepted at every rising edge with in_valid high; its\n"
@@ -689,28 +820,25 @@ static int write_package(const struct vh *v)
 	return write_file(&sb, v, "nlut_core_params.vhd");
 }
 
-int ng_vhdl_write(const nlut_model *m, const struct nlut_plan *p, const struct nlut_gen_opts *o,
-		  const char *dir, const char *id, const char *policy)
+int ng_vhdl_write(const nlut_model *m, const struct nlut_plan *p, const struct ng_gsum *gs,
+		  const struct nlut_gen_opts *o, const char *dir, const char *id, const char *policy)
 {
-	const struct nlut_layer *last = nlut_model_layer(m, p->n_layers - 1);
 	struct vh v;
 	struct sbuf sb;
 	int ret = 0;
 
 	if (o->yosys_luts)
 		return ng_fail(NLUT_ERROR_UNSUPPORTED, "the yosys synthesis view is Verilog only");
-	if (p->n_sum)
-		return ng_fail(NLUT_ERROR_UNSUPPORTED, "group-sum models (format 1.1) have no VHDL "
-			       "rendering yet: generate Verilog (--hdl verilog)");
 	memset(&v, 0, sizeof(v));
 	v.m = m;
 	v.p = p;
+	v.gs = p->n_sum ? gs : NULL;
 	v.dir = dir;
 	v.id = id;
 	v.policy = policy;
 	v.fixed = o->fixed_latency;
 	v.in_w = ng_layer_in_width(m, 0);
-	v.n_cls = last->n_neurons;
+	v.n_cls = nlut_model_num_classes(m);
 	v.class_w = ng_clog2(v.n_cls) ? ng_clog2(v.n_cls) : 1;
 	v.np = v.n_cls * (v.n_cls - 1) / 2;
 	if (v.n_cls > 256)
@@ -724,7 +852,7 @@ int ng_vhdl_write(const nlut_model *m, const struct nlut_plan *p, const struct n
 	}
 	for (uint32_t j = 0; j < v.n_cls; j++) {
 		v.sc_off[j] = v.scores_w;
-		v.sc_w[j] = last->neurons[j].out_bits;
+		v.sc_w[j] = (uint8_t)nlut_model_score_bits(m, j);
 		v.scores_w += v.sc_w[j];
 	}
 	for (uint32_t l = 0; l < p->n_layers && !ret; l++) {
@@ -732,6 +860,8 @@ int ng_vhdl_write(const nlut_model *m, const struct nlut_plan *p, const struct n
 		if (!ret && p->split[l])
 			ret = write_layer_sel(&v, l);
 	}
+	for (uint32_t s = 0; s < p->n_sum && !ret; s++)
+		ret = write_gsum(&v, s);
 	if (!ret)
 		ret = write_argmax(&v);
 	if (!ret)
@@ -750,6 +880,8 @@ int ng_vhdl_write(const nlut_model *m, const struct nlut_plan *p, const struct n
 		if (p->split[l])
 			sb_printf(&sb, "nlut_layer%u_sel.vhd\n", l);
 	}
+	for (uint32_t s = 0; s < p->n_sum; s++)
+		sb_printf(&sb, "nlut_gsum%u.vhd\n", s);
 	sb_puts(&sb, "nlut_argmax_cmp.vhd\nnlut_argmax_sel.vhd\nnlut_core.vhd\n");
 	ret = write_file(&sb, &v, "nlut_core_vhdl.f");
 out:

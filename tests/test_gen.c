@@ -942,13 +942,13 @@ static void test_vectors(void **state)
 	}
 }
 
-/* The VHDL core of random shapes (adders, one class, splits), with a clock
- * enable and with a fixed latency: its ports and package, and GHDL analyses
- * and elaborates it as VHDL-93 and VHDL-2008. The Verilog fixed-latency
- * core has no ce port and lints clean. */
+/* The VHDL core of random shapes (adders, one class, splits, group sums),
+ * with a clock enable and with a fixed latency: its ports and package, and
+ * GHDL analyses and elaborates it as VHDL-93 and VHDL-2008. The Verilog
+ * fixed-latency core has no ce port and lints clean. */
 static void test_vhdl_random(void **state)
 {
-	for (unsigned r = 0; r < 6; r++) {
+	for (unsigned r = 0; r < 9; r++) {
 		struct rm_spec sp;
 		struct nlut_gen_opts o;
 		struct nlut_plan p;
@@ -960,9 +960,20 @@ static void test_vhdl_random(void **state)
 			sp.out_bits[sp.n_layers - 1] = 1;
 		}
 		sp.adder_pct = 30;
+		/* r >= 6: group sums (format 1.1) of 2 to 4 classes. */
+		uint32_t gsum = r >= 6 ? 2 + (uint32_t)(seed + r) % 3 : 0, scores_w = 0;
+
+		if (gsum) {
+			sp.width[sp.n_layers - 1] = gsum * (3 + (uint32_t)(seed * 7 + r) % 10);
+			sp.out_bits[sp.n_layers - 1] = (uint8_t)(1 + r % 3);
+		}
 		nlut_model *m = rm_build(&sp, seed + 400 + r);
 
 		assert_non_null(m);
+		if (gsum)
+			assert_int_equal(nlut_model_set_group_sum(m, gsum), 0);
+		for (uint32_t c = 0; c < nlut_model_num_classes(m); c++)
+			scores_w += nlut_model_score_bits(m, c);
 		snprintf(name, sizeof(name), "vhdl%u", r);
 		fresh_dir(dir, sizeof(dir), name);
 		nlut_gen_opts_init(&o);
@@ -977,6 +988,15 @@ static void test_vhdl_random(void **state)
 		assert_non_null(core);
 		assert_non_null(strstr(core, "entity nlut_core is"));
 		assert_int_equal(strstr(core, "ce         : in  std_logic") == NULL, o.fixed_latency);
+		snprintf(want, sizeof(want), "out_scores : out std_logic_vector(%u downto 0)",
+			 scores_w - 1);
+		assert_non_null(strstr(core, want));
+		/* One group-sum unit per stage of the plan, as in the Verilog. */
+		assert_int_equal(p.n_sum > 0, gsum > 0);
+		for (uint32_t s = 0; s < p.n_sum; s++) {
+			snprintf(want, sizeof(want), "u_gsum%u : entity work.nlut_gsum%u", s, s);
+			assert_non_null(strstr(core, want));
+		}
 		free(core);
 		snprintf(path, sizeof(path), "%s/nlut_core_params.vhd", dir);
 		char *pkg = slurp(path);
