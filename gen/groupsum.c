@@ -66,8 +66,9 @@ static uint32_t tallest(const struct ng_gsum *gs, const struct ng_gsum_bit *bus,
 
 /*
  * The counters of one stage over a column of m bits: 6:3 counters while 6
- * remain, one counter of the last 3..5, fewer than 3 pass through. Calls
- * emit(k, first) per counter of k inputs and pass(first, count).
+ * remain, one counter of the last 3..5, fewer than 3 pass through (the
+ * loops of ng_gsum_plan and ng_gsum_walk). A counter of k bits has this
+ * many outputs.
  */
 static uint32_t counter_outs(uint32_t k)
 {
