@@ -282,25 +282,31 @@ static char *trim(char *s)
 	return s;
 }
 
-int nlut_train_config_load(struct nlut_train_config *c, const char *path)
+int nlut_train_config_parse(struct nlut_train_config *c, const char *text, size_t n,
+			    const char *name)
 {
-	FILE *f = fopen(path, "r");
 	char line[4096], where[NLUT_TRAIN_PATH_MAX + 32];
 	unsigned lineno = 0;
-	int rc = NLUT_SUCCESS;
+	size_t at = 0;
 
 	nt_clear_error();
-	if (!f)
-		return nt_fail(NLUT_ERROR_IO, "%s: %s", path, strerror(errno));
-	while (fgets(line, sizeof(line), f)) {
+	if (!name)
+		name = "config";
+	while (at < n) {
+		const char *nl = memchr(text + at, '\n', n - at);
+		size_t len = (nl ? (size_t)(nl - text) : n) - at;
 		char *s, *eq, *hash;
+		int rc;
 
 		lineno++;
-		snprintf(where, sizeof(where), "%s:%u", path, lineno);
-		if (!strchr(line, '\n') && !feof(f)) {
-			rc = nt_fail(NLUT_ERROR_INVALID_PARAM, "%s: line too long", where);
-			break;
-		}
+		snprintf(where, sizeof(where), "%s:%u", name, lineno);
+		if (len >= sizeof(line))
+			return nt_fail(NLUT_ERROR_INVALID_PARAM, "%s: line too long", where);
+		memcpy(line, text + at, len);
+		line[len] = '\0';
+		at += len + (nl != NULL);
+		if (strlen(line) != len)
+			return nt_fail(NLUT_ERROR_INVALID_PARAM, "%s: NUL byte in the line", where);
 		hash = strchr(line, '#');
 		if (hash)
 			*hash = '\0';
@@ -308,18 +314,43 @@ int nlut_train_config_load(struct nlut_train_config *c, const char *path)
 		if (!*s)
 			continue;
 		eq = strchr(s, '=');
-		if (!eq) {
-			rc = nt_fail(NLUT_ERROR_INVALID_PARAM,
-				     "%s: expected 'key = value', got '%s'", where, s);
-			break;
-		}
+		if (!eq)
+			return nt_fail(NLUT_ERROR_INVALID_PARAM,
+				       "%s: expected 'key = value', got '%s'", where, s);
 		*eq = '\0';
 		rc = nlut_train_config_set(c, trim(s), trim(eq + 1), where);
 		if (rc)
-			break;
+			return rc;
 	}
-	if (!rc && ferror(f))
+	return NLUT_SUCCESS;
+}
+
+/* Config files are small: refuse anything larger than this before reading. */
+#define CONFIG_MAX_BYTES (1u << 20)
+
+int nlut_train_config_load(struct nlut_train_config *c, const char *path)
+{
+	FILE *f;
+	char *buf;
+	size_t n;
+	int rc;
+
+	nt_clear_error();
+	if (!(f = fopen(path, "r")))
+		return nt_fail(NLUT_ERROR_IO, "%s: %s", path, strerror(errno));
+	if (!(buf = malloc(CONFIG_MAX_BYTES + 1))) {
+		fclose(f);
+		return nt_fail(NLUT_ERROR_NO_MEM, "%s: out of memory", path);
+	}
+	n = fread(buf, 1, CONFIG_MAX_BYTES + 1, f);
+	if (ferror(f))
 		rc = nt_fail(NLUT_ERROR_IO, "%s: read error", path);
+	else if (n > CONFIG_MAX_BYTES)
+		rc = nt_fail(NLUT_ERROR_INVALID_PARAM, "%s: larger than %u bytes; not a config file",
+			     path, CONFIG_MAX_BYTES);
+	else
+		rc = nlut_train_config_parse(c, buf, n, path);
+	free(buf);
 	fclose(f);
 	return rc;
 }
@@ -430,7 +461,8 @@ char *nlut_train_config_dump(const struct nlut_train_config *c)
 	if (!b.s)
 		return NULL;
 	b.s[0] = '\0';
-	sb_printf(&b, "train = %s\n", c->train_path);
+	if (c->train_path[0])
+		sb_printf(&b, "train = %s\n", c->train_path);
 	if (c->test_path[0])
 		sb_printf(&b, "test = %s\n", c->test_path);
 	if (c->label_col == NLUT_LABEL_LAST)
@@ -448,7 +480,8 @@ char *nlut_train_config_dump(const struct nlut_train_config *c)
 		sb_printf(&b, "augment_shift = %u\n", c->augment_shift);
 	sb_printf(&b, "pool = %u\nquant_fit = %s\nquant_clip = %g\n", c->pool,
 		  qfit[c->quant_fit], c->quant_clip);
-	sb_list(&b, "layers", c->width, c->n_layers);
+	if (c->n_layers)
+		sb_list(&b, "layers", c->width, c->n_layers);
 	if (c->n_fan_in)
 		sb_list(&b, "fan_in", c->fan_in, c->n_fan_in);
 	sb_printf(&b, "in_bits = %u\nhidden_bits = %u\nout_bits = %u\n", c->in_bits,

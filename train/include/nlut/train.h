@@ -85,6 +85,9 @@ int nlut_train_config_set(struct nlut_train_config *c, const char *key,
 
 /* Read a "key = value" file (# comments) into c. */
 int nlut_train_config_load(struct nlut_train_config *c, const char *path);
+/* The same from n bytes of text; name is used in messages ("file:line"). */
+int nlut_train_config_parse(struct nlut_train_config *c, const char *text, size_t n,
+			    const char *name);
 
 /* Check the whole config (every width, fan-in and table size). */
 int nlut_train_config_check(const struct nlut_train_config *c);
