@@ -105,10 +105,37 @@ static int parse_list(const char *v, uint32_t min, uint32_t max, uint32_t *out,
 	return 0;
 }
 
+/* A text value must read back the same from a config file (the model's
+ * train.config): no control characters, no blanks at either end and no
+ * '#' after a blank, which starts a comment there. */
+static int text_ok(const char *v, const char *where, const char *key)
+{
+	size_t n = strlen(v);
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)v[i];
+
+		if (ch < 0x20 || ch == 0x7f)
+			return nt_fail(NLUT_ERROR_INVALID_PARAM,
+				       "%s: %s: control character 0x%02x in the value", where, key, ch);
+		if (ch == '#' && (!i || isspace((unsigned char)v[i - 1])))
+			return nt_fail(NLUT_ERROR_INVALID_PARAM,
+				       "%s: %s: '#' after a blank would start a comment in a config file",
+				       where, key);
+	}
+	if (n && (isspace((unsigned char)v[0]) || isspace((unsigned char)v[n - 1])))
+		return nt_fail(NLUT_ERROR_INVALID_PARAM, "%s: %s: blanks around the value", where, key);
+	return NLUT_SUCCESS;
+}
+
 static int set_path(char *dst, const char *v, const char *where, const char *key)
 {
+	int rc;
+
 	if (strlen(v) >= NLUT_TRAIN_PATH_MAX)
 		return nt_fail(NLUT_ERROR_INVALID_PARAM, "%s: %s: path too long", where, key);
+	if ((rc = text_ok(v, where, key)))
+		return rc;
 	strcpy(dst, v);
 	return NLUT_SUCCESS;
 }
@@ -130,8 +157,12 @@ int nlut_train_config_set(struct nlut_train_config *c, const char *key,
 	if (!strcmp(key, "output"))
 		return set_path(c->output, v, where, key);
 	if (!strcmp(key, "name")) {
+		int rc;
+
 		if (strlen(v) >= sizeof(c->name))
 			return BAD("too long");
+		if ((rc = text_ok(v, where, key)))
+			return rc;
 		strcpy(c->name, v);
 		return NLUT_SUCCESS;
 	}
@@ -286,7 +317,7 @@ int nlut_train_config_parse(struct nlut_train_config *c, const char *text, size_
 			    const char *name)
 {
 	char line[4096], where[NLUT_TRAIN_PATH_MAX + 32];
-	unsigned lineno = 0;
+	unsigned lineno = 0, seen[N_KEYS] = { 0 };
 	size_t at = 0;
 
 	nt_clear_error();
@@ -307,9 +338,13 @@ int nlut_train_config_parse(struct nlut_train_config *c, const char *text, size_
 		at += len + (nl != NULL);
 		if (strlen(line) != len)
 			return nt_fail(NLUT_ERROR_INVALID_PARAM, "%s: NUL byte in the line", where);
-		hash = strchr(line, '#');
-		if (hash)
-			*hash = '\0';
+		/* A comment starts at a '#' that begins the line or follows a
+		 * blank, so a path may hold one ("run#2/data.csv"). */
+		for (hash = line; (hash = strchr(hash, '#')); hash++)
+			if (hash == line || isspace((unsigned char)hash[-1])) {
+				*hash = '\0';
+				break;
+			}
 		s = trim(line);
 		if (!*s)
 			continue;
@@ -318,7 +353,16 @@ int nlut_train_config_parse(struct nlut_train_config *c, const char *text, size_
 			return nt_fail(NLUT_ERROR_INVALID_PARAM,
 				       "%s: expected 'key = value', got '%s'", where, s);
 		*eq = '\0';
-		rc = nlut_train_config_set(c, trim(s), trim(eq + 1), where);
+		s = trim(s);
+		for (size_t k = 0; k < N_KEYS; k++)
+			if (!strcmp(keys[k], s)) {
+				if (seen[k])
+					return nt_fail(NLUT_ERROR_INVALID_PARAM,
+						       "%s: '%s' given twice (first on line %u)", where, s,
+						       seen[k]);
+				seen[k] = lineno;
+			}
+		rc = nlut_train_config_set(c, s, trim(eq + 1), where);
 		if (rc)
 			return rc;
 	}
@@ -387,7 +431,7 @@ int nlut_train_config_check(const struct nlut_train_config *c)
 				       "layer %u: fan-in %u x %u bits = %u address bits; a table has at most %u",
 				       l, f, bits, f * bits, NLUT_MAX_TABLE_BITS);
 	}
-	if (c->batch % c->ghost && c->batch > c->ghost)
+	if (c->batch % c->ghost)
 		return nt_fail(NLUT_ERROR_INVALID_PARAM,
 			       "batch: %u is not a multiple of ghost = %u", c->batch, c->ghost);
 	if (c->pool > 1 && (!c->image_w || c->image_w % c->pool || c->image_h % c->pool))
@@ -441,6 +485,17 @@ static void sb_printf(struct sbuf *b, const char *fmt, ...)
 	}
 }
 
+/* The shortest decimal that reads back as exactly x. */
+static const char *dbl(char out[32], double x)
+{
+	for (int prec = 6; prec <= 17; prec++) {
+		snprintf(out, 32, "%.*g", prec, x);
+		if (strtod(out, NULL) == x)
+			break;
+	}
+	return out;
+}
+
 static void sb_list(struct sbuf *b, const char *key, const uint32_t *v, uint32_t n)
 {
 	sb_printf(b, "%s = ", key);
@@ -472,14 +527,16 @@ char *nlut_train_config_dump(const struct nlut_train_config *c)
 	if (c->test_random)
 		sb_printf(&b, "test_split = random\nsplit_seed = %llu\n",
 			  (unsigned long long)c->split_seed);
-	sb_printf(&b, "test_rows = %u\nval_rows = %u\nval_percent = %g\n",
-		  c->test_rows, c->val_rows, c->val_percent);
+	char g[5][32];
+
+	sb_printf(&b, "test_rows = %u\nval_rows = %u\nval_percent = %s\n",
+		  c->test_rows, c->val_rows, dbl(g[0], c->val_percent));
 	if (c->image_w)
 		sb_printf(&b, "image = %ux%u\n", c->image_w, c->image_h);
 	if (c->augment_shift)
 		sb_printf(&b, "augment_shift = %u\n", c->augment_shift);
-	sb_printf(&b, "pool = %u\nquant_fit = %s\nquant_clip = %g\n", c->pool,
-		  qfit[c->quant_fit], c->quant_clip);
+	sb_printf(&b, "pool = %u\nquant_fit = %s\nquant_clip = %s\n", c->pool,
+		  qfit[c->quant_fit], dbl(g[0], c->quant_clip));
 	if (c->n_layers)
 		sb_list(&b, "layers", c->width, c->n_layers);
 	if (c->n_fan_in)
@@ -490,8 +547,9 @@ char *nlut_train_config_dump(const struct nlut_train_config *c)
 		  c->sub_width, c->skip);
 	sb_printf(&b, "connectivity = %s\nwindow = %u\n", conn[c->conn], c->window);
 	sb_printf(&b, "epochs = %u\nbatch = %u\nghost = %u\n", c->epochs, c->batch, c->ghost);
-	sb_printf(&b, "lr = %g\nlr_min = %g\nwarmup = %g\nweight_decay = %g\nbn_momentum = %g\n",
-		  c->lr, c->lr_min, c->warmup, c->weight_decay, c->bn_momentum);
+	sb_printf(&b, "lr = %s\nlr_min = %s\nwarmup = %s\nweight_decay = %s\nbn_momentum = %s\n",
+		  dbl(g[0], c->lr), dbl(g[1], c->lr_min), dbl(g[2], c->warmup),
+		  dbl(g[3], c->weight_decay), dbl(g[4], c->bn_momentum));
 	sb_printf(&b, "schedule = %s\nseed = %llu\n", sched[c->sched],
 		  (unsigned long long)c->seed);
 	if (c->name[0])
