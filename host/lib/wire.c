@@ -79,11 +79,6 @@ static void put32(uint8_t *p, uint32_t v)
 	put16(p + 2, (uint16_t)(v >> 16));
 }
 
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 API size_t nlut_wire_encode(uint8_t type, uint16_t seq, const void *payload, uint32_t len,
 			uint8_t *out)
 {
@@ -100,50 +95,147 @@ API size_t nlut_wire_encode(uint8_t type, uint16_t seq, const void *payload, uin
 	return NLUT_WIRE_OVERHEAD + len;
 }
 
+/* One byte through the CRC register (no pre/post inversion). */
+static inline uint32_t crc_step(uint32_t reg, uint8_t b)
+{
+	return crc_table[(reg ^ b) & 0xFFu] ^ (reg >> 8);
+}
+
+/* Matrix (32 columns) times vector over GF(2). */
+static uint32_t gf2_apply(const uint32_t *m, uint32_t v)
+{
+	uint32_t r = 0;
+
+	for (unsigned k = 0; v; k++, v >>= 1)
+		if (v & 1u)
+			r ^= m[k];
+	return r;
+}
+
 API void nlut_wire_parser_init(struct nlut_wire_parser *p, uint8_t *buf, size_t cap,
 			   void (*on_frame)(void *, const struct nlut_wire_frame *),
 			   void (*on_error)(void *, enum nlut_wire_errcode, uint16_t), void *user)
 {
 	memset(p, 0, sizeof(*p));
 	p->buf = buf;
-	p->cap = cap;
+	/* One whole frame is all the parser ever holds. */
+	p->cap = cap < NLUT_WIRE_OVERHEAD + NLUT_WIRE_MAX_PAYLOAD ?
+		 cap : NLUT_WIRE_OVERHEAD + NLUT_WIRE_MAX_PAYLOAD;
 	p->on_frame = on_frame;
 	p->on_error = on_error;
 	p->user = user;
+	/* shift[0]: one zero byte through the register; then squares. */
+	for (unsigned k = 0; k < 32; k++)
+		p->shift[0][k] = crc_step(1u << k, 0);
+	for (unsigned i = 1; i < 17; i++)
+		for (unsigned k = 0; k < 32; k++)
+			p->shift[i][k] = gf2_apply(p->shift[i - 1], p->shift[i - 1][k]);
 }
 
-/* Drop k bytes from the front of the buffer. */
+static inline uint8_t byte_at(const struct nlut_wire_parser *p, size_t k)
+{
+	size_t i = p->head + k;
+
+	return p->buf[i < p->cap ? i : i - p->cap];
+}
+
+static uint32_t get32_at(const struct nlut_wire_parser *p, size_t k)
+{
+	return (uint32_t)byte_at(p, k) | (uint32_t)byte_at(p, k + 1) << 8 |
+	       (uint32_t)byte_at(p, k + 2) << 16 | (uint32_t)byte_at(p, k + 3) << 24;
+}
+
+/* The CRC register over the stream up to held byte k (k <= fill): from the
+ * nearest state kept, at most one stride of bytes away. */
+static uint32_t reg_at(const struct nlut_wire_parser *p, size_t k)
+{
+	uint64_t pos = p->at + k, c = pos - pos % NLUT_WIRE_CP_STRIDE;
+	uint32_t reg;
+	size_t from;
+
+	if (c >= p->at) {
+		reg = p->cp[(c / NLUT_WIRE_CP_STRIDE) % NLUT_WIRE_CP_COUNT];
+		from = (size_t)(c - p->at);
+	} else {
+		reg = p->crc_head;
+		from = 0;
+	}
+	for (; from < k; from++)
+		reg = crc_step(reg, byte_at(p, from));
+	return reg;
+}
+
+/* CRC-32 of held bytes [0, n): the register over the stream after them is
+ * shift^n (register before) + (the bytes from a zero register), so the
+ * bytes' own CRC follows from the two kept registers in O(log n). */
+static uint32_t crc_held(const struct nlut_wire_parser *p, size_t n)
+{
+	uint32_t v = p->crc_head ^ 0xFFFFFFFFu;
+	size_t n0 = n;
+
+	for (unsigned i = 0; n; i++, n >>= 1)
+		if (n & 1u)
+			v = gf2_apply(p->shift[i], v);
+	return ~(reg_at(p, (size_t)n0) ^ v);
+}
+
+/* Drop k held bytes from the front. */
 static void drop(struct nlut_wire_parser *p, size_t k)
 {
-	memmove(p->buf, p->buf + k, p->fill - k);
+	p->crc_head = reg_at(p, k);
+	p->head += k;
+	if (p->head >= p->cap)
+		p->head -= p->cap;
+	p->at += k;
 	p->fill -= k;
 }
 
-/* Discard up to the next possible sync after position 0. */
+/* Discard the first byte and every following one up to a possible sync. */
 static void resync(struct nlut_wire_parser *p)
 {
 	size_t k = 1;
 
-	while (k < p->fill && p->buf[k] != NLUT_WIRE_SYNC0)
+	while (k < p->fill && byte_at(p, k) != NLUT_WIRE_SYNC0)
 		k++;
 	p->dropped_bytes += k;
 	drop(p, k);
 }
 
-/* Consume every complete frame at the front of the buffer. */
+static void reverse(uint8_t *a, size_t n)
+{
+	for (size_t i = 0, j = n; i + 1 < j; i++, j--) {
+		uint8_t t = a[i];
+
+		a[i] = a[j - 1];
+		a[j - 1] = t;
+	}
+}
+
+/* Make the held bytes start at buf[0] (a good frame that wraps around the
+ * ring's end): rare, as it takes a whole ring of bytes to wrap again. */
+static void unwrap(struct nlut_wire_parser *p)
+{
+	reverse(p->buf, p->head);
+	reverse(p->buf + p->head, p->cap - p->head);
+	reverse(p->buf, p->cap);
+	p->head = 0;
+}
+
+/* Consume every complete frame at the front of the held bytes. */
 static void parse(struct nlut_wire_parser *p)
 {
 	for (;;) {
-		if (p->fill < 2)
+		if (!p->fill)
 			return;
-		if (p->buf[0] != NLUT_WIRE_SYNC0 || p->buf[1] != NLUT_WIRE_SYNC1) {
+		if (byte_at(p, 0) != NLUT_WIRE_SYNC0 ||
+		    (p->fill >= 2 && byte_at(p, 1) != NLUT_WIRE_SYNC1)) {
 			resync(p);
 			continue;
 		}
 		if (p->fill < NLUT_WIRE_HEADER)
 			return;
-		uint32_t len = get32(p->buf + 8);
-		uint16_t seq = (uint16_t)(p->buf[4] | p->buf[5] << 8);
+		uint32_t len = get32_at(p, 8);
+		uint16_t seq = (uint16_t)(byte_at(p, 4) | byte_at(p, 5) << 8);
 
 		if (len > NLUT_WIRE_MAX_PAYLOAD || NLUT_WIRE_OVERHEAD + (size_t)len > p->cap) {
 			p->bad_frames++;
@@ -154,16 +246,17 @@ static void parse(struct nlut_wire_parser *p)
 		}
 		if (p->fill < NLUT_WIRE_OVERHEAD + len)
 			return;
-		uint32_t crc = get32(p->buf + NLUT_WIRE_HEADER + len);
-
-		if (crc != nlut_wire_crc32(0, p->buf, NLUT_WIRE_HEADER + len)) {
+		if (get32_at(p, NLUT_WIRE_HEADER + len) != crc_held(p, NLUT_WIRE_HEADER + len)) {
 			p->bad_frames++;
 			if (p->on_error)
 				p->on_error(p->user, NLUT_WIRE_ERR_CRC, seq);
 			resync(p);
 			continue;
 		}
-		struct nlut_wire_frame f = { p->buf[2], seq, len, p->buf + NLUT_WIRE_HEADER };
+		if (p->head + NLUT_WIRE_HEADER + len > p->cap)
+			unwrap(p);
+		struct nlut_wire_frame f = { p->buf[p->head + 2], seq, len,
+					     p->buf + p->head + NLUT_WIRE_HEADER };
 
 		if (p->on_frame)
 			p->on_frame(p->user, &f);
@@ -171,20 +264,44 @@ static void parse(struct nlut_wire_parser *p)
 	}
 }
 
+/* Run the stream's CRC register over n new bytes, keeping its value at
+ * every multiple of the stride. */
+static void track(struct nlut_wire_parser *p, const uint8_t *d, size_t n)
+{
+	uint64_t pos = p->at + p->fill;
+	uint32_t reg = p->crc_end;
+
+	while (n) {
+		size_t run = NLUT_WIRE_CP_STRIDE - (size_t)(pos % NLUT_WIRE_CP_STRIDE);
+
+		if (run > n)
+			run = n;
+		for (size_t i = 0; i < run; i++)
+			reg = crc_step(reg, d[i]);
+		d += run;
+		n -= run;
+		pos += run;
+		if (pos % NLUT_WIRE_CP_STRIDE == 0)
+			p->cp[(pos / NLUT_WIRE_CP_STRIDE) % NLUT_WIRE_CP_COUNT] = reg;
+	}
+	p->crc_end = reg;
+}
+
 API void nlut_wire_feed(struct nlut_wire_parser *p, const uint8_t *data, size_t n)
 {
 	while (n) {
 		size_t k = p->cap - p->fill < n ? p->cap - p->fill : n;
+		size_t tail = p->head + p->fill, first;
 
-		memcpy(p->buf + p->fill, data, k);
+		if (tail >= p->cap)
+			tail -= p->cap;
+		first = p->cap - tail < k ? p->cap - tail : k;
+		memcpy(p->buf + tail, data, first);
+		memcpy(p->buf, data + first, k - first);
+		track(p, data, k);
 		p->fill += k;
 		data += k;
 		n -= k;
 		parse(p);
-		/* A full buffer that still holds no frame cannot become one. */
-		if (p->fill == p->cap) {
-			p->dropped_bytes += p->fill;
-			p->fill = 0;
-		}
 	}
 }

@@ -1,6 +1,7 @@
 /* fuzz_wire.c - libFuzzer target for the wire-protocol parser: any byte
  * stream, fed whole or in pieces whose sizes come from the input, must give
- * the same frames, each with a length in range and a payload inside the
+ * the same frames and errors as the plain reference parser (wire_ref.c),
+ * each with a length in range and header and payload whole inside the
  * parser's buffer; a frame re-encoded must be byte-identical to the bytes
  * that carried it. */
 #include <stdint.h>
@@ -8,6 +9,8 @@
 #include <string.h>
 
 #include <nlut/wire.h>
+
+#include "wire_ref.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -25,20 +28,17 @@ static uint8_t enc[CAP];
 static void on_frame(void *u, const struct nlut_wire_frame *f)
 {
 	struct seen *s = u;
-	uint8_t h[7] = { f->type, (uint8_t)f->seq, (uint8_t)(f->seq >> 8), (uint8_t)f->len,
-			 (uint8_t)(f->len >> 8), (uint8_t)(f->len >> 16), (uint8_t)(f->len >> 24) };
 
 	if (f->len > NLUT_WIRE_MAX_PAYLOAD || NLUT_WIRE_OVERHEAD + (size_t)f->len > s->cap)
 		abort();
-	if (f->payload < s->buf || f->payload + f->len > s->buf + s->cap)
+	if (f->payload < s->buf + NLUT_WIRE_HEADER || f->payload + f->len > s->buf + s->cap)
 		abort();
 	/* The frame's bytes end at payload + len + 4 and start 12 before it. */
 	nlut_wire_encode(f->type, f->seq, f->payload, f->len, enc);
 	if (memcmp(enc + NLUT_WIRE_HEADER, f->payload, f->len) ||
 	    memcmp(enc, f->payload - NLUT_WIRE_HEADER, 4) || enc[2] != f->type)
 		abort();
-	s->hash = nlut_wire_crc32(s->hash, h, sizeof(h));
-	s->hash = nlut_wire_crc32(s->hash, f->payload, f->len);
+	s->hash = nlut_wire_crc32(s->hash, f->payload - NLUT_WIRE_HEADER, NLUT_WIRE_HEADER + f->len);
 	s->frames++;
 }
 
@@ -84,7 +84,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (a.frames != b.frames || a.hash != b.hash || p1.fill != p2.fill ||
 	    p1.dropped_bytes != p2.dropped_bytes || a.errors != b.errors)
 		abort();
-	if (p1.fill > CAP || p3.fill > 64 || c.frames > a.frames + size / NLUT_WIRE_OVERHEAD)
+	if (p1.fill > CAP || p3.fill > 64 || p1.bad_frames != a.errors)
+		abort();
+	/* The same frames and errors as the reference, at both sizes. */
+	static uint8_t rbuf[CAP];
+	struct wire_ref r = { rbuf, CAP, 0, 0, 0, 0 };
+
+	wire_ref_feed(&r, data, size);
+	if (r.frames != a.frames || r.hash != a.hash || r.errors != a.errors)
+		abort();
+	memset(&r, 0, sizeof(r));
+	r.buf = rbuf;
+	r.cap = 64;
+	wire_ref_feed(&r, data, size);
+	if (r.frames != c.frames || r.hash != c.hash || r.errors != c.errors)
 		abort();
 	return 0;
 }
