@@ -1331,6 +1331,21 @@ static void test_reject_csv(void **state)
 	 * without echoing control bytes. */
 	reject(write_file("binary.dat", "\x01\x02\x03,\x04\n\x05,\x06\n", 10), NULL,
 	       NLUT_ERROR_DATA, "'?' is not a number");
+	/* A bad field in the first row is an error as on any later row, not a
+	 * header to drop (issue 15). */
+	reject(write_text("nan1.csv", "1,nan,3,0\n4,5,6,1\n"), NULL, NLUT_ERROR_DATA,
+	       "line 1, field 2: 'nan' is not a finite number");
+	reject(write_text("inf1.csv", "inf,2,3,0\n4,5,6,1\n"), NULL, NLUT_ERROR_DATA,
+	       "line 1, field 1: 'inf' is not a finite number");
+	reject(write_text("range1.csv", "1,2,1e39,0\n4,5,6,1\n"), NULL, NLUT_ERROR_DATA,
+	       "line 1, field 3: '1e39' is outside the float range");
+	reject(write_text("typo1.csv", "1,1O,3,0\n4,5,6,1\n"), NULL, NLUT_ERROR_DATA,
+	       "line 1, field 2: '1O' is not a number");
+	reject(write_text("typo1b.csv", "1O\n4\n"), &(struct nlut_data_opts){
+		.label_col = NLUT_LABEL_NONE, .header = -1 }, NLUT_ERROR_DATA,
+	       "line 1, field 1: '1O' is not a number");
+	reject(write_text("mixed1.csv", "a,2,3,0\n4,5,6,1\n"), NULL, NLUT_ERROR_DATA,
+	       "line 1, field 1: 'a' is not a number");
 	o.header = 0;
 	reject(write_text("longfield.csv",
 			  "123456789012345678901234567890abc,1\n"), &o,

@@ -34,8 +34,10 @@ struct nlut_data_opts {
 	enum nlut_data_format format;
 	/* CSV: 0-based label column, NLUT_LABEL_LAST or NLUT_LABEL_NONE. */
 	int label_col;
-	/* CSV: 1 = first line is a header, 0 = none, -1 = detect (a first line
-	 * with a field that is not a number). */
+	/* CSV: 1 = first line is a header, 0 = none, -1 = detect: a first line
+	 * of text, with no field that reads or starts like a number ("nan",
+	 * "1e39" and "1O" do), is a header; a first row of numbers with one bad
+	 * field is a data row, refused as on any other line. */
 	int header;
 	/* CSV: field separator; 0 = detect from the first line (, ; tab). */
 	char delimiter;
