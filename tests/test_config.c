@@ -96,6 +96,24 @@ static void test_batch_multiple(void **state)
 	assert_int_equal(nlut_train_config_check(&c), 0);
 }
 
+/* A model over the format's 512 MiB is refused by the check, before data is
+ * read or anything trained (it was found only after training, issue 15). */
+static void test_model_too_large(void **state)
+{
+	struct nlut_train_config c;
+
+	(void)state;
+	/* 64 neurons of 2^24-entry tables: 1 GiB of tables. */
+	parse_ok(&c, "train = a.csv\nlayers = 64,10\nfan_in = 6,6\nin_bits = 4\nhidden_bits = 4\n");
+	assert_true(nlut_train_config_table_bytes(&c) > (1ull << 30));
+	assert_int_equal(nlut_train_config_check(&c), NLUT_ERROR_TOO_LARGE);
+	assert_non_null(strstr(nlut_train_error_detail(), "a model file holds at most 512 MiB"));
+	/* 16 of them (256 MiB and a little) fit. */
+	parse_ok(&c, "train = a.csv\nlayers = 16,10\nfan_in = 6,4\nin_bits = 4\nhidden_bits = 2\n");
+	assert_true(nlut_train_config_table_bytes(&c) < (300ull << 20));
+	assert_int_equal(nlut_train_config_check(&c), 0);
+}
+
 static void test_empty_dump_loads(void **state)
 {
 	struct nlut_train_config c;
@@ -112,6 +130,7 @@ int main(void)
 		cmocka_unit_test(test_text_values),
 		cmocka_unit_test(test_duplicate_key),
 		cmocka_unit_test(test_batch_multiple),
+		cmocka_unit_test(test_model_too_large),
 		cmocka_unit_test(test_empty_dump_loads),
 	};
 

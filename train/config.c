@@ -407,6 +407,23 @@ uint32_t nt_fan_in(const struct nlut_train_config *c, uint32_t l)
 	return c->fan_in[l < c->n_fan_in ? l : c->n_fan_in - 1];
 }
 
+uint64_t nlut_train_config_table_bytes(const struct nlut_train_config *c)
+{
+	uint64_t sum = 0;
+
+	for (uint32_t l = 0; l < c->n_layers; l++) {
+		uint32_t f = nt_fan_in(c, l), in = l ? c->hidden_bits : c->in_bits;
+		uint32_t out = l + 1 == c->n_layers ? c->out_bits : c->hidden_bits;
+		uint64_t addr = (uint64_t)f * in;
+
+		if (addr > 40)
+			return UINT64_MAX; /* refused by the table-size check anyway */
+		/* A neuron: kind, width, fan-in, sources and their widths, table. */
+		sum += (uint64_t)c->width[l] * (4 + 5ull * f + ((uint64_t)(out > 8 ? 2 : 1) << addr));
+	}
+	return sum;
+}
+
 int nlut_train_config_check(const struct nlut_train_config *c)
 {
 	nt_clear_error();
@@ -431,6 +448,14 @@ int nlut_train_config_check(const struct nlut_train_config *c)
 				       "layer %u: fan-in %u x %u bits = %u address bits; a table has at most %u",
 				       l, f, bits, f * bits, NLUT_MAX_TABLE_BITS);
 	}
+	/* The model must fit the format before any data is read or trained:
+	 * its tables alone (no inputs, no metadata) are a lower bound. */
+	uint64_t bytes = nlut_train_config_table_bytes(c);
+
+	if (bytes > NLUT_MAX_FILE_SIZE)
+		return nt_fail(NLUT_ERROR_TOO_LARGE,
+			       "layers: the model's tables alone take %.1f MiB; a model file holds at most %u MiB (fewer neurons, a smaller fan_in or fewer bits)",
+			       (double)bytes / 1048576.0, NLUT_MAX_FILE_SIZE >> 20);
 	if (c->batch % c->ghost)
 		return nt_fail(NLUT_ERROR_INVALID_PARAM,
 			       "batch: %u is not a multiple of ghost = %u", c->batch, c->ghost);

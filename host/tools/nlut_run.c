@@ -289,6 +289,14 @@ int main(int argc, char **argv)
 		rc = NLUT_EXIT_FAIL;
 		goto out;
 	}
+	/* A label the model cannot answer would count as a wrong answer. */
+	for (size_t v = 0; ds->labels && v < n; v++)
+		if ((uint32_t)ds->labels[v] >= nc) {
+			fprintf(stderr, PROG ": %s: row %zu has label %d but the model has %u classes\n",
+				o.input, v, ds->labels[v], nc);
+			rc = NLUT_EXIT_FAIL;
+			goto out;
+		}
 	codes = malloc(n * ni * sizeof(*codes) + 1);
 	cls = malloc(n * sizeof(*cls) + 1);
 	if (!codes || !cls) {

@@ -89,7 +89,12 @@ int nlut_train_config_load(struct nlut_train_config *c, const char *path);
 int nlut_train_config_parse(struct nlut_train_config *c, const char *text, size_t n,
 			    const char *name);
 
-/* Check the whole config (every width, fan-in and table size). */
+/* Bytes the model's neurons will take in the file (tables, sources): a lower
+ * bound of its size, known before any data is read. */
+uint64_t nlut_train_config_table_bytes(const struct nlut_train_config *c);
+
+/* Check the whole config (every width, fan-in and table size, and that the
+ * model fits the format's NLUT_MAX_FILE_SIZE). */
 int nlut_train_config_check(const struct nlut_train_config *c);
 
 /* The config as "key = value" lines (a valid config file), malloc'd. */

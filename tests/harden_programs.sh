@@ -1,0 +1,73 @@
+#!/bin/sh
+# harden_programs.sh - faults found by trying nlut as an adversarial user
+# (issue 15), through the command line: huge class counts in nlut eval,
+# labels the model cannot answer in nlut-run, -o naming a link or a FIFO,
+# and a model too large for the format refused before training.
+# Usage: harden_programs.sh NLUT MKMODEL NLUT_RUN WORKDIR
+set -u
+NLUT=$1 MKMODEL=$2 RUN=$3 W=$4
+fails=0 passes=0
+rm -rf "$W" && mkdir -p "$W"
+
+ok() { passes=$((passes + 1)); }
+bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
+
+# expect CODE PATTERN -- command...: exit code and a line of output matching.
+expect() {
+	code=$1 pat=$2
+	shift 3
+	"$@" >"$W/out" 2>&1
+	rc=$?
+	if [ "$rc" -ne "$code" ]; then bad "'$*' exited $rc, expected $code"; head -5 "$W/out"; return; fi
+	if ! grep -q -- "$pat" "$W/out"; then bad "'$*' output lacks '$pat'"; head -5 "$W/out"; return; fi
+	ok
+}
+
+# 65,536 and 16,384 classes: accuracy, no confusion matrix (it was 32 GiB,
+# failing silently with exit 0, and a 16,384^2 table of gigabytes).
+"$MKMODEL" "$W/c65k.nlut" 4x2:65536/1/1 1 || exit 1
+"$MKMODEL" "$W/c16k.nlut" 4x2:16384/1/1 1 || exit 1
+printf '1,2,3,0,5\n0,1,2,3,40000\n' >"$W/codes.csv"
+expect 0 "confusion   not shown: 65536 classes" -- "$NLUT" eval --codes "$W/c65k.nlut" "$W/codes.csv"
+expect 0 "accuracy    " -- "$NLUT" eval --codes "$W/c65k.nlut" "$W/codes.csv"
+printf '1,2,3,0,5\n0,1,2,3,4000\n' >"$W/codes16.csv"
+"$NLUT" eval --codes "$W/c16k.nlut" "$W/codes16.csv" >"$W/e16" 2>&1
+[ $? -eq 0 ] && [ "$(wc -c <"$W/e16")" -lt 2000 ] && ok || bad "eval of 16,384 classes: $(wc -c <"$W/e16") bytes"
+"$NLUT" eval --json --codes "$W/c16k.nlut" "$W/codes16.csv" >"$W/e16j" 2>&1
+[ $? -eq 0 ] && grep -q '"accuracy":' "$W/e16j" && ! grep -q confusion "$W/e16j" && ok ||
+	bad "eval --json of 16,384 classes"
+
+# nlut-run: a label at or above the class count is refused, as by nlut eval.
+"$MKMODEL" "$W/m.nlut" 4x2:6/2/2,3/2/2 3 || exit 1
+printf '0.1,0.2,0.3,0.4,1\n0.5,0.6,0.7,0.8,3\n' >"$W/lab.csv"
+expect 1 "row 1 has label 3 but the model has 3 classes" -- "$RUN" -b golden -m "$W/m.nlut" -i "$W/lab.csv"
+expect 1 "row 1 has label 3 but the model has 3 classes" -- "$NLUT" eval "$W/m.nlut" "$W/lab.csv"
+
+# -o through a symbolic link writes its target and keeps the link; -o naming
+# a FIFO writes into it (a rename put a regular file in their place).
+expect 0 "LogicNets style" -- "$NLUT" gen --style logicnets "$W/m.nlut" -o "$W/ln"
+: >"$W/target.nlut"
+ln -s target.nlut "$W/link.nlut"
+expect 0 "imported" -- "$NLUT" import "$W/ln" -o "$W/link.nlut"
+[ -L "$W/link.nlut" ] && [ -s "$W/target.nlut" ] && ok || bad "import -o LINK replaced the link"
+expect 0 "identity" -- "$NLUT" info "$W/link.nlut"
+ln -s nowhere/x.nlut "$W/dangling.nlut"
+expect 1 "symbolic link to nothing" -- "$NLUT" import "$W/ln" -o "$W/dangling.nlut"
+mkfifo "$W/fifo" || exit 1
+cat "$W/fifo" >"$W/from-fifo" &
+reader=$!
+expect 0 "imported" -- "$NLUT" import "$W/ln" -o "$W/fifo"
+wait $reader
+[ -p "$W/fifo" ] && ok || bad "import -o FIFO replaced the FIFO"
+expect 0 "identity" -- "$NLUT" info "$W/from-fifo"
+expect 1 "a directory" -- "$NLUT" import "$W/ln" -o "$W/ln"
+
+# A model over 512 MiB is refused before any data is read (it was found
+# after training: 1 min 47 s and 2.6 GB).
+start=$(date +%s)
+expect 2 "a model file holds at most 512 MiB" -- "$NLUT" train --train "$W/nonexistent.csv" \
+	--layers 512,256,128,10 --fan-in 6 --in-bits 4 --hidden-bits 4 --epochs 0 -o "$W/big.nlut"
+[ $(($(date +%s) - start)) -lt 10 ] && [ ! -e "$W/big.nlut" ] && ok || bad "train refused the size late"
+
+echo "$passes passed, $fails failed"
+[ "$fails" -eq 0 ]
