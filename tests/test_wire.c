@@ -188,6 +188,33 @@ static void hostile_headers_then_a_good_frame(void **state)
 	assert_int_equal(p.dropped_bytes, len - NLUT_WIRE_OVERHEAD - sizeof(payload));
 }
 
+/* Frames whose lengths set each bit up to 65536 go through the parser's
+ * CRC arithmetic (every row of its shift table) and arrive. */
+static void every_length_bit(void **state)
+{
+	static struct seen s;
+	static uint8_t payload[NLUT_WIRE_MAX_PAYLOAD];
+	struct nlut_wire_parser p;
+	size_t len = 0;
+	uint32_t n = 0;
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	for (size_t i = 0; i < sizeof(payload); i++)
+		payload[i] = (uint8_t)(i * 11 + 3);
+	for (uint32_t b = 0; b <= 16; b++, n++)
+		len += nlut_wire_encode(NLUT_WIRE_VECTORS, (uint16_t)b, payload, 1u << b, stream + len);
+	len += nlut_wire_encode(NLUT_WIRE_VECTORS, 17, payload, 65535, stream + len);
+	n++;
+	nlut_wire_parser_init(&p, pbuf, sizeof(pbuf), on_frame, on_error, &s);
+	for (size_t at = 0; at < len; at += 30001)
+		nlut_wire_feed(&p, stream + at, len - at < 30001 ? len - at : 30001);
+	assert_int_equal(s.n_errors, 0);
+	assert_int_equal(s.n_frames, n);
+	for (uint32_t b = 0; b <= 16; b++)
+		assert_int_equal(s.lens[b], 1u << b);
+}
+
 static int setup(void **state)
 {
 	seed = test_seed("wire");
@@ -201,6 +228,7 @@ int main(void)
 		cmocka_unit_test(frames_survive_any_split),
 		cmocka_unit_test(corruption_is_reported_then_resynchronised),
 		cmocka_unit_test(hostile_headers_then_a_good_frame),
+		cmocka_unit_test(every_length_bit),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

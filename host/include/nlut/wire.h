@@ -78,7 +78,6 @@ struct nlut_wire_parser {
 	uint32_t crc_head;           /* CRC register over the stream up to at */
 	uint32_t crc_end;            /* ... up to at + fill */
 	uint32_t cp[NLUT_WIRE_CP_COUNT];   /* ... up to each multiple of the stride */
-	uint32_t shift[17][32];      /* the register after 2^k zero bytes, as GF(2) columns */
 };
 
 void nlut_wire_parser_init(struct nlut_wire_parser *p, uint8_t *buf, size_t cap,
