@@ -285,11 +285,16 @@ NLUT_API int nlut_model_save(const nlut_model *m, const char *path)
 	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
 		FILE *f = S_ISDIR(st.st_mode) ? NULL : fopen(path, "wb");
 
-		if (!f)
+		if (!f) {
 			err = nlut_fail(NLUT_ERROR_IO, "%s: cannot write: %s", path,
 					S_ISDIR(st.st_mode) ? "a directory" : strerror(errno));
-		else if ((fwrite(e.buf, 1, e.len, f) != e.len) | (fclose(f) != 0))
-			err = nlut_fail(NLUT_ERROR_IO, "%s: write failed: %s", path, strerror(errno));
+		} else {
+			int short_write = fwrite(e.buf, 1, e.len, f) != e.len;
+
+			if (fclose(f) != 0 || short_write)
+				err = nlut_fail(NLUT_ERROR_IO, "%s: write failed: %s", path,
+						strerror(errno));
+		}
 		free(real);
 		nlut_encoding_free(&e);
 		return err;
