@@ -252,6 +252,31 @@ static int hash_file(struct nlut_sha256 *s, const char *name, const char *path)
 	return NLUT_SUCCESS;
 }
 
+/* SHA-256 of a file's bytes as 64 hex digits; "none" when there is no such
+ * file. Returns -1 when it exists but cannot be read. */
+static int file_digest(const char *path, char out[65])
+{
+	struct nlut_sha256 s;
+	uint8_t buf[65536], h[32];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0) {
+		snprintf(out, 65, "none");
+		return errno == ENOENT ? 0 : -1;
+	}
+	nlut_sha256_init(&s);
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		nlut_sha256_update(&s, buf, (size_t)n);
+	close(fd);
+	if (n < 0)
+		return -1;
+	nlut_sha256_final(&s, h);
+	for (int i = 0; i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", h[i]);
+	return 0;
+}
+
 struct name_list {
 	char **v;
 	size_t n, cap;
@@ -633,10 +658,17 @@ static int write_stamp(const char *dir, const nlut_model *m, const struct sim_pa
 	char tmp[PATH_MAX], ok[PATH_MAX], id[NLUT_ID_STR_SIZE];
 	FILE *f;
 
+	char so[PATH_MAX], ram[PATH_MAX], so_sum[65], ram_sum[65];
+
+	if (path_fmt(so, sizeof(so), "%s/" SO_NAME, dir) || path_fmt(ram, sizeof(ram), "%s/ram.hex", dir) ||
+	    file_digest(so, so_sum) || file_digest(ram, ram_sum))
+		return nlut_fail(NLUT_ERROR_IO, "simulated board: cannot read the board built in %s", dir);
 	if (path_fmt(tmp, sizeof(tmp), "%s/BUILD_OK.tmp", dir) ||
 	    path_fmt(ok, sizeof(ok), "%s/BUILD_OK", dir) || !(f = fopen(tmp, "w")))
 		return nlut_fail(NLUT_ERROR_IO, "simulated board: cannot write %s/BUILD_OK", dir);
 	nlut_model_id(m, id);
+	/* What the board loads and reads at run time, checked before each use. */
+	fprintf(f, "so_sha256 %s\nram_sha256 %s\n", so_sum, ram_sum);
 	fprintf(f, "model %s\ns_bytes %lu\nm_bytes %lu\nscores %lu\nboard_id %lu\ntrace %d\n"
 		   "src %s\nfirmware %s\nnlut %s\ninclude %s\nscript %s\nbuilt %lld\n",
 		id, par->s_bytes, par->m_bytes, par->scores, par->board_id, par->trace, in->src, in->fw,
@@ -678,6 +710,30 @@ static int build(const char *dir, const nlut_model *m, const struct sim_params *
 	return NLUT_SUCCESS;
 }
 
+/* Is the cache entry in dir whole: BUILD_OK there, and the shared object and
+ * boot RAM image it names unchanged? A truncated .so would kill the process
+ * with SIGBUS when loaded, a damaged ram.hex stop the simulation with
+ * Verilator's abort; either is rebuilt instead. */
+static int entry_ok(const char *dir)
+{
+	char ok[PATH_MAX], so[PATH_MAX], ram[PATH_MAX], line[128], want_so[65] = "", want_ram[65] = "";
+	char have[65];
+	FILE *f;
+
+	if (path_fmt(ok, sizeof(ok), "%s/BUILD_OK", dir) || path_fmt(so, sizeof(so), "%s/" SO_NAME, dir) ||
+	    path_fmt(ram, sizeof(ram), "%s/ram.hex", dir) || !(f = fopen(ok, "r")))
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		sscanf(line, "so_sha256 %64s", want_so);
+		sscanf(line, "ram_sha256 %64s", want_ram);
+	}
+	fclose(f);
+	if (!want_so[0] || !want_ram[0])
+		return 0; /* an entry from before the digests: build it again */
+	return !file_digest(so, have) && !strcmp(have, want_so) && !file_digest(ram, have) &&
+	       !strcmp(have, want_ram);
+}
+
 /* Find the board of this key in the cache, or build it; its .so path. */
 static int find_or_build(const nlut_model *m, const struct sim_params *par,
 			 const struct nlut_device_opts *o, char *so)
@@ -692,7 +748,7 @@ static int find_or_build(const nlut_model *m, const struct sim_params *par,
 	    (err = path_fmt(ok, sizeof(ok), "%s/%s/BUILD_OK", cache, hex)) ||
 	    (err = path_fmt(lock, sizeof(lock), "%s/%s.lock", cache, hex)))
 		return err;
-	if (is_file(ok) && is_file(so))
+	if (entry_ok(dir))
 		return NLUT_SUCCESS;
 	if ((fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0)
 		return nlut_fail(NLUT_ERROR_IO, "simulated board: cannot create %s: %s", lock, strerror(errno));
@@ -706,8 +762,11 @@ static int find_or_build(const nlut_model *m, const struct sim_params *par,
 				goto out;
 			}
 	}
-	if (!(is_file(ok) && is_file(so)))
+	if (!entry_ok(dir)) {
+		if (is_file(ok) && o->progress)
+			o->progress(o->progress_user, "the cached board is damaged: building it again", 0.0);
 		err = build(dir, m, par, &in, o);
+	}
 out:
 	close(fd); /* releases the lock */
 	return err;

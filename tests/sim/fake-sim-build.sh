@@ -40,3 +40,4 @@ printf 'step 3/3: compiling'   # no newline at the very end: still a line
 [ "$mode" = noso ] && exit 0
 pause
 cp "$FAKE_SIMBOARD_SO" "$out/nlut_simboard.so"
+printf '@0\n00000013\n' >"$out/ram.hex"

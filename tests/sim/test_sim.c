@@ -588,6 +588,48 @@ static void trace_builds_a_tracing_board(void **state)
 	fclose(f);
 }
 
+/* Damage to a cache entry (issue 15): a truncated shared object (SIGBUS when
+ * loaded), a changed boot RAM image, an entry without digests: each is
+ * found before loading and built again. */
+static void damaged_entry_is_rebuilt(void **state)
+{
+	struct progress_log l;
+	nlut_device *d;
+	char p[700], so[700], ram[700], ok[700];
+	struct stat st;
+	glob_t g;
+	FILE *f;
+
+	assert_int_equal(open_close("sim", model), NLUT_SUCCESS);
+	assert_int_equal(builds(), 1);
+	path(p, "%s/*/nlut_simboard.so", cache);
+	assert_int_equal(glob(p, 0, NULL, &g), 0);
+	path(so, "%s", g.gl_pathv[0]);
+	globfree(&g);
+	snprintf(ram, sizeof(ram), "%.*s/ram.hex", (int)(strrchr(so, '/') - so), so);
+	snprintf(ok, sizeof(ok), "%.*s/BUILD_OK", (int)(strrchr(so, '/') - so), so);
+	assert_int_equal(stat(so, &st), 0);
+	assert_int_equal(truncate(so, st.st_size / 2), 0);
+	assert_int_equal(open_sim("sim", model, &l, 0, &d), NLUT_SUCCESS);
+	nlut_device_close(d);
+	assert_int_equal(builds(), 2);
+	assert_string_equal(l.step[0], "the cached board is damaged: building it again");
+	/* Same size, other bytes: the boot RAM image. */
+	assert_non_null(f = fopen(ram, "r+"));
+	fputs("@1", f);
+	fclose(f);
+	assert_int_equal(open_close("sim", model), NLUT_SUCCESS);
+	assert_int_equal(builds(), 3);
+	assert_int_equal(open_close("sim", model), NLUT_SUCCESS);
+	assert_int_equal(builds(), 3); /* whole again: from the cache */
+	/* An entry without the digests (written before they were). */
+	assert_non_null(f = fopen(ok, "w"));
+	fputs("model x\n", f);
+	fclose(f);
+	assert_int_equal(open_close("sim", model), NLUT_SUCCESS);
+	assert_int_equal(builds(), 4);
+}
+
 static void stall_setting_is_checked(void **state)
 {
 	setenv("NLUT_SIM_STALL", "lots", 1);
@@ -614,6 +656,7 @@ int main(void)
 		cmocka_unit_test_setup(concurrent_builders_build_once, setup),
 		cmocka_unit_test_setup(trace_builds_a_tracing_board, setup),
 		cmocka_unit_test_setup(stall_setting_is_checked, setup),
+		cmocka_unit_test_setup(damaged_entry_is_rebuilt, setup),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
