@@ -39,11 +39,12 @@
 #include <limits.h>
 #include <poll.h>
 #include <stdarg.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/file.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -501,29 +502,36 @@ static void take(struct build_run *r, int is_err, const char *p, size_t n, int e
 	}
 }
 
+/* The build script's environment: ours with the build inputs, and
+ * NLUT_SIM_BUILD_GROUP=1 telling it that it leads a process group of its
+ * own (which it takes down whole when it is told to stop). */
+#define CHILD_VARS 5
+
 static char **child_env(const struct sim_inputs *in)
 {
 	size_t n = 0;
 
 	while (environ[n])
 		n++;
-	char **env = calloc(n + 5, sizeof(*env));
-	char *v[4] = { NULL };
+	char **env = calloc(n + CHILD_VARS + 1, sizeof(*env));
+	char *v[CHILD_VARS] = { NULL };
 	size_t k = 0;
 
 	if (!env || asprintf(&v[0], "NLUT_SRC=%s", in->src) < 0 ||
 	    asprintf(&v[1], "NLUT_FW_HEX=%s", in->fw) < 0 || asprintf(&v[2], "NLUT=%s", in->nlut) < 0 ||
-	    asprintf(&v[3], "NLUT_INCLUDE=%s", in->include) < 0) {
+	    asprintf(&v[3], "NLUT_INCLUDE=%s", in->include) < 0 ||
+	    asprintf(&v[4], "NLUT_SIM_BUILD_GROUP=1") < 0) {
 		free(env);
-		for (int i = 0; i < 4; i++)
+		for (int i = 0; i < CHILD_VARS; i++)
 			free(v[i]);
 		return NULL;
 	}
 	for (size_t i = 0; i < n; i++)
 		if (strncmp(environ[i], "NLUT_SRC=", 9) && strncmp(environ[i], "NLUT_FW_HEX=", 12) &&
-		    strncmp(environ[i], "NLUT=", 5) && strncmp(environ[i], "NLUT_INCLUDE=", 13))
+		    strncmp(environ[i], "NLUT=", 5) && strncmp(environ[i], "NLUT_INCLUDE=", 13) &&
+		    strncmp(environ[i], "NLUT_SIM_BUILD_GROUP=", 21))
 			env[k++] = environ[i];
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < CHILD_VARS; i++)
 		env[k++] = v[i];
 	return env;
 }
@@ -536,14 +544,50 @@ static void child_env_free(char **env)
 		return;
 	while (env[k])
 		k++;
-	for (size_t i = k - 4; i < k; i++)
+	for (size_t i = k - CHILD_VARS; i < k; i++)
 		free(env[i]);
 	free(env);
 }
 
+/*
+ * Start the build script: in a process group of its own, sent SIGTERM
+ * should this thread die (nlut-run killed: the script then ends its whole
+ * build rather than leave Verilator, make and compilers behind), and
+ * holding the cache entry's lock (lock_fd) with every process it starts,
+ * so nobody rebuilds the folder while one of them might still write there.
+ * Only async-signal-safe calls between fork and exec.
+ */
+static int spawn_script(const char *script, char **argv, char **env, int out_fd, int err_fd,
+			int lock_fd, pid_t *pid)
+{
+	pid_t parent = getpid(), p = fork();
+
+	if (p < 0)
+		return errno;
+	if (p == 0) {
+		int nul = open("/dev/null", O_RDONLY);
+		static const char msg[] = "nlut: cannot start the simulated-board build script\n";
+
+		setpgid(0, 0);
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() != parent)
+			_exit(126); /* the parent died already */
+		if (nul < 0 || dup2(nul, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0)
+			_exit(126);
+		if (lock_fd >= 0)
+			fcntl(lock_fd, F_SETFD, 0);
+		execve(script, argv, env);
+		if (write(2, msg, sizeof(msg) - 1) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	*pid = p;
+	return 0;
+}
+
 /* Run the build script into outdir, reading its progress and errors. */
 static int run_script(const struct sim_inputs *in, const struct sim_params *par, const char *model_file,
-		      const char *outdir, const struct nlut_device_opts *o)
+		      const char *outdir, const struct nlut_device_opts *o, int lock_fd)
 {
 	char a[5][24];
 	char *argv[] = { (char *)in->script, "--s-bytes", a[0], "--m-bytes", a[1], "--scores", a[2],
@@ -551,9 +595,8 @@ static int run_script(const struct sim_inputs *in, const struct sim_params *par,
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	int pout[2] = { -1, -1 }, perr[2] = { -1, -1 }, status, rc, err = NLUT_SUCCESS;
 	struct build_run r = { .o = o };
-	posix_spawn_file_actions_t fa;
 	char **env = child_env(in);
-	pid_t pid;
+	pid_t pid = -1;
 
 	snprintf(a[0], sizeof(a[0]), "%lu", par->s_bytes);
 	snprintf(a[1], sizeof(a[1]), "%lu", par->m_bytes);
@@ -571,12 +614,7 @@ static int run_script(const struct sim_inputs *in, const struct sim_params *par,
 		err = nlut_fail(NLUT_ERROR_IO, "simulated board: pipe: %s", strerror(errno));
 		goto out;
 	}
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, pout[1], 1);
-	posix_spawn_file_actions_adddup2(&fa, perr[1], 2);
-	rc = posix_spawn(&pid, in->script, &fa, NULL, argv, env);
-	posix_spawn_file_actions_destroy(&fa);
+	rc = spawn_script(in->script, argv, env, pout[1], perr[1], lock_fd, &pid);
 	close(pout[1]);
 	close(perr[1]);
 	pout[1] = perr[1] = -1;
@@ -680,7 +718,7 @@ static int write_stamp(const char *dir, const nlut_model *m, const struct sim_pa
 
 /* Build the board into dir (<cache>/<key>), the lock held. */
 static int build(const char *dir, const nlut_model *m, const struct sim_params *par,
-		 const struct sim_inputs *in, const struct nlut_device_opts *o)
+		 const struct sim_inputs *in, const struct nlut_device_opts *o, int lock_fd)
 {
 	char model[PATH_MAX], so[PATH_MAX];
 	int err;
@@ -698,7 +736,7 @@ static int build(const char *dir, const nlut_model *m, const struct sim_params *
 		snprintf(d, sizeof(d), "%s", nlut_error_detail());
 		return nlut_fail(err, "simulated board: cannot write the model for the build: %s", d);
 	}
-	if ((err = run_script(in, par, model, dir, o)))
+	if ((err = run_script(in, par, model, dir, o, lock_fd)))
 		return err;
 	if (!is_file(so))
 		return nlut_fail(NLUT_ERROR_OTHER, "simulated board: %s succeeded but wrote no %s",
@@ -765,7 +803,7 @@ static int find_or_build(const nlut_model *m, const struct sim_params *par,
 	if (!entry_ok(dir)) {
 		if (is_file(ok) && o->progress)
 			o->progress(o->progress_user, "the cached board is damaged: building it again", 0.0);
-		err = build(dir, m, par, &in, o);
+		err = build(dir, m, par, &in, o, fd);
 	}
 out:
 	close(fd); /* releases the lock */
