@@ -1088,6 +1088,58 @@ static void test_reject_gzip(void **state)
 	bytes_free(&text);
 }
 
+/* Issue 15: bytes after the gzip data were ignored; a FIFO with no writer
+ * hung in open(); an IDX file with a wrong magic given with labels got a
+ * message about CSV labels. */
+static void test_gzip_tail_fifo_magic(void **state)
+{
+	const char *text = "1,2,0\n3,4,1\n";
+	struct nlut_dataset *d;
+	uint8_t gz[256], two[600];
+	size_t n;
+	FILE *f;
+	const char *p;
+
+	(void)state;
+	p = write_gz("tail.csv.gz", text, strlen(text));
+	assert_non_null(f = fopen(p, "rb"));
+	n = fread(gz, 1, sizeof(gz), f);
+	fclose(f);
+	assert_true(n > 20 && n < 200);
+	/* Two members back to back: both read. */
+	memcpy(two, gz, n);
+	memcpy(two + n, gz, n);
+	d = load_ok(write_file("two.csv.gz", two, 2 * n), NULL);
+	assert_int_equal(d->n_rows, 4);
+	nlut_data_free(d);
+	/* Zero padding after the data is accepted, as gzip does. */
+	memset(two + n, 0, 100);
+	d = load_ok(write_file("zeros.csv.gz", two, n + 100), NULL);
+	assert_int_equal(d->n_rows, 2);
+	nlut_data_free(d);
+	/* Anything else is refused. */
+	memcpy(two + n, "trailing junk", 13);
+	reject(write_file("junk.csv.gz", two, n + 13), NULL, NLUT_ERROR_DATA,
+	       "13 bytes of something else after the end of the gzip data");
+	two[n] = 0x1f; /* half a gzip magic, then the end */
+	reject(write_file("half.csv.gz", two, n + 1), NULL, NLUT_ERROR_DATA, "cut short");
+
+	/* A FIFO nobody writes to reads as empty, at once. */
+	p = tmp_path("nowriter.fifo");
+	unlink(p);
+	assert_int_equal(mkfifo(p, 0600), 0);
+	reject(p, NULL, NLUT_ERROR_DATA, "empty file");
+	unlink(p);
+
+	/* IDX with a wrong magic and a labels file: the magic is the news. */
+	struct nlut_data_opts o = opts_default();
+
+	o.labels_path = write_file("labels-ok-idx1", "\0\0\x08\x01\0\0\0\x01\x03", 9);
+	reject(write_file("badmagic-idx3", "\x01\0\x08\x01\0\0\0\x01\x05", 9), &o,
+	       NLUT_ERROR_INVALID_PARAM,
+	       "not an IDX or npy file (it starts 01 00 08 01)");
+}
+
 static void test_reject_idx(void **state)
 {
 	uint8_t px[7840];
@@ -1390,6 +1442,7 @@ int main(void)
 		cmocka_unit_test(test_reject_args),
 		cmocka_unit_test(test_reject_files),
 		cmocka_unit_test(test_reject_gzip),
+		cmocka_unit_test(test_gzip_tail_fifo_magic),
 		cmocka_unit_test(test_reject_idx),
 		cmocka_unit_test(test_reject_labels),
 		cmocka_unit_test(test_reject_npy),
