@@ -33,10 +33,14 @@ static void on_frame(void *u, const struct nlut_wire_frame *f)
 		abort();
 	if (f->payload < s->buf + NLUT_WIRE_HEADER || f->payload + f->len > s->buf + s->cap)
 		abort();
-	/* The frame's bytes end at payload + len + 4 and start 12 before it. */
+	/* The frame's header is the 12 bytes before the payload: sync, type,
+	 * sequence and length as delivered (the reserved bytes are not
+	 * checked by the receiver, so they may be anything). */
+	const uint8_t *h = f->payload - NLUT_WIRE_HEADER;
+
 	nlut_wire_encode(f->type, f->seq, f->payload, f->len, enc);
-	if (memcmp(enc + NLUT_WIRE_HEADER, f->payload, f->len) ||
-	    memcmp(enc, f->payload - NLUT_WIRE_HEADER, 4) || enc[2] != f->type)
+	if (memcmp(enc + NLUT_WIRE_HEADER, f->payload, f->len) || memcmp(enc, h, 3) ||
+	    memcmp(enc + 4, h + 4, 2) || memcmp(enc + 8, h + 8, 4))
 		abort();
 	s->hash = nlut_wire_crc32(s->hash, f->payload - NLUT_WIRE_HEADER, NLUT_WIRE_HEADER + f->len);
 	s->frames++;
