@@ -69,5 +69,17 @@ expect 2 "a model file holds at most 512 MiB" -- "$NLUT" train --train "$W/nonex
 	--layers 512,256,128,10 --fan-in 6 --in-bits 4 --hidden-bits 4 --epochs 0 -o "$W/big.nlut"
 [ $(($(date +%s) - start)) -lt 10 ] && [ ! -e "$W/big.nlut" ] && ok || bad "train refused the size late"
 
+# nlut info: metadata with terminal escapes and bytes that are not UTF-8 is
+# shown escaped; --json is valid UTF-8 (they went out as they were).
+esc=$(printf 'red\033[31m\033]0;title\007 \377\376 ok \303\251')
+"$MKMODEL" "$W/meta.nlut" 4x2:3/2/2 1 "note=$esc" || exit 1
+"$NLUT" info "$W/meta.nlut" >"$W/info.txt" 2>&1
+if [ $? -eq 0 ] && ! grep -q "$(printf '\033')" "$W/info.txt" && grep -q 'red\\x1b\[31m\\x1b\]0;title\\x07 \\xff\\xfe ok' "$W/info.txt" &&
+   grep -q "$(printf 'ok \303\251')" "$W/info.txt"; then ok; else bad "nlut info printed escapes raw"; cat -v "$W/info.txt"; fi
+"$NLUT" info --json "$W/meta.nlut" >"$W/info.json" 2>&1
+if [ $? -eq 0 ] && iconv -f UTF-8 -t UTF-8 "$W/info.json" >/dev/null 2>&1 &&
+   grep -q 'red\\u001b\[31m\\u001b\]0;title\\u0007 \\ufffd\\ufffd ok' "$W/info.json"; then ok
+else bad "nlut info --json: not valid UTF-8 or escapes raw"; cat -v "$W/info.json"; fi
+
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]
