@@ -81,5 +81,13 @@ if [ $? -eq 0 ] && iconv -f UTF-8 -t UTF-8 "$W/info.json" >/dev/null 2>&1 &&
    grep -q 'red\\u001b\[31m\\u001b\]0;title\\u0007 \\ufffd\\ufffd ok' "$W/info.json"; then ok
 else bad "nlut info --json: not valid UTF-8 or escapes raw"; cat -v "$W/info.json"; fi
 
+# nlut-run -o on a full device: the reason, exit 1, and /dev/full stays.
+if [ -c /dev/full ]; then
+	printf '0.1,0.2,0.3,0.4,1\n' >"$W/one.csv"
+	expect 1 "/dev/full: write failed: No space left on device" -- \
+		"$RUN" -b golden -m "$W/m.nlut" -i "$W/one.csv" -o /dev/full
+	[ -c /dev/full ] && ok || bad "/dev/full is gone"
+fi
+
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]

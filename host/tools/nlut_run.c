@@ -1,10 +1,12 @@
 /* nlut_run.c - nlut-run: run a dataset through a board and report accuracy,
  * throughput, latency and the device's counters. */
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <nlut/nlut.h>
@@ -248,8 +250,20 @@ static int write_output(const char *path, size_t n, const uint32_t *cls, const u
 	}
 	if (json)
 		fputs("]\n", f);
-	if (fclose(f)) {
-		fprintf(stderr, PROG ": %s: write failed\n", path);
+	/* The error of the last write (a full disk: the final flush fails too). */
+	int bad = fflush(f) != 0 || ferror(f), e = errno;
+
+	if (fclose(f) && !bad) {
+		bad = 1;
+		e = errno;
+	}
+	if (bad) {
+		struct stat st;
+
+		fprintf(stderr, PROG ": %s: write failed: %s\n", path, strerror(e ? e : EIO));
+		/* No partial file left behind (a device or FIFO stays, of course). */
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+			unlink(path);
 		return NLUT_EXIT_FAIL;
 	}
 	return NLUT_EXIT_OK;
