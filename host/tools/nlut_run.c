@@ -412,7 +412,10 @@ int main(int argc, char **argv)
 			       done, nb);
 		goto out;
 	}
-	if (stop) {
+	/* An interrupt that came while the last batch ran stopped nothing. */
+	int cut = stop && done < nb;
+
+	if (cut) {
 		while (nlut_device_inflight(d))
 			nlut_device_collect(d, NULL);
 		fprintf(stderr, PROG ": interrupted after %zu of %zu batches\n", done, nb);
@@ -474,7 +477,7 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
-	rc = stop ? NLUT_EXIT_FAIL : NLUT_EXIT_OK;
+	rc = cut ? NLUT_EXIT_FAIL : NLUT_EXIT_OK;
 out:
 	nlut_device_close(d);
 	nlut_golden_free(g);
