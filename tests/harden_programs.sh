@@ -37,6 +37,12 @@ printf '1,2,3,0,5\n0,1,2,3,4000\n' >"$W/codes16.csv"
 [ $? -eq 0 ] && grep -q '"accuracy":' "$W/e16j" && ! grep -q confusion "$W/e16j" && ok ||
 	bad "eval --json of 16,384 classes"
 
+# Over the shell's 16-bit shape fields: a clear limit at gen and at open
+# (the board said "protocol error" after its identity came back garbled).
+expect 1 "65536 classes; the nlut shell carries at most 65535" -- "$NLUT" gen "$W/c65k.nlut" -o "$W/c65k-rtl"
+expect 1 "the model has 4 inputs and 65536 classes; the nlut shell carries at most 65535" -- \
+	"$RUN" -b golden -m "$W/c65k.nlut" -i "$W/codes.csv" --codes
+
 # nlut-run: a label at or above the class count is refused, as by nlut eval.
 "$MKMODEL" "$W/m.nlut" 4x2:6/2/2,3/2/2 3 || exit 1
 printf '0.1,0.2,0.3,0.4,1\n0.5,0.6,0.7,0.8,3\n' >"$W/lab.csv"
