@@ -5,8 +5,11 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -114,6 +117,41 @@ static void test_model_too_large(void **state)
 	assert_int_equal(nlut_train_config_check(&c), 0);
 }
 
+/* IDX or npy training data with its labels in a file named by train_labels
+ * (npy data had no way to give them: "no labels" whatever was set). */
+static void test_labels_file(void **state)
+{
+	struct nlut_train_config c;
+	struct nlut_dataset *tr = NULL, *te = NULL;
+	char cfg[2048];
+	FILE *f;
+	const char *imgs = NLUT_TEST_TMPDIR "/imgs.idx.gz", *labs = NLUT_TEST_TMPDIR "/labs.idx.gz";
+
+	(void)state;
+	if (!(f = fopen(NLUT_SHARED_DATA_DIR "/mnist/t10k-images-idx3-ubyte.gz", "rb")))
+		skip();
+	fclose(f);
+	/* Names from which no labels file can be derived. */
+	assert_int_equal(symlink(NLUT_SHARED_DATA_DIR "/mnist/t10k-images-idx3-ubyte.gz", imgs) &&
+			 errno != EEXIST, 0);
+	assert_int_equal(symlink(NLUT_SHARED_DATA_DIR "/mnist/t10k-labels-idx1-ubyte.gz", labs) &&
+			 errno != EEXIST, 0);
+	snprintf(cfg, sizeof(cfg), "train = %s\nlayers = 8,10\ntest_rows = 100\n", imgs);
+	parse_ok(&c, cfg);
+	assert_int_equal(nlut_train_load_data(&c, &tr, &te), NLUT_ERROR_DATA);
+	assert_non_null(strstr(nlut_train_error_detail(), "no labels (IDX or npy data: name their file with train_labels)"));
+	snprintf(cfg, sizeof(cfg), "train = %s\ntrain_labels = %s\nlayers = 8,10\ntest_rows = 100\n",
+		 imgs, labs);
+	parse_ok(&c, cfg);
+	round_trip(&c);
+	assert_int_equal(nlut_train_load_data(&c, &tr, &te), 0);
+	assert_int_equal(tr->n_rows, 9900);
+	assert_int_equal(te->n_rows, 100);
+	assert_int_equal(tr->n_classes, 10);
+	nlut_data_free(tr);
+	nlut_data_free(te);
+}
+
 static void test_empty_dump_loads(void **state)
 {
 	struct nlut_train_config c;
@@ -131,6 +169,7 @@ int main(void)
 		cmocka_unit_test(test_duplicate_key),
 		cmocka_unit_test(test_batch_multiple),
 		cmocka_unit_test(test_model_too_large),
+		cmocka_unit_test(test_labels_file),
 		cmocka_unit_test(test_empty_dump_loads),
 	};
 

@@ -16,6 +16,7 @@ static const char *const keys[] = {
 	"neuron_depth", "neuron_width", "skip", "connectivity", "window",
 	"epochs", "batch", "ghost", "lr", "lr_min", "warmup", "weight_decay",
 	"bn_momentum", "schedule", "seed", "threads", "output", "name",
+	"train_labels", "test_labels",
 };
 
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
@@ -154,6 +155,10 @@ int nlut_train_config_set(struct nlut_train_config *c, const char *key,
 		return set_path(c->train_path, v, where, key);
 	if (!strcmp(key, "test"))
 		return set_path(c->test_path, v, where, key);
+	if (!strcmp(key, "train_labels"))
+		return set_path(c->train_labels, v, where, key);
+	if (!strcmp(key, "test_labels"))
+		return set_path(c->test_labels, v, where, key);
 	if (!strcmp(key, "output"))
 		return set_path(c->output, v, where, key);
 	if (!strcmp(key, "name")) {
@@ -543,8 +548,12 @@ char *nlut_train_config_dump(const struct nlut_train_config *c)
 	b.s[0] = '\0';
 	if (c->train_path[0])
 		sb_printf(&b, "train = %s\n", c->train_path);
+	if (c->train_labels[0])
+		sb_printf(&b, "train_labels = %s\n", c->train_labels);
 	if (c->test_path[0])
 		sb_printf(&b, "test = %s\n", c->test_path);
+	if (c->test_labels[0])
+		sb_printf(&b, "test_labels = %s\n", c->test_labels);
 	if (c->label_col == NLUT_LABEL_LAST)
 		sb_printf(&b, "label_col = last\n");
 	else

@@ -43,6 +43,8 @@ struct nlut_train_config {
 	/* data */
 	char train_path[NLUT_TRAIN_PATH_MAX];
 	char test_path[NLUT_TRAIN_PATH_MAX];
+	char train_labels[NLUT_TRAIN_PATH_MAX]; /* IDX/npy labels file of train ("": none or beside it) */
+	char test_labels[NLUT_TRAIN_PATH_MAX];  /* ... of test */
 	int label_col;            /* CSV label column, NLUT_LABEL_LAST default */
 	uint32_t test_rows;       /* no test file: rows of train that are the test set */
 	int test_random;          /* 0: the last test_rows rows; 1: seeded by split_seed */
