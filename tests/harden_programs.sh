@@ -95,5 +95,25 @@ if [ -c /dev/full ]; then
 	[ -c /dev/full ] && ok || bad "/dev/full is gone"
 fi
 
+# nlut import follows the top's instances: a stale layer2.v from an earlier,
+# deeper run (LogicNets never cleans its folder) is not imported (it was: a
+# different function, exit 0); --top must name a module; a Vivado netlist
+# that defines logicnet again is skipped on purpose and named.
+"$MKMODEL" "$W/sq.nlut" 8x2:4/2/2,4/2/2 5 || exit 1
+expect 0 "LogicNets style" -- "$NLUT" gen --style logicnets "$W/sq.nlut" -o "$W/sq"
+want=$("$NLUT" info "$W/sq.nlut" | grep identity)
+sed 's/module layer1 /module layer2 /; s/module layer1(/module layer2(/' "$W/sq/layer1.v" >"$W/sq/layer2.v"
+grep -q "module layer2" "$W/sq/layer2.v" || bad "could not make a stale layer2.v"
+expect 0 "2 layers" -- "$NLUT" import --quant-from "$W/sq.nlut" "$W/sq" -o "$W/sq-back.nlut"
+[ "$("$NLUT" info "$W/sq-back.nlut" | grep identity)" = "$want" ] && ok || bad "stale layer2.v changed the import"
+expect 1 "--top nosuch: no module nosuch in" -- "$NLUT" import --top nosuch "$W/sq" -o "$W/x.nlut"
+sed 's/module logicnet/module logicnet/' "$W/sq/logicnet.v" >"$W/sq/logicnet_post_synth.v"
+expect 0 "note: skipped .*logicnet_post_synth.v (a Vivado netlist" -- \
+	"$NLUT" import --quant-from "$W/sq.nlut" "$W/sq" -o "$W/sq-back2.nlut"
+[ "$("$NLUT" info "$W/sq-back2.nlut" | grep identity)" = "$want" ] && ok || bad "post-synth netlist changed the import"
+# A top that uses layer2 and layer1 but not layer0 is refused.
+sed 's/^layer0 /layer2 /; s/module logicnet/module gapped/' "$W/sq/logicnet.v" >"$W/sq/gapped.v"
+expect 1 "gapped instantiates layer2 but not layer0" -- "$NLUT" import --top gapped "$W/sq" -o "$W/x.nlut"
+
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]
