@@ -43,6 +43,13 @@ expect 1 "65536 classes; the nlut shell carries at most 65535" -- "$NLUT" gen "$
 expect 1 "the model has 4 inputs and 65536 classes; the nlut shell carries at most 65535" -- \
 	"$RUN" -b golden -m "$W/c65k.nlut" -i "$W/codes.csv" --codes
 
+# nlut-run checks the width from the header before reading the data: an
+# IDX file declaring a million 28x28 images (holding a few bytes) is refused
+# for its width at once, not decoded (or called truncated) first.
+printf '\000\000\010\003\000\017\102\100\000\000\000\034\000\000\000\034abcdefgh' >"$W/big-idx"
+expect 1 "big-idx has 784 features per row, model .*c16k.nlut expects 4" -- \
+	"$RUN" -b golden -m "$W/c16k.nlut" -i "$W/big-idx"
+
 # nlut-run: a label at or above the class count is refused, as by nlut eval.
 "$MKMODEL" "$W/m.nlut" 4x2:6/2/2,3/2/2 3 || exit 1
 printf '0.1,0.2,0.3,0.4,1\n0.5,0.6,0.7,0.8,3\n' >"$W/lab.csv"

@@ -1140,6 +1140,31 @@ static void test_gzip_tail_fifo_magic(void **state)
 	       "not an IDX or npy file (it starts 01 00 08 01)");
 }
 
+/* The shape from a file's start: IDX and npy headers, CSV first lines. */
+static void test_peek(void **state)
+{
+	struct nlut_data_opts o = opts_default();
+	size_t rows, feat;
+
+	(void)state;
+	assert_int_equal(nlut_data_peek(write_text("peek.csv", "a,b,c,label\n1,2,3,0\n4,5,6,1\n"), NULL,
+					&rows, &feat), 0);
+	assert_int_equal(feat, 3);
+	assert_int_equal(rows, 0);
+	/* A header that declares far more than the file holds: the header
+	 * alone answers. */
+	assert_int_equal(nlut_data_peek(write_file("peek-idx", "\0\0\x08\x03\0\x0f\x42\x40\0\0\0\x1c\0\0\0\x1c",
+						   16), NULL, &rows, &feat), 0);
+	assert_int_equal(rows, 1000000);
+	assert_int_equal(feat, 784);
+	o.max_rows = 10;
+	assert_int_equal(nlut_data_peek(tmp_path("peek-idx"), &o, &rows, &feat), 0);
+	assert_int_equal(rows, 10);
+	assert_int_equal(nlut_data_peek(write_file("peek-bad-idx", "\0\0\x0a\x01\0\0\0\x01", 8), NULL,
+					&rows, &feat), NLUT_ERROR_DATA);
+	assert_non_null(strstr(nlut_error_detail(), "unsupported IDX element type 0x0a"));
+}
+
 static void test_reject_idx(void **state)
 {
 	uint8_t px[7840];
@@ -1443,6 +1468,7 @@ int main(void)
 		cmocka_unit_test(test_reject_files),
 		cmocka_unit_test(test_reject_gzip),
 		cmocka_unit_test(test_gzip_tail_fifo_magic),
+		cmocka_unit_test(test_peek),
 		cmocka_unit_test(test_reject_idx),
 		cmocka_unit_test(test_reject_labels),
 		cmocka_unit_test(test_reject_npy),

@@ -682,3 +682,82 @@ NLUT_API int nlut_data_load(const char *path, const struct nlut_data_opts *opts,
 	free(buf);
 	return rc;
 }
+
+/* A header or first rows fit in this much of a file's start. */
+#define PEEK_BYTES ((size_t)1 << 20)
+
+NLUT_API int nlut_data_peek(const char *path, const struct nlut_data_opts *opts, size_t *rows,
+			    size_t *features)
+{
+	struct nlut_data_opts defaults, o;
+	struct nlut_array a;
+	uint8_t *buf;
+	gzFile gz;
+	int n, rc, fd;
+
+	nlut_clear_error();
+	if (!path || !rows || !features)
+		return nlut_fail(NLUT_ERROR_INVALID_PARAM, "nlut_data_peek: NULL argument");
+	*rows = *features = 0;
+	if (!opts) {
+		nlut_data_opts_init(&defaults);
+		opts = &defaults;
+	}
+	if ((rc = check_opts(opts)))
+		return rc;
+	/* As nlut_data_load opens it: no blocking on a FIFO without writer. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
+		return nlut_fail(errno == ENOENT ? NLUT_ERROR_NOT_FOUND : NLUT_ERROR_IO,
+				 "%s: cannot open: %s", path, strerror(errno));
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	if (!(gz = gzdopen(fd, "rb"))) {
+		close(fd);
+		return nlut_fail(NLUT_ERROR_NO_MEM, "%s: out of memory opening the file", path);
+	}
+	if (!(buf = malloc(PEEK_BYTES + 1))) {
+		gzclose_r(gz);
+		return nlut_fail(NLUT_ERROR_NO_MEM, "%s: out of memory", path);
+	}
+	n = gzread(gz, buf, (unsigned)PEEK_BYTES);
+	gzclose_r(gz);
+	if (n <= 0) {
+		free(buf);
+		return nlut_fail(NLUT_ERROR_DATA, "%s: %s", path, n ? "cannot read" : "empty file");
+	}
+	buf[n] = 0;
+	enum nlut_data_format fmt = opts->format;
+
+	if (fmt == NLUT_DATA_AUTO)
+		fmt = nlut_npy_magic(buf, (size_t)n) ? NLUT_DATA_NPY :
+		      nlut_idx_magic(buf, (size_t)n) ? NLUT_DATA_IDX : NLUT_DATA_CSV;
+	if (fmt == NLUT_DATA_IDX || fmt == NLUT_DATA_NPY) {
+		rc = fmt == NLUT_DATA_IDX ? nlut_idx_header(path, buf, (size_t)n, &a)
+					  : nlut_npy_header(path, buf, (size_t)n, &a);
+		if (!rc && fmt == NLUT_DATA_NPY && (a.rank == 0 || a.rank > 2))
+			rc = nlut_fail(NLUT_ERROR_DATA,
+				       "%s: shape %s has rank %u; expected rank 1 (one feature) or 2 (rows x features)",
+				       path, a.shape, a.rank);
+		if (!rc) {
+			*rows = opts->max_rows && opts->max_rows < a.rows ? opts->max_rows : a.rows;
+			*features = a.cols;
+		}
+	} else {
+		/* CSV: the first lines (a header and a row) through the reader. */
+		struct nlut_dataset *d = NULL;
+		size_t end = 0;
+
+		for (int lines = 0; end < (size_t)n && lines < 64; end++)
+			if (buf[end] == '\n')
+				lines++;
+		buf[end] = 0;
+		o = *opts;
+		o.max_rows = 1;
+		o.labels_path = NULL;
+		rc = nlut_data_load_csv(path, (const char *)buf, end, &o, &d);
+		if (!rc)
+			*features = d->n_features;
+		nlut_data_free(d);
+	}
+	free(buf);
+	return rc;
+}

@@ -290,6 +290,20 @@ int main(int argc, char **argv)
 
 	if ((err = nlut_model_load(o.model, &m)))
 		return tool_fail(PROG, err, "cannot load model");
+	/* The width from the file's header or first line, before decoding it
+	 * all (a large file of the wrong width used to be read whole first). */
+	size_t peek_rows, peek_feat;
+
+	if ((err = nlut_data_peek(o.input, &o.data, &peek_rows, &peek_feat))) {
+		rc = tool_fail(PROG, err, "cannot load input");
+		goto out;
+	}
+	if (peek_feat != nlut_model_num_inputs(m)) {
+		fprintf(stderr, PROG ": %s has %zu features per row, model %s expects %u\n", o.input,
+			peek_feat, o.model, nlut_model_num_inputs(m));
+		rc = NLUT_EXIT_FAIL;
+		goto out;
+	}
 	if ((err = nlut_data_load(o.input, &o.data, &ds))) {
 		rc = tool_fail(PROG, err, "cannot load input");
 		goto out;
