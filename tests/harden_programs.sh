@@ -50,6 +50,13 @@ printf '\000\000\010\003\000\017\102\100\000\000\000\034\000\000\000\034abcdefgh
 expect 1 "big-idx has 784 features per row, model .*c16k.nlut expects 4" -- \
 	"$RUN" -b golden -m "$W/c16k.nlut" -i "$W/big-idx"
 
+# ... and a pipe is read once, whole (no peek at its start).
+expect 1 "/dev/stdin: truncated: header declares 1000000x28x28" -- \
+	sh -c 'cat "$1" | "$2" -b golden -m "$3" -i /dev/stdin' sh "$W/big-idx" "$RUN" "$W/c16k.nlut"
+printf '1,2,3,0,5\n0,1,2,3,9\n' >"$W/pipe.csv"
+expect 0 "inputs 2, results 2" -- \
+	sh -c 'cat "$1" | "$2" -b golden --codes -m "$3" -i /dev/stdin' sh "$W/pipe.csv" "$RUN" "$W/c16k.nlut"
+
 # nlut-run: a label at or above the class count is refused, as by nlut eval.
 "$MKMODEL" "$W/m.nlut" 4x2:6/2/2,3/2/2 3 || exit 1
 printf '0.1,0.2,0.3,0.4,1\n0.5,0.6,0.7,0.8,3\n' >"$W/lab.csv"

@@ -709,7 +709,14 @@ NLUT_API int nlut_data_peek(const char *path, const struct nlut_data_opts *opts,
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
 		return nlut_fail(errno == ENOENT ? NLUT_ERROR_NOT_FOUND : NLUT_ERROR_IO,
 				 "%s: cannot open: %s", path, strerror(errno));
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	struct stat st;
+
+	/* Reading a pipe's start would take it from whoever reads next. */
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return nlut_fail(NLUT_ERROR_UNSUPPORTED, "%s: not a regular file: its start cannot be read twice",
+				 path);
+	}
 	if (!(gz = gzdopen(fd, "rb"))) {
 		close(fd);
 		return nlut_fail(NLUT_ERROR_NO_MEM, "%s: out of memory opening the file", path);

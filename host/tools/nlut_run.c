@@ -293,12 +293,15 @@ int main(int argc, char **argv)
 	/* The width from the file's header or first line, before decoding it
 	 * all (a large file of the wrong width used to be read whole first). */
 	size_t peek_rows, peek_feat;
+	struct stat in_st;
 
-	if ((err = nlut_data_peek(o.input, &o.data, &peek_rows, &peek_feat))) {
+	err = stat(o.input, &in_st) == 0 && S_ISREG(in_st.st_mode) ?
+	      nlut_data_peek(o.input, &o.data, &peek_rows, &peek_feat) : NLUT_ERROR_UNSUPPORTED;
+	if (err && err != NLUT_ERROR_UNSUPPORTED) {
 		rc = tool_fail(PROG, err, "cannot load input");
 		goto out;
 	}
-	if (peek_feat != nlut_model_num_inputs(m)) {
+	if (!err && peek_feat != nlut_model_num_inputs(m)) {
 		fprintf(stderr, PROG ": %s has %zu features per row, model %s expects %u\n", o.input,
 			peek_feat, o.model, nlut_model_num_inputs(m));
 		rc = NLUT_EXIT_FAIL;

@@ -68,7 +68,9 @@ void nlut_data_free(struct nlut_dataset *d);
  * The shape of a dataset from the start of its file, before any large read:
  * IDX and npy from their header (rows as declared, or max_rows if fewer),
  * CSV from its first lines (*rows 0: not known before reading it all).
- * Lets a program refuse data of the wrong width before it decodes it.
+ * Lets a program refuse data of the wrong width before it decodes it. A
+ * regular file only (NLUT_ERROR_UNSUPPORTED otherwise: a pipe's start
+ * cannot be read twice).
  */
 int nlut_data_peek(const char *path, const struct nlut_data_opts *opts, size_t *rows,
 		   size_t *features);
