@@ -1022,6 +1022,21 @@ static int infer_widths(struct db *db, struct vmod *L0, uint32_t in_w, uint32_t 
 	return 0;
 }
 
+int nlut_import_skips(const char *name)
+{
+	static const char *const netlists[] = { "_post_synth.v", "_post_opt.v", "_post_place.v",
+						"_post_route.v", "_funcsim.v", "_timesim.v" };
+	size_t n = strlen(name);
+
+	for (size_t i = 0; i < sizeof(netlists) / sizeof(netlists[0]); i++) {
+		size_t k = strlen(netlists[i]);
+
+		if (n > k && !strcmp(name + n - k, netlists[i]))
+			return 1;
+	}
+	return 0;
+}
+
 int nlut_import_dir(const char *dir, const struct nlut_import_opts *o, nlut_model **out)
 {
 	struct db db;
@@ -1044,7 +1059,7 @@ int nlut_import_dir(const char *dir, const struct nlut_import_opts *o, nlut_mode
 	while ((de = readdir(d))) {
 		size_t n = strlen(de->d_name);
 
-		if (n < 3 || strcmp(de->d_name + n - 2, ".v"))
+		if (n < 3 || strcmp(de->d_name + n - 2, ".v") || nlut_import_skips(de->d_name))
 			continue;
 		if (n_names == cap_names) {
 			size_t nc = cap_names ? cap_names * 2 : 64;
@@ -1091,28 +1106,59 @@ int nlut_import_dir(const char *dir, const struct nlut_import_opts *o, nlut_mode
 	if (ret)
 		goto out;
 
-	/* Layers: layer0 .. layer<L-1>, as the top instantiates them. */
+	/* Layers: layer0 .. layer<L-1>, those the top instantiates. LogicNets
+	 * never cleans its folder, so a layer<k>.v of an earlier, deeper run
+	 * may sit there unused: it is not part of this network. */
 	uint32_t L = 0;
-
-	while (L < NLUT_MAX_LAYERS) {
-		char nm[32];
-
-		snprintf(nm, sizeof(nm), "layer%u", L);
-		if (!find_mod(&db, nm))
-			break;
-		L++;
-	}
 	struct vmod *tm = find_mod(&db, top);
 
+	if (!tm && o && o->top) {
+		ret = ng_fail(NLUT_ERROR_NOT_FOUND, "--top %s: no module %s in %s", top, top, dir);
+		goto out;
+	}
 	if (tm) {
+		uint8_t used[NLUT_MAX_LAYERS] = { 0 };
+
 		for (uint32_t i = 0; i < tm->n_insts; i++) {
 			const char *t = tm->insts[i].type;
+			char *end;
+			unsigned long k;
 
 			if (!find_mod(&db, t)) {
 				ret = ng_fail(NLUT_ERROR_NOT_FOUND, "%s:%d: instance %s of missing module %s",
 					      tm->file, tm->insts[i].line, tm->insts[i].name, t);
 				goto out;
 			}
+			if (strncmp(t, "layer", 5) || !isdigit((unsigned char)t[5]))
+				continue;
+			k = strtoul(t + 5, &end, 10);
+			if (*end || k >= NLUT_MAX_LAYERS)
+				continue;
+			if (used[k]) {
+				ret = ng_fail(NLUT_ERROR_MALFORMED, "%s:%d: %s instantiates %s twice",
+					      tm->file, tm->insts[i].line, top, t);
+				goto out;
+			}
+			used[k] = 1;
+			if (k + 1 > L)
+				L = (uint32_t)k + 1;
+		}
+		for (uint32_t k = 0; k < L; k++)
+			if (!used[k]) {
+				ret = ng_fail(NLUT_ERROR_MALFORMED,
+					      "%s:%d: %s instantiates layer%u but not layer%u",
+					      tm->file, tm->line, top, L - 1, k);
+				goto out;
+			}
+	} else {
+		/* No top: the layers by name, layer0 upwards. */
+		while (L < NLUT_MAX_LAYERS) {
+			char nm[32];
+
+			snprintf(nm, sizeof(nm), "layer%u", L);
+			if (!find_mod(&db, nm))
+				break;
+			L++;
 		}
 	}
 	if (!L) {

@@ -298,6 +298,11 @@ struct nlut_import_opts {
  * and problem in nlut_gen_error_detail(). */
 int nlut_import_dir(const char *dir, const struct nlut_import_opts *o, nlut_model **out);
 
+/* Does the importer skip this file name? Vivado netlists written beside the
+ * RTL (*_post_synth.v, *_post_route.v, *_funcsim.v, ...) define the same
+ * modules again, flattened: they are not read. */
+int nlut_import_skips(const char *file_name);
+
 #ifdef __cplusplus
 }
 #endif

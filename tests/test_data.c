@@ -1088,6 +1088,83 @@ static void test_reject_gzip(void **state)
 	bytes_free(&text);
 }
 
+/* Issue 15: bytes after the gzip data were ignored; a FIFO with no writer
+ * hung in open(); an IDX file with a wrong magic given with labels got a
+ * message about CSV labels. */
+static void test_gzip_tail_fifo_magic(void **state)
+{
+	const char *text = "1,2,0\n3,4,1\n";
+	struct nlut_dataset *d;
+	uint8_t gz[256], two[600];
+	size_t n;
+	FILE *f;
+	const char *p;
+
+	(void)state;
+	p = write_gz("tail.csv.gz", text, strlen(text));
+	assert_non_null(f = fopen(p, "rb"));
+	n = fread(gz, 1, sizeof(gz), f);
+	fclose(f);
+	assert_true(n > 20 && n < 200);
+	/* Two members back to back: both read. */
+	memcpy(two, gz, n);
+	memcpy(two + n, gz, n);
+	d = load_ok(write_file("two.csv.gz", two, 2 * n), NULL);
+	assert_int_equal(d->n_rows, 4);
+	nlut_data_free(d);
+	/* Zero padding after the data is accepted, as gzip does. */
+	memset(two + n, 0, 100);
+	d = load_ok(write_file("zeros.csv.gz", two, n + 100), NULL);
+	assert_int_equal(d->n_rows, 2);
+	nlut_data_free(d);
+	/* Anything else is refused. */
+	memcpy(two + n, "trailing junk", 13);
+	reject(write_file("junk.csv.gz", two, n + 13), NULL, NLUT_ERROR_DATA,
+	       "13 bytes of something else after the end of the gzip data");
+	two[n] = 0x1f; /* half a gzip magic, then the end */
+	reject(write_file("half.csv.gz", two, n + 1), NULL, NLUT_ERROR_DATA, "cut short");
+
+	/* A FIFO nobody writes to reads as empty, at once. */
+	p = tmp_path("nowriter.fifo");
+	unlink(p);
+	assert_int_equal(mkfifo(p, 0600), 0);
+	reject(p, NULL, NLUT_ERROR_DATA, "empty file");
+	unlink(p);
+
+	/* IDX with a wrong magic and a labels file: the magic is the news. */
+	struct nlut_data_opts o = opts_default();
+
+	o.labels_path = write_file("labels-ok-idx1", "\0\0\x08\x01\0\0\0\x01\x03", 9);
+	reject(write_file("badmagic-idx3", "\x01\0\x08\x01\0\0\0\x01\x05", 9), &o,
+	       NLUT_ERROR_INVALID_PARAM,
+	       "not an IDX or npy file (it starts 01 00 08 01)");
+}
+
+/* The shape from a file's start: IDX and npy headers, CSV first lines. */
+static void test_peek(void **state)
+{
+	struct nlut_data_opts o = opts_default();
+	size_t rows, feat;
+
+	(void)state;
+	assert_int_equal(nlut_data_peek(write_text("peek.csv", "a,b,c,label\n1,2,3,0\n4,5,6,1\n"), NULL,
+					&rows, &feat), 0);
+	assert_int_equal(feat, 3);
+	assert_int_equal(rows, 0);
+	/* A header that declares far more than the file holds: the header
+	 * alone answers. */
+	assert_int_equal(nlut_data_peek(write_file("peek-idx", "\0\0\x08\x03\0\x0f\x42\x40\0\0\0\x1c\0\0\0\x1c",
+						   16), NULL, &rows, &feat), 0);
+	assert_int_equal(rows, 1000000);
+	assert_int_equal(feat, 784);
+	o.max_rows = 10;
+	assert_int_equal(nlut_data_peek(tmp_path("peek-idx"), &o, &rows, &feat), 0);
+	assert_int_equal(rows, 10);
+	assert_int_equal(nlut_data_peek(write_file("peek-bad-idx", "\0\0\x0a\x01\0\0\0\x01", 8), NULL,
+					&rows, &feat), NLUT_ERROR_DATA);
+	assert_non_null(strstr(nlut_error_detail(), "unsupported IDX element type 0x0a"));
+}
+
 static void test_reject_idx(void **state)
 {
 	uint8_t px[7840];
@@ -1331,6 +1408,21 @@ static void test_reject_csv(void **state)
 	 * without echoing control bytes. */
 	reject(write_file("binary.dat", "\x01\x02\x03,\x04\n\x05,\x06\n", 10), NULL,
 	       NLUT_ERROR_DATA, "'?' is not a number");
+	/* A bad field in the first row is an error as on any later row, not a
+	 * header to drop (issue 15). */
+	reject(write_text("nan1.csv", "1,nan,3,0\n4,5,6,1\n"), NULL, NLUT_ERROR_DATA,
+	       "line 1, field 2: 'nan' is not a finite number");
+	reject(write_text("inf1.csv", "inf,2,3,0\n4,5,6,1\n"), NULL, NLUT_ERROR_DATA,
+	       "line 1, field 1: 'inf' is not a finite number");
+	reject(write_text("range1.csv", "1,2,1e39,0\n4,5,6,1\n"), NULL, NLUT_ERROR_DATA,
+	       "line 1, field 3: '1e39' is outside the float range");
+	reject(write_text("typo1.csv", "1,1O,3,0\n4,5,6,1\n"), NULL, NLUT_ERROR_DATA,
+	       "line 1, field 2: '1O' is not a number");
+	reject(write_text("typo1b.csv", "1O\n4\n"), &(struct nlut_data_opts){
+		.label_col = NLUT_LABEL_NONE, .header = -1 }, NLUT_ERROR_DATA,
+	       "line 1, field 1: '1O' is not a number");
+	reject(write_text("mixed1.csv", "a,2,3,0\n4,5,6,1\n"), NULL, NLUT_ERROR_DATA,
+	       "line 1, field 1: 'a' is not a number");
 	o.header = 0;
 	reject(write_text("longfield.csv",
 			  "123456789012345678901234567890abc,1\n"), &o,
@@ -1375,6 +1467,8 @@ int main(void)
 		cmocka_unit_test(test_reject_args),
 		cmocka_unit_test(test_reject_files),
 		cmocka_unit_test(test_reject_gzip),
+		cmocka_unit_test(test_gzip_tail_fifo_magic),
+		cmocka_unit_test(test_peek),
 		cmocka_unit_test(test_reject_idx),
 		cmocka_unit_test(test_reject_labels),
 		cmocka_unit_test(test_reject_npy),

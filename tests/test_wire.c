@@ -141,6 +141,80 @@ static void corruption_is_reported_then_resynchronised(void **state)
 	(void)r;
 }
 
+/* Hostile streams (issue 15): thousands of headers that claim long payloads
+ * and whose CRCs are wrong, overlapping each other, then a good frame that
+ * wraps around the end of the parser's ring. Every header is one CRC error,
+ * nothing is delivered from them, and the good frame comes through whole
+ * (bench/bench_wire measures that this costs linear time). */
+static void hostile_headers_then_a_good_frame(void **state)
+{
+	static struct seen s;
+	struct nlut_wire_parser p;
+	uint8_t payload[3000];
+	size_t len = 0, n_hdr = 0;
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	for (size_t i = 0; i < sizeof(payload); i++)
+		payload[i] = (uint8_t)(i * 5 + 1);
+	/* One header every 12 bytes claiming 60,000 bytes: 200,000 bytes in all. */
+	for (; len + 12 <= 200000; len += 12, n_hdr++) {
+		memset(stream + len, 0, 12);
+		stream[len] = NLUT_WIRE_SYNC0;
+		stream[len + 1] = NLUT_WIRE_SYNC1;
+		stream[len + 2] = NLUT_WIRE_VECTORS;
+		stream[len + 8] = 60000 & 0xFF;
+		stream[len + 9] = 60000 >> 8;
+	}
+	/* Noise that does not start a frame, so the last headers fail on their
+	 * CRC rather than waiting for bytes. */
+	memset(stream + len, 0x11, 61000);
+	len += 61000;
+	len += nlut_wire_encode(NLUT_WIRE_RESULTS, 77, payload, sizeof(payload), stream + len);
+	nlut_wire_parser_init(&p, pbuf, sizeof(pbuf), on_frame, on_error, &s);
+	for (size_t at = 0; at < len; at += 4093)
+		nlut_wire_feed(&p, stream + at, len - at < 4093 ? len - at : 4093);
+	assert_int_equal(s.n_errors, n_hdr);
+	assert_int_equal(s.last_err, NLUT_WIRE_ERR_CRC);
+	assert_int_equal(s.n_frames, 1);
+	assert_int_equal(s.seqs[0], 77);
+	assert_int_equal(s.lens[0], sizeof(payload));
+	uint32_t sum = 0;
+
+	for (size_t k = 0; k < sizeof(payload); k++)
+		sum = sum * 31 + payload[k];
+	assert_int_equal(s.sums[0], sum);
+	assert_int_equal(p.fill, 0);
+	assert_int_equal(p.dropped_bytes, len - NLUT_WIRE_OVERHEAD - sizeof(payload));
+}
+
+/* Frames whose lengths set each bit up to 65536 go through the parser's
+ * CRC arithmetic (every row of its shift table) and arrive. */
+static void every_length_bit(void **state)
+{
+	static struct seen s;
+	static uint8_t payload[NLUT_WIRE_MAX_PAYLOAD];
+	struct nlut_wire_parser p;
+	size_t len = 0;
+	uint32_t n = 0;
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	for (size_t i = 0; i < sizeof(payload); i++)
+		payload[i] = (uint8_t)(i * 11 + 3);
+	for (uint32_t b = 0; b <= 16; b++, n++)
+		len += nlut_wire_encode(NLUT_WIRE_VECTORS, (uint16_t)b, payload, 1u << b, stream + len);
+	len += nlut_wire_encode(NLUT_WIRE_VECTORS, 17, payload, 65535, stream + len);
+	n++;
+	nlut_wire_parser_init(&p, pbuf, sizeof(pbuf), on_frame, on_error, &s);
+	for (size_t at = 0; at < len; at += 30001)
+		nlut_wire_feed(&p, stream + at, len - at < 30001 ? len - at : 30001);
+	assert_int_equal(s.n_errors, 0);
+	assert_int_equal(s.n_frames, n);
+	for (uint32_t b = 0; b <= 16; b++)
+		assert_int_equal(s.lens[b], 1u << b);
+}
+
 static int setup(void **state)
 {
 	seed = test_seed("wire");
@@ -153,6 +227,8 @@ int main(void)
 		cmocka_unit_test(crc_known_answer),
 		cmocka_unit_test(frames_survive_any_split),
 		cmocka_unit_test(corruption_is_reported_then_resynchronised),
+		cmocka_unit_test(hostile_headers_then_a_good_frame),
+		cmocka_unit_test(every_length_bit),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

@@ -17,6 +17,7 @@ static const char *const keys[] = {
 	"epochs", "batch", "ghost", "lr", "lr_min", "warmup", "weight_decay",
 	"bn_momentum", "schedule", "seed", "threads", "output", "name",
 	"neuron", "thermometer", "tau", "rewire",
+	"train_labels", "test_labels",
 };
 
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
@@ -107,10 +108,37 @@ static int parse_list(const char *v, uint32_t min, uint32_t max, uint32_t *out,
 	return 0;
 }
 
+/* A text value must read back the same from a config file (the model's
+ * train.config): no control characters, no blanks at either end and no
+ * '#' after a blank, which starts a comment there. */
+static int text_ok(const char *v, const char *where, const char *key)
+{
+	size_t n = strlen(v);
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)v[i];
+
+		if (ch < 0x20 || ch == 0x7f)
+			return nt_fail(NLUT_ERROR_INVALID_PARAM,
+				       "%s: %s: control character 0x%02x in the value", where, key, ch);
+		if (ch == '#' && (!i || isspace((unsigned char)v[i - 1])))
+			return nt_fail(NLUT_ERROR_INVALID_PARAM,
+				       "%s: %s: '#' after a blank would start a comment in a config file",
+				       where, key);
+	}
+	if (n && (isspace((unsigned char)v[0]) || isspace((unsigned char)v[n - 1])))
+		return nt_fail(NLUT_ERROR_INVALID_PARAM, "%s: %s: blanks around the value", where, key);
+	return NLUT_SUCCESS;
+}
+
 static int set_path(char *dst, const char *v, const char *where, const char *key)
 {
+	int rc;
+
 	if (strlen(v) >= NLUT_TRAIN_PATH_MAX)
 		return nt_fail(NLUT_ERROR_INVALID_PARAM, "%s: %s: path too long", where, key);
+	if ((rc = text_ok(v, where, key)))
+		return rc;
 	strcpy(dst, v);
 	return NLUT_SUCCESS;
 }
@@ -129,11 +157,19 @@ int nlut_train_config_set(struct nlut_train_config *c, const char *key,
 		return set_path(c->train_path, v, where, key);
 	if (!strcmp(key, "test"))
 		return set_path(c->test_path, v, where, key);
+	if (!strcmp(key, "train_labels"))
+		return set_path(c->train_labels, v, where, key);
+	if (!strcmp(key, "test_labels"))
+		return set_path(c->test_labels, v, where, key);
 	if (!strcmp(key, "output"))
 		return set_path(c->output, v, where, key);
 	if (!strcmp(key, "name")) {
+		int rc;
+
 		if (strlen(v) >= sizeof(c->name))
 			return BAD("too long");
+		if ((rc = text_ok(v, where, key)))
+			return rc;
 		strcpy(c->name, v);
 		return NLUT_SUCCESS;
 	}
@@ -299,44 +335,88 @@ static char *trim(char *s)
 	return s;
 }
 
-int nlut_train_config_load(struct nlut_train_config *c, const char *path)
+int nlut_train_config_parse(struct nlut_train_config *c, const char *text, size_t n,
+			    const char *name)
 {
-	FILE *f = fopen(path, "r");
 	char line[4096], where[NLUT_TRAIN_PATH_MAX + 32];
-	unsigned lineno = 0;
-	int rc = NLUT_SUCCESS;
+	unsigned lineno = 0, seen[N_KEYS] = { 0 };
+	size_t at = 0;
 
 	nt_clear_error();
-	if (!f)
-		return nt_fail(NLUT_ERROR_IO, "%s: %s", path, strerror(errno));
-	while (fgets(line, sizeof(line), f)) {
+	if (!name)
+		name = "config";
+	while (at < n) {
+		const char *nl = memchr(text + at, '\n', n - at);
+		size_t len = (nl ? (size_t)(nl - text) : n) - at;
 		char *s, *eq, *hash;
+		int rc;
 
 		lineno++;
-		snprintf(where, sizeof(where), "%s:%u", path, lineno);
-		if (!strchr(line, '\n') && !feof(f)) {
-			rc = nt_fail(NLUT_ERROR_INVALID_PARAM, "%s: line too long", where);
-			break;
-		}
-		hash = strchr(line, '#');
-		if (hash)
-			*hash = '\0';
+		snprintf(where, sizeof(where), "%s:%u", name, lineno);
+		if (len >= sizeof(line))
+			return nt_fail(NLUT_ERROR_INVALID_PARAM, "%s: line too long", where);
+		memcpy(line, text + at, len);
+		line[len] = '\0';
+		at += len + (nl != NULL);
+		if (strlen(line) != len)
+			return nt_fail(NLUT_ERROR_INVALID_PARAM, "%s: NUL byte in the line", where);
+		/* A comment starts at a '#' that begins the line or follows a
+		 * blank, so a path may hold one ("run#2/data.csv"). */
+		for (hash = line; (hash = strchr(hash, '#')); hash++)
+			if (hash == line || isspace((unsigned char)hash[-1])) {
+				*hash = '\0';
+				break;
+			}
 		s = trim(line);
 		if (!*s)
 			continue;
 		eq = strchr(s, '=');
-		if (!eq) {
-			rc = nt_fail(NLUT_ERROR_INVALID_PARAM,
-				     "%s: expected 'key = value', got '%s'", where, s);
-			break;
-		}
+		if (!eq)
+			return nt_fail(NLUT_ERROR_INVALID_PARAM,
+				       "%s: expected 'key = value', got '%s'", where, s);
 		*eq = '\0';
-		rc = nlut_train_config_set(c, trim(s), trim(eq + 1), where);
+		s = trim(s);
+		for (size_t k = 0; k < N_KEYS; k++)
+			if (!strcmp(keys[k], s)) {
+				if (seen[k])
+					return nt_fail(NLUT_ERROR_INVALID_PARAM,
+						       "%s: '%s' given twice (first on line %u)", where, s,
+						       seen[k]);
+				seen[k] = lineno;
+			}
+		rc = nlut_train_config_set(c, s, trim(eq + 1), where);
 		if (rc)
-			break;
+			return rc;
 	}
-	if (!rc && ferror(f))
+	return NLUT_SUCCESS;
+}
+
+/* Config files are small: refuse anything larger than this before reading. */
+#define CONFIG_MAX_BYTES (1u << 20)
+
+int nlut_train_config_load(struct nlut_train_config *c, const char *path)
+{
+	FILE *f;
+	char *buf;
+	size_t n;
+	int rc;
+
+	nt_clear_error();
+	if (!(f = fopen(path, "r")))
+		return nt_fail(NLUT_ERROR_IO, "%s: %s", path, strerror(errno));
+	if (!(buf = malloc(CONFIG_MAX_BYTES + 1))) {
+		fclose(f);
+		return nt_fail(NLUT_ERROR_NO_MEM, "%s: out of memory", path);
+	}
+	n = fread(buf, 1, CONFIG_MAX_BYTES + 1, f);
+	if (ferror(f))
 		rc = nt_fail(NLUT_ERROR_IO, "%s: read error", path);
+	else if (n > CONFIG_MAX_BYTES)
+		rc = nt_fail(NLUT_ERROR_INVALID_PARAM, "%s: larger than %u bytes; not a config file",
+			     path, CONFIG_MAX_BYTES);
+	else
+		rc = nlut_train_config_parse(c, buf, n, path);
+	free(buf);
 	fclose(f);
 	return rc;
 }
@@ -347,6 +427,23 @@ uint32_t nt_fan_in(const struct nlut_train_config *c, uint32_t l)
 	if (!c->n_fan_in)
 		return 6;
 	return c->fan_in[l < c->n_fan_in ? l : c->n_fan_in - 1];
+}
+
+uint64_t nlut_train_config_table_bytes(const struct nlut_train_config *c)
+{
+	uint64_t sum = 0;
+
+	for (uint32_t l = 0; l < c->n_layers; l++) {
+		uint32_t f = nt_fan_in(c, l), in = l ? c->hidden_bits : c->in_bits;
+		uint32_t out = l + 1 == c->n_layers ? c->out_bits : c->hidden_bits;
+		uint64_t addr = (uint64_t)f * in;
+
+		if (addr > 40)
+			return UINT64_MAX; /* refused by the table-size check anyway */
+		/* A neuron: kind, width, fan-in, sources and their widths, table. */
+		sum += (uint64_t)c->width[l] * (4 + 5ull * f + ((uint64_t)(out > 8 ? 2 : 1) << addr));
+	}
+	return sum;
 }
 
 int nlut_train_config_check(const struct nlut_train_config *c)
@@ -382,7 +479,15 @@ int nlut_train_config_check(const struct nlut_train_config *c)
 				       "layer %u: fan-in %u x %u bits = %u address bits; a table has at most %u",
 				       l, f, bits, f * bits, NLUT_MAX_TABLE_BITS);
 	}
-	if (c->batch % c->ghost && c->batch > c->ghost)
+	/* The model must fit the format before any data is read or trained:
+	 * its tables alone (no inputs, no metadata) are a lower bound. */
+	uint64_t bytes = nlut_train_config_table_bytes(c);
+
+	if (bytes > NLUT_MAX_FILE_SIZE)
+		return nt_fail(NLUT_ERROR_TOO_LARGE,
+			       "layers: the model's tables alone take %.1f MiB; a model file holds at most %u MiB (fewer neurons, a smaller fan_in or fewer bits)",
+			       (double)bytes / 1048576.0, NLUT_MAX_FILE_SIZE >> 20);
+	if (c->batch % c->ghost)
 		return nt_fail(NLUT_ERROR_INVALID_PARAM,
 			       "batch: %u is not a multiple of ghost = %u", c->batch, c->ghost);
 	if (c->pool > 1 && (!c->image_w || c->image_w % c->pool || c->image_h % c->pool))
@@ -436,6 +541,17 @@ static void sb_printf(struct sbuf *b, const char *fmt, ...)
 	}
 }
 
+/* The shortest decimal that reads back as exactly x. */
+static const char *dbl(char out[32], double x)
+{
+	for (int prec = 6; prec <= 17; prec++) {
+		snprintf(out, 32, "%.*g", prec, x);
+		if (strtod(out, NULL) == x)
+			break;
+	}
+	return out;
+}
+
 static void sb_list(struct sbuf *b, const char *key, const uint32_t *v, uint32_t n)
 {
 	sb_printf(b, "%s = ", key);
@@ -456,9 +572,14 @@ char *nlut_train_config_dump(const struct nlut_train_config *c)
 	if (!b.s)
 		return NULL;
 	b.s[0] = '\0';
-	sb_printf(&b, "train = %s\n", c->train_path);
+	if (c->train_path[0])
+		sb_printf(&b, "train = %s\n", c->train_path);
+	if (c->train_labels[0])
+		sb_printf(&b, "train_labels = %s\n", c->train_labels);
 	if (c->test_path[0])
 		sb_printf(&b, "test = %s\n", c->test_path);
+	if (c->test_labels[0])
+		sb_printf(&b, "test_labels = %s\n", c->test_labels);
 	if (c->label_col == NLUT_LABEL_LAST)
 		sb_printf(&b, "label_col = last\n");
 	else
@@ -466,15 +587,18 @@ char *nlut_train_config_dump(const struct nlut_train_config *c)
 	if (c->test_random)
 		sb_printf(&b, "test_split = random\nsplit_seed = %llu\n",
 			  (unsigned long long)c->split_seed);
-	sb_printf(&b, "test_rows = %u\nval_rows = %u\nval_percent = %g\n",
-		  c->test_rows, c->val_rows, c->val_percent);
+	char g[5][32];
+
+	sb_printf(&b, "test_rows = %u\nval_rows = %u\nval_percent = %s\n",
+		  c->test_rows, c->val_rows, dbl(g[0], c->val_percent));
 	if (c->image_w)
 		sb_printf(&b, "image = %ux%u\n", c->image_w, c->image_h);
 	if (c->augment_shift)
 		sb_printf(&b, "augment_shift = %u\n", c->augment_shift);
-	sb_printf(&b, "pool = %u\nquant_fit = %s\nquant_clip = %g\n", c->pool,
-		  qfit[c->quant_fit], c->quant_clip);
-	sb_list(&b, "layers", c->width, c->n_layers);
+	sb_printf(&b, "pool = %u\nquant_fit = %s\nquant_clip = %s\n", c->pool,
+		  qfit[c->quant_fit], dbl(g[0], c->quant_clip));
+	if (c->n_layers)
+		sb_list(&b, "layers", c->width, c->n_layers);
 	if (c->n_fan_in)
 		sb_list(&b, "fan_in", c->fan_in, c->n_fan_in);
 	sb_printf(&b, "in_bits = %u\nhidden_bits = %u\nout_bits = %u\n", c->in_bits,
@@ -483,11 +607,12 @@ char *nlut_train_config_dump(const struct nlut_train_config *c)
 		  c->sub_width, c->skip);
 	sb_printf(&b, "connectivity = %s\nwindow = %u\n", conn[c->conn], c->window);
 	if (c->neuron == NLUT_TRAIN_NEURON_LUT)
-		sb_printf(&b, "neuron = lut\nthermometer = %u\ntau = %g\nrewire = %u\n", c->thermometer,
-			  c->tau, c->rewire);
+		sb_printf(&b, "neuron = lut\nthermometer = %u\ntau = %s\nrewire = %u\n", c->thermometer,
+			  dbl(g[0], c->tau), c->rewire);
 	sb_printf(&b, "epochs = %u\nbatch = %u\nghost = %u\n", c->epochs, c->batch, c->ghost);
-	sb_printf(&b, "lr = %g\nlr_min = %g\nwarmup = %g\nweight_decay = %g\nbn_momentum = %g\n",
-		  c->lr, c->lr_min, c->warmup, c->weight_decay, c->bn_momentum);
+	sb_printf(&b, "lr = %s\nlr_min = %s\nwarmup = %s\nweight_decay = %s\nbn_momentum = %s\n",
+		  dbl(g[0], c->lr), dbl(g[1], c->lr_min), dbl(g[2], c->warmup),
+		  dbl(g[3], c->weight_decay), dbl(g[4], c->bn_momentum));
 	sb_printf(&b, "schedule = %s\nseed = %llu\n", sched[c->sched],
 		  (unsigned long long)c->seed);
 	if (c->name[0])

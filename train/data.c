@@ -127,14 +127,18 @@ int nlut_train_load_data(const struct nlut_train_config *c,
 	*test = NULL;
 	nlut_data_opts_init(&o);
 	o.label_col = c->label_col;
+	o.labels_path = c->train_labels[0] ? c->train_labels : NULL;
 	rc = nlut_data_load(c->train_path, &o, &tr);
 	if (rc)
 		return nt_pass(rc, "train");
 	if (!tr->labels) {
-		rc = nt_fail(NLUT_ERROR_DATA, "%s: no labels", c->train_path);
+		rc = nt_fail(NLUT_ERROR_DATA,
+			     "%s: no labels (IDX or npy data: name their file with train_labels)",
+			     c->train_path);
 		goto out;
 	}
 	if (c->test_path[0]) {
+		o.labels_path = c->test_labels[0] ? c->test_labels : NULL;
 		rc = nlut_data_load(c->test_path, &o, &te);
 		if (rc) {
 			rc = nt_pass(rc, "test");

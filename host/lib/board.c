@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,15 +87,29 @@ int nlut_board_get_uint(const struct nlut_board *b, const char *key, unsigned lo
 	return NLUT_SUCCESS;
 }
 
-static int parse(FILE *f, const char *path, struct nlut_board *b)
+/* Board descriptions are a few lines: refuse a file larger than this. */
+#define BOARD_DEF_MAX_BYTES 65536u
+
+static int parse(const char *text, size_t n, const char *path, struct nlut_board *b)
 {
 	char line[512];
 	unsigned no = 0;
+	size_t at = 0;
 
-	while (fgets(line, sizeof(line), f)) {
+	while (at < n) {
+		const char *nl = memchr(text + at, '\n', n - at);
+		size_t len = (nl ? (size_t)(nl - text) : n) - at;
 		char *p = line, *eq, *k, *v;
 
 		no++;
+		if (len >= sizeof(line))
+			return nlut_fail(NLUT_ERROR_INVALID_PARAM, "%s:%u: line longer than %zu bytes",
+					 path, no, sizeof(line) - 1);
+		memcpy(line, text + at, len);
+		line[len] = '\0';
+		at += len + (nl != NULL);
+		if (strlen(line) != len)
+			return nlut_fail(NLUT_ERROR_INVALID_PARAM, "%s:%u: NUL byte in the line", path, no);
 		if ((eq = strchr(p, '#')))
 			*eq = '\0';
 		p = trim(p);
@@ -105,7 +120,7 @@ static int parse(FILE *f, const char *path, struct nlut_board *b)
 		*eq = '\0';
 		k = trim(p);
 		v = trim(eq + 1);
-		if (!*k || strlen(k) >= sizeof(b->kv[0].key) || strlen(v) >= sizeof(b->kv[0].value))
+		if (!*k || !*v || strlen(k) >= sizeof(b->kv[0].key) || strlen(v) >= sizeof(b->kv[0].value))
 			return nlut_fail(NLUT_ERROR_INVALID_PARAM, "%s:%u: key or value too long or empty",
 					 path, no);
 		if (nlut_board_get(b, k))
@@ -115,6 +130,42 @@ static int parse(FILE *f, const char *path, struct nlut_board *b)
 		strcpy(b->kv[b->n_kv].key, k);
 		strcpy(b->kv[b->n_kv].value, v);
 		b->n_kv++;
+	}
+	return NLUT_SUCCESS;
+}
+
+int nlut_board_parse(const char *text, size_t n, const char *path, struct nlut_board *b)
+{
+	int err = parse(text, n, path, b);
+
+	if (err)
+		return err;
+	const char *t = nlut_board_get(b, "transport"), *d = nlut_board_get(b, "description");
+
+	if (!t || strlen(t) >= sizeof(b->transport))
+		return nlut_fail(NLUT_ERROR_INVALID_PARAM, "%s: no valid 'transport' key", path);
+	strcpy(b->transport, t);
+	snprintf(b->description, sizeof(b->description), "%s", d ? d : "");
+	unsigned long id;
+
+	if ((err = nlut_board_get_uint(b, "board_id", 0, &id)))
+		return err;
+	if (id > UINT32_MAX)
+		return nlut_fail(NLUT_ERROR_INVALID_PARAM, "%s: board_id = %s does not fit in 32 bits",
+				 path, nlut_board_get(b, "board_id"));
+	b->board_id = (uint32_t)id;
+	const char *mhz = nlut_board_get(b, "clock_mhz");
+
+	b->clock_mhz = 0.0;
+	if (mhz) {
+		char *end;
+
+		errno = 0;
+		b->clock_mhz = strtod(mhz, &end);
+		if (errno || *end || end == mhz || !(b->clock_mhz > 0.0 && b->clock_mhz <= 10000.0))
+			return nlut_fail(NLUT_ERROR_INVALID_PARAM,
+					 "%s: clock_mhz = '%s' is not a clock in MHz (0 < f <= 10000)",
+					 path, mhz);
 	}
 	return NLUT_SUCCESS;
 }
@@ -133,7 +184,9 @@ static int list_names(const char *dir, char *buf, size_t len)
 	return (int)n;
 }
 
-int nlut_board_load(const char *boards_dir, const char *name, struct nlut_board *b)
+/* Load one board; with known, a failure lists the boards that do load (the
+ * listing itself loads each entry without it: no recursion). */
+static int load(const char *boards_dir, const char *name, struct nlut_board *b, int known_on_error)
 {
 	const char *dir = nlut_boards_dir(boards_dir);
 	char path[700];
@@ -142,41 +195,44 @@ int nlut_board_load(const char *boards_dir, const char *name, struct nlut_board 
 
 	memset(b, 0, sizeof(*b));
 	if (!name_ok(name)) {
-		char known[400];
+		char known[400] = "";
 
-		list_names(dir, known, sizeof(known));
+		if (known_on_error)
+			list_names(dir, known, sizeof(known));
 		return nlut_fail(NLUT_ERROR_NOT_FOUND, "'%s' is not a board name (known boards: %s)",
 				 name ? name : "", known[0] ? known : "none");
 	}
 	snprintf(b->dir, sizeof(b->dir), "%s/%s", dir, name);
 	snprintf(path, sizeof(path), "%s/board.def", b->dir);
 	if (!(f = fopen(path, "r"))) {
-		char known[400];
+		char known[400] = "";
 
-		list_names(dir, known, sizeof(known));
+		if (known_on_error)
+			list_names(dir, known, sizeof(known));
 		return nlut_fail(NLUT_ERROR_NOT_FOUND, "no board '%s' in %s (known boards: %s)", name,
 				 dir, known[0] ? known : "none");
 	}
 	snprintf(b->name, sizeof(b->name), "%s", name);
-	err = parse(f, path, b);
+	char *text = malloc(BOARD_DEF_MAX_BYTES + 1);
+	size_t n = text ? fread(text, 1, BOARD_DEF_MAX_BYTES + 1, f) : 0;
+
+	if (!text)
+		err = nlut_fail(NLUT_ERROR_NO_MEM, "%s: out of memory", path);
+	else if (ferror(f))
+		err = nlut_fail(NLUT_ERROR_IO, "%s: read error", path);
+	else if (n > BOARD_DEF_MAX_BYTES)
+		err = nlut_fail(NLUT_ERROR_INVALID_PARAM, "%s: larger than %u bytes", path,
+				BOARD_DEF_MAX_BYTES);
+	else
+		err = nlut_board_parse(text, n, path, b);
+	free(text);
 	fclose(f);
-	if (err)
-		return err;
-	const char *t = nlut_board_get(b, "transport"), *d = nlut_board_get(b, "description");
+	return err;
+}
 
-	if (!t || strlen(t) >= sizeof(b->transport))
-		return nlut_fail(NLUT_ERROR_INVALID_PARAM, "%s: no valid 'transport' key", path);
-	strcpy(b->transport, t);
-	snprintf(b->description, sizeof(b->description), "%s", d ? d : "");
-	unsigned long id;
-
-	if ((err = nlut_board_get_uint(b, "board_id", 0, &id)))
-		return err;
-	b->board_id = (uint32_t)id;
-	const char *mhz = nlut_board_get(b, "clock_mhz");
-
-	b->clock_mhz = mhz ? strtod(mhz, NULL) : 0.0;
-	return NLUT_SUCCESS;
+int nlut_board_load(const char *boards_dir, const char *name, struct nlut_board *b)
+{
+	return load(boards_dir, name, b, 1);
 }
 
 static int cmp_info(const void *a, const void *b)
@@ -204,7 +260,7 @@ NLUT_API int nlut_board_list(const char *boards_dir, struct nlut_board_info **li
 	while (l && (e = readdir(d))) {
 		struct nlut_board b;
 
-		if (!name_ok(e->d_name) || nlut_board_load(dir, e->d_name, &b))
+		if (!name_ok(e->d_name) || load(dir, e->d_name, &b, 0))
 			continue;
 		if (*n == cap) {
 			struct nlut_board_info *nl = realloc(l, 2 * cap * sizeof(*l));

@@ -28,6 +28,10 @@ const char *nlut_boards_dir(const char *dir);
  * with the known names in the detail. */
 int nlut_board_load(const char *boards_dir, const char *name, struct nlut_board *b);
 
+/* Parse the n bytes of a board.def (path for messages) into b, which the
+ * caller zeroed and named: keys, transport, board_id (32 bits), clock_mhz. */
+int nlut_board_parse(const char *text, size_t n, const char *path, struct nlut_board *b);
+
 /* Value of a key of the description, or NULL. */
 const char *nlut_board_get(const struct nlut_board *b, const char *key);
 /* Unsigned value of a key; def when absent; error when malformed. */

@@ -84,42 +84,160 @@ static size_t size_hint(int fd, const struct stat *st, size_t cap,
 	return (size_t)hint;
 }
 
-static int gz_failure(const char *path, gzFile gz, int saved_errno)
-{
-	int zerr = Z_OK;
-	const char *msg = gzerror(gz, &zerr);
+/* Input is read in pieces of this size. */
+#define SLURP_IN ((size_t)1 << 17)
 
-	if (zerr == Z_ERRNO)
-		return nlut_fail(NLUT_ERROR_IO, "%s: read failed: %s", path,
-				 strerror(saved_errno));
-	if (zerr == Z_MEM_ERROR)
-		return nlut_fail(NLUT_ERROR_NO_MEM, "%s: out of memory in zlib",
-				 path);
-	if (zerr == Z_BUF_ERROR)
-		return nlut_fail(NLUT_ERROR_DATA,
-				 "%s: gzip stream ends early (file cut short)",
-				 path);
-	if (!msg)
-		msg = "unknown zlib error";
-	/* zlib prefixes the name it was given, here "<fd:N>: ". */
-	if (strncmp(msg, "<fd:", 4) == 0 && strstr(msg, ": "))
-		msg = strstr(msg, ": ") + 2;
-	return nlut_fail(NLUT_ERROR_DATA, "%s: corrupt gzip data: %s", path,
-			 msg);
+struct slurp {
+	const char *path;
+	int fd, eof;
+	uint8_t *in;          /* SLURP_IN bytes */
+	size_t in_at, in_len; /* unread input: in[in_at .. in_len) */
+	uint8_t *buf;         /* output, alloc + 1 bytes */
+	size_t len, alloc, cap;
+};
+
+/* More input; 0 at end of file. */
+static int fill_in(struct slurp *s, int *err)
+{
+	ssize_t n;
+
+	if (s->in_at < s->in_len)
+		return 1;
+	if (s->eof)
+		return 0;
+	do
+		n = read(s->fd, s->in, SLURP_IN);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		*err = nlut_fail(NLUT_ERROR_IO, "%s: read failed: %s", s->path, strerror(errno));
+		return 0;
+	}
+	s->in_at = 0;
+	s->in_len = (size_t)n;
+	s->eof = n == 0;
+	return n > 0;
+}
+
+/* Room for at least one more output byte (up to cap + 1, which fails). */
+static int make_room(struct slurp *s)
+{
+	if (s->len < s->alloc)
+		return NLUT_SUCCESS;
+	if (s->len > s->cap)
+		return nlut_fail(NLUT_ERROR_TOO_LARGE, "%s: more than %zu bytes (after decompression)",
+				 s->path, s->cap);
+	size_t grow = s->alloc > (s->cap + 1) / 2 ? s->cap + 1 : s->alloc * 2;
+	uint8_t *nb = realloc(s->buf, grow + 1);
+
+	if (!nb)
+		return nlut_fail(NLUT_ERROR_NO_MEM, "%s: out of memory for %zu bytes", s->path, grow);
+	s->buf = nb;
+	s->alloc = grow;
+	return NLUT_SUCCESS;
+}
+
+static int read_plain(struct slurp *s)
+{
+	int err = NLUT_SUCCESS;
+
+	while (fill_in(s, &err)) {
+		if ((err = make_room(s)))
+			return err;
+		size_t k = s->in_len - s->in_at;
+
+		if (k > s->alloc - s->len)
+			k = s->alloc - s->len;
+		memcpy(s->buf + s->len, s->in + s->in_at, k);
+		s->len += k;
+		s->in_at += k;
+	}
+	if (!err && s->len > s->cap)
+		err = nlut_fail(NLUT_ERROR_TOO_LARGE, "%s: more than %zu bytes", s->path, s->cap);
+	return err;
+}
+
+/*
+ * gzip: every member to its end, members back to back; anything after the
+ * last one but zero padding is an error (zlib's gzread ignored it).
+ */
+static int read_gzip(struct slurp *s)
+{
+	z_stream z;
+	int err = NLUT_SUCCESS, zr = Z_OK;
+
+	memset(&z, 0, sizeof(z));
+	if (inflateInit2(&z, 15 + 16) != Z_OK)
+		return nlut_fail(NLUT_ERROR_NO_MEM, "%s: out of memory in zlib", s->path);
+	for (;;) {
+		if (!fill_in(s, &err)) {
+			if (!err)
+				err = nlut_fail(NLUT_ERROR_DATA,
+						"%s: gzip stream ends early (file cut short)", s->path);
+			break;
+		}
+		if ((err = make_room(s)))
+			break;
+		z.next_in = s->in + s->in_at;
+		z.avail_in = (uInt)(s->in_len - s->in_at);
+		z.next_out = s->buf + s->len;
+		z.avail_out = (uInt)(s->alloc - s->len < SLURP_PIECE ? s->alloc - s->len : SLURP_PIECE);
+		uInt out0 = z.avail_out;
+
+		zr = inflate(&z, Z_NO_FLUSH);
+		s->in_at = s->in_len - z.avail_in;
+		s->len += out0 - z.avail_out;
+		if (zr == Z_MEM_ERROR) {
+			err = nlut_fail(NLUT_ERROR_NO_MEM, "%s: out of memory in zlib", s->path);
+			break;
+		}
+		if (zr == Z_DATA_ERROR || zr == Z_NEED_DICT || zr == Z_STREAM_ERROR) {
+			err = nlut_fail(NLUT_ERROR_DATA, "%s: corrupt gzip data: %s", s->path,
+					z.msg ? z.msg : "bad stream");
+			break;
+		}
+		if (zr != Z_STREAM_END)
+			continue;
+		/* A member ended: another one, zero padding, or garbage. */
+		if (!fill_in(s, &err))
+			break;
+		if (s->in[s->in_at] == 0x1f) {
+			inflateReset(&z);
+			continue;
+		}
+		uint64_t extra = 0;
+		int nonzero = 0;
+
+		do {
+			for (size_t i = s->in_at; i < s->in_len; i++)
+				nonzero |= s->in[i] != 0;
+			extra += s->in_len - s->in_at;
+			s->in_at = s->in_len;
+		} while (fill_in(s, &err));
+		if (!err && nonzero)
+			err = nlut_fail(NLUT_ERROR_DATA,
+					"%s: %" PRIu64 " bytes of something else after the end of the gzip data",
+					s->path, extra);
+		break;
+	}
+	inflateEnd(&z);
+	if (!err && s->len > s->cap)
+		err = nlut_fail(NLUT_ERROR_TOO_LARGE, "%s: more than %zu bytes (after decompression)",
+				s->path, s->cap);
+	return err;
 }
 
 int nlut_data_slurp(const char *path, size_t cap, uint8_t **bufp, size_t *np)
 {
 	struct stat st;
-	gzFile gz;
-	uint8_t *buf = NULL;
-	size_t len = 0, alloc;
-	int fd, too_large, rc = NLUT_SUCCESS;
+	struct slurp s = { .path = path, .cap = cap };
+	int too_large, rc = NLUT_SUCCESS;
 
 	*bufp = NULL;
 	*np = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
+	/* Not blocking in open(): a FIFO with no writer is then read as an
+	 * empty file instead of hanging before any check. */
+	s.fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (s.fd < 0) {
 		int e = errno;
 
 		if (e == ENOENT)
@@ -128,98 +246,53 @@ int nlut_data_slurp(const char *path, size_t cap, uint8_t **bufp, size_t *np)
 		return nlut_fail(NLUT_ERROR_IO, "%s: cannot open: %s", path,
 				 strerror(e));
 	}
-	if (fstat(fd, &st) < 0) {
+	if (fstat(s.fd, &st) < 0) {
 		rc = nlut_fail(NLUT_ERROR_IO, "%s: cannot stat: %s", path,
 			       strerror(errno));
-		close(fd);
+		close(s.fd);
 		return rc;
 	}
 	if (S_ISDIR(st.st_mode)) {
-		close(fd);
+		close(s.fd);
 		return nlut_fail(NLUT_ERROR_IO, "%s: is a directory", path);
 	}
-	alloc = size_hint(fd, &st, cap, &too_large);
+	fcntl(s.fd, F_SETFL, fcntl(s.fd, F_GETFL) & ~O_NONBLOCK);
+	s.alloc = size_hint(s.fd, &st, cap, &too_large);
 	if (too_large) {
-		close(fd);
+		close(s.fd);
 		return nlut_fail(NLUT_ERROR_TOO_LARGE,
 				 "%s: %jd bytes, over the %zu-byte limit", path,
 				 (intmax_t)st.st_size, cap);
 	}
-	gz = gzdopen(fd, "rb");
-	if (!gz) {
-		close(fd);
-		return nlut_fail(NLUT_ERROR_NO_MEM,
-				 "%s: out of memory opening the file", path);
-	}
-	gzbuffer(gz, 1 << 17);
-
-	buf = malloc(alloc + 1);
-	if (!buf && alloc > SLURP_MIN) {
+	s.in = malloc(SLURP_IN);
+	s.buf = malloc(s.alloc + 1);
+	if (!s.buf && s.alloc > SLURP_MIN) {
 		/* The hint may come from a forged gzip trailer: start small. */
-		alloc = SLURP_MIN;
-		buf = malloc(alloc + 1);
+		s.alloc = SLURP_MIN;
+		s.buf = malloc(s.alloc + 1);
 	}
-	if (!buf) {
+	if (!s.buf || !s.in) {
 		rc = nlut_fail(NLUT_ERROR_NO_MEM,
-			       "%s: out of memory for %zu bytes", path, alloc);
+			       "%s: out of memory for %zu bytes", path, s.alloc);
 		goto out;
 	}
-	for (;;) {
-		size_t want;
-		int got;
-
-		if (len == alloc) {
-			size_t grow = alloc > (cap + 1) / 2 ? cap + 1 : alloc * 2;
-			uint8_t *nb;
-
-			nb = realloc(buf, grow + 1);
-			if (!nb) {
-				rc = nlut_fail(NLUT_ERROR_NO_MEM,
-					       "%s: out of memory for %zu bytes",
-					       path, grow);
-				goto out;
-			}
-			buf = nb;
-			alloc = grow;
-		}
-		want = alloc - len;
-		if (want > SLURP_PIECE)
-			want = SLURP_PIECE;
-		errno = 0;
-		got = gzread(gz, buf + len, (unsigned)want);
-		if (got < 0) {
-			rc = gz_failure(path, gz, errno);
-			goto out;
-		}
-		if (got == 0)
-			break;
-		len += (size_t)got;
-		if (len > cap) {
-			rc = nlut_fail(NLUT_ERROR_TOO_LARGE,
-				       "%s: more than %zu bytes (after decompression)",
-				       path, cap);
-			goto out;
-		}
-	}
-	/* zlib reports a stream cut short as a quiet end of file. */
-	{
-		int zerr = Z_OK;
-
-		gzerror(gz, &zerr);
-		if (zerr != Z_OK) {
-			rc = gz_failure(path, gz, errno);
-			goto out;
-		}
-	}
-	buf[len] = 0;
+	/* gzip by content: the first piece tells (it holds both bytes unless
+	 * the file is one byte long). */
+	if (fill_in(&s, &rc) && s.in_len - s.in_at >= 2 && s.in[0] == 0x1f && s.in[1] == 0x8b)
+		rc = read_gzip(&s);
+	else if (!rc)
+		rc = read_plain(&s);
+	if (!rc)
+		s.buf[s.len] = 0;
 out:
-	gzclose_r(gz);
+	close(s.fd);
+	free(s.in);
 	if (rc) {
-		free(buf);
+		free(s.buf);
 		return rc;
 	}
-	*bufp = buf;
-	*np = len;
+	*bufp = s.buf;
+	*np = s.len;
 	return NLUT_SUCCESS;
 }
 
@@ -592,7 +665,12 @@ NLUT_API int nlut_data_load(const char *path, const struct nlut_data_opts *opts,
 		rc = nlut_data_load_npy(path, buf, n, opts, out);
 		break;
 	default:
-		if (opts->labels_path)
+		if (opts->labels_path && opts->format == NLUT_DATA_AUTO)
+			rc = nlut_fail(NLUT_ERROR_INVALID_PARAM,
+				       "%s: not an IDX or npy file (it starts %02x %02x %02x %02x), the kinds labels_path goes with; a CSV file holds its own labels (label_col)",
+				       path, buf[0], n > 1 ? buf[1] : 0, n > 2 ? buf[2] : 0,
+				       n > 3 ? buf[3] : 0);
+		else if (opts->labels_path)
 			rc = nlut_fail(NLUT_ERROR_INVALID_PARAM,
 				       "%s: a CSV file holds its own labels (label_col); labels_path is for IDX and npy",
 				       path);
@@ -600,6 +678,92 @@ NLUT_API int nlut_data_load(const char *path, const struct nlut_data_opts *opts,
 			rc = nlut_data_load_csv(path, (const char *)buf, n,
 						opts, out);
 		break;
+	}
+	free(buf);
+	return rc;
+}
+
+/* A header or first rows fit in this much of a file's start. */
+#define PEEK_BYTES ((size_t)1 << 20)
+
+NLUT_API int nlut_data_peek(const char *path, const struct nlut_data_opts *opts, size_t *rows,
+			    size_t *features)
+{
+	struct nlut_data_opts defaults, o;
+	struct nlut_array a;
+	uint8_t *buf;
+	gzFile gz;
+	int n, rc, fd;
+
+	nlut_clear_error();
+	if (!path || !rows || !features)
+		return nlut_fail(NLUT_ERROR_INVALID_PARAM, "nlut_data_peek: NULL argument");
+	*rows = *features = 0;
+	if (!opts) {
+		nlut_data_opts_init(&defaults);
+		opts = &defaults;
+	}
+	if ((rc = check_opts(opts)))
+		return rc;
+	/* As nlut_data_load opens it: no blocking on a FIFO without writer. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
+		return nlut_fail(errno == ENOENT ? NLUT_ERROR_NOT_FOUND : NLUT_ERROR_IO,
+				 "%s: cannot open: %s", path, strerror(errno));
+	struct stat st;
+
+	/* Reading a pipe's start would take it from whoever reads next. */
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return nlut_fail(NLUT_ERROR_UNSUPPORTED, "%s: not a regular file: its start cannot be read twice",
+				 path);
+	}
+	if (!(gz = gzdopen(fd, "rb"))) {
+		close(fd);
+		return nlut_fail(NLUT_ERROR_NO_MEM, "%s: out of memory opening the file", path);
+	}
+	if (!(buf = malloc(PEEK_BYTES + 1))) {
+		gzclose_r(gz);
+		return nlut_fail(NLUT_ERROR_NO_MEM, "%s: out of memory", path);
+	}
+	n = gzread(gz, buf, (unsigned)PEEK_BYTES);
+	gzclose_r(gz);
+	if (n <= 0) {
+		free(buf);
+		return nlut_fail(NLUT_ERROR_DATA, "%s: %s", path, n ? "cannot read" : "empty file");
+	}
+	buf[n] = 0;
+	enum nlut_data_format fmt = opts->format;
+
+	if (fmt == NLUT_DATA_AUTO)
+		fmt = nlut_npy_magic(buf, (size_t)n) ? NLUT_DATA_NPY :
+		      nlut_idx_magic(buf, (size_t)n) ? NLUT_DATA_IDX : NLUT_DATA_CSV;
+	if (fmt == NLUT_DATA_IDX || fmt == NLUT_DATA_NPY) {
+		rc = fmt == NLUT_DATA_IDX ? nlut_idx_header(path, buf, (size_t)n, &a)
+					  : nlut_npy_header(path, buf, (size_t)n, &a);
+		if (!rc && fmt == NLUT_DATA_NPY && (a.rank == 0 || a.rank > 2))
+			rc = nlut_fail(NLUT_ERROR_DATA,
+				       "%s: shape %s has rank %u; expected rank 1 (one feature) or 2 (rows x features)",
+				       path, a.shape, a.rank);
+		if (!rc) {
+			*rows = opts->max_rows && opts->max_rows < a.rows ? opts->max_rows : a.rows;
+			*features = a.cols;
+		}
+	} else {
+		/* CSV: the first lines (a header and a row) through the reader. */
+		struct nlut_dataset *d = NULL;
+		size_t end = 0;
+
+		for (int lines = 0; end < (size_t)n && lines < 64; end++)
+			if (buf[end] == '\n')
+				lines++;
+		buf[end] = 0;
+		o = *opts;
+		o.max_rows = 1;
+		o.labels_path = NULL;
+		rc = nlut_data_load_csv(path, (const char *)buf, end, &o, &d);
+		if (!rc)
+			*features = d->n_features;
+		nlut_data_free(d);
 	}
 	free(buf);
 	return rc;

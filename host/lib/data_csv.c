@@ -203,21 +203,44 @@ static const char *snip(char *out, size_t size, const struct csv_field *f)
 	return out;
 }
 
-/* A header is a line with a field that is there but is not a number. */
+/* Does the field read as a number, or start like one that is broken or out
+ * of range ("nan", "inf", "1e39", "1O", "-.5x")? */
+static int numeric_looking(const struct csv *c, const struct csv_field *f)
+{
+	double v;
+	size_t i = 0;
+
+	if (parse_num(c, f, &v) != NUM_BAD)
+		return 1;
+	if (i < f->len && (f->s[i] == '-' || f->s[i] == '+'))
+		i++;
+	if (i < f->len && f->s[i] == '.')
+		i++;
+	return i < f->len && f->s[i] >= '0' && f->s[i] <= '9';
+}
+
+/*
+ * A header is a line of text: a field that is there and no field that
+ * looks like a number. A first row with numbers and one bad field ("nan",
+ * "1e39", "1O") is a data row, and so an error, as it would be on any
+ * later line; it is not dropped as a header.
+ */
 static int looks_like_header(const struct csv *c, const struct csv_line *ln)
 {
 	const char *p = ln->s, *end = ln->s + ln->len;
 	struct csv_field f;
-	double v;
-	int more = 1;
+	int more = 1, text = 0;
 
 	while (more) {
 		if (next_field(&p, end, c->delim, &f, &more))
 			return 1;
-		if (f.len && parse_num(c, &f, &v) != NUM_OK)
-			return 1;
+		if (!f.len)
+			continue;
+		if (numeric_looking(c, &f))
+			return 0;
+		text = 1;
 	}
-	return 0;
+	return text;
 }
 
 static int parse_row(const struct csv *c, const struct csv_line *ln,

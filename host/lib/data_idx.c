@@ -35,8 +35,8 @@ static uint32_t rd32be(const uint8_t *p)
 	       (uint32_t)p[2] << 8 | p[3];
 }
 
-int nlut_idx_parse(const char *path, const uint8_t *buf, size_t n,
-		   struct nlut_array *a)
+static int idx_parse(const char *path, const uint8_t *buf, size_t n, struct nlut_array *a,
+		     int header_only)
 {
 	uint64_t shown[IDX_SHOWN_DIMS];
 	size_t hdr, cols = 1, elems, bytes, avail;
@@ -97,6 +97,8 @@ int nlut_idx_parse(const char *path, const uint8_t *buf, size_t n,
 				 "%s: header declares %s %s, over the %zu-byte limit",
 				 path, a->shape, nlut_elem_name(a->type),
 				 (size_t)NLUT_DATA_MAX_BYTES);
+	if (header_only)
+		return NLUT_SUCCESS;
 	avail = n - hdr;
 	if (bytes > avail)
 		return nlut_fail(NLUT_ERROR_DATA,
@@ -111,6 +113,16 @@ int nlut_idx_parse(const char *path, const uint8_t *buf, size_t n,
 	a->data = buf + hdr;
 	a->big_endian = 1;
 	return NLUT_SUCCESS;
+}
+
+int nlut_idx_parse(const char *path, const uint8_t *buf, size_t n, struct nlut_array *a)
+{
+	return idx_parse(path, buf, n, a, 0);
+}
+
+int nlut_idx_header(const char *path, const uint8_t *buf, size_t n, struct nlut_array *a)
+{
+	return idx_parse(path, buf, n, a, 1);
 }
 
 static int is_file(const char *p)

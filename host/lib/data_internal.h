@@ -77,6 +77,10 @@ int nlut_idx_parse(const char *path, const uint8_t *buf, size_t n,
 		   struct nlut_array *a);
 int nlut_npy_parse(const char *path, const uint8_t *buf, size_t n,
 		   struct nlut_array *a);
+/* The same from the file's first n bytes: the header alone is checked
+ * (type, shape, limits), a->rows and a->cols set, a->data left NULL. */
+int nlut_idx_header(const char *path, const uint8_t *buf, size_t n, struct nlut_array *a);
+int nlut_npy_header(const char *path, const uint8_t *buf, size_t n, struct nlut_array *a);
 
 /* A dataset with x (and labels if with_labels) allocated, n_classes 0. */
 int nlut_dataset_new(const char *path, size_t rows, size_t features,

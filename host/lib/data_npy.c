@@ -313,8 +313,8 @@ unsupported:
 			 descr);
 }
 
-int nlut_npy_parse(const char *path, const uint8_t *buf, size_t n,
-		   struct nlut_array *a)
+static int npy_parse(const char *path, const uint8_t *buf, size_t n, struct nlut_array *a,
+		     int header_only)
 {
 	struct npy_header hd;
 	struct hdr_parser h;
@@ -382,6 +382,12 @@ int nlut_npy_parse(const char *path, const uint8_t *buf, size_t n,
 				 "%s: header declares shape %s '%s', over the %zu-byte limit",
 				 path, a->shape, hd.descr,
 				 (size_t)NLUT_DATA_MAX_BYTES);
+	a->fortran = hd.fortran;
+	a->rank = hd.rank;
+	a->rows = hd.rank ? (size_t)hd.dims[0] : 1;
+	a->cols = hd.rank ? elems / a->rows : 1;
+	if (header_only)
+		return NLUT_SUCCESS;
 	avail = n - hoff - hlen;
 	if (bytes > avail)
 		return nlut_fail(NLUT_ERROR_DATA,
@@ -393,11 +399,17 @@ int nlut_npy_parse(const char *path, const uint8_t *buf, size_t n,
 				 path, avail - bytes, a->shape, hd.descr);
 
 	a->data = buf + hoff + hlen;
-	a->fortran = hd.fortran;
-	a->rank = hd.rank;
-	a->rows = hd.rank ? (size_t)hd.dims[0] : 1;
-	a->cols = hd.rank ? elems / a->rows : 1;
 	return NLUT_SUCCESS;
+}
+
+int nlut_npy_parse(const char *path, const uint8_t *buf, size_t n, struct nlut_array *a)
+{
+	return npy_parse(path, buf, n, a, 0);
+}
+
+int nlut_npy_header(const char *path, const uint8_t *buf, size_t n, struct nlut_array *a)
+{
+	return npy_parse(path, buf, n, a, 1);
 }
 
 int nlut_data_load_npy(const char *path, const uint8_t *buf, size_t n,

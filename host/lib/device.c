@@ -145,6 +145,16 @@ NLUT_API int nlut_device_open(const char *board, const nlut_model *m,
 	d->timeout_ms = o->timeout_ms ? o->timeout_ms : DEFAULT_TIMEOUT_MS;
 	if ((err = nlut_board_load(o->boards_dir, board, &d->board)))
 		goto fail;
+	/* The shell's ID_SHAPE holds 16-bit counts: say so here, before a board
+	 * is built, rather than as a garbled identity after. */
+	if (nlut_model_num_inputs(m) > NLUT_ID_SHAPE_N_INPUTS_MASK ||
+	    nlut_model_num_classes(m) > NLUT_ID_SHAPE_N_CLASSES_MASK) {
+		err = nlut_fail(NLUT_ERROR_TOO_LARGE,
+				"board %s: the model has %u inputs and %u classes; the nlut shell carries at most %u of each (ID_SHAPE, docs/register-map.md)",
+				d->board.name, nlut_model_num_inputs(m), nlut_model_num_classes(m),
+				(unsigned)NLUT_ID_SHAPE_N_CLASSES_MASK);
+		goto fail;
+	}
 	if (!(d->ops = nlut_transport_find(d->board.transport))) {
 		err = nlut_fail(NLUT_ERROR_UNSUPPORTED, "board %s uses transport '%s', which this libnlut lacks",
 				d->board.name, d->board.transport);

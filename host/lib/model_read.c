@@ -244,6 +244,28 @@ static int read_neuron(struct cur *c, struct nlut_neuron *n, uint32_t l, uint32_
 	return read_table(c, &n->table, sum, n->out_bits, "table");
 }
 
+/* Each declared input width against its source, before the next neuron is
+ * read: a wrong width sizes the table wrongly, and the next neuron would be
+ * read from the middle of it ("unknown neuron kind"). */
+static int sources_match(struct cur *c, const nlut_model *m, uint32_t l, uint32_t j,
+			 const struct nlut_neuron *n)
+{
+	uint32_t count = l ? m->layers[l - 1].n_neurons : m->n_inputs;
+
+	for (uint32_t k = 0; k < n->fan_in; k++) {
+		if (n->src[k] >= count)
+			return nlut_fail(NLUT_ERROR_INCONSISTENT, "%s: layer %u neuron %u: input %u reads %s %u of %u",
+					 c->where, l, j, k, l ? "neuron" : "feature", n->src[k], count);
+		unsigned w = nlut_model_src_width(m, (int)l - 1, n->src[k]);
+
+		if (n->src_bits[k] != w)
+			return nlut_fail(NLUT_ERROR_INCONSISTENT,
+					 "%s: layer %u neuron %u: input %u declared %u bits but its source is %u bits",
+					 c->where, l, j, k, n->src_bits[k], w);
+	}
+	return NLUT_SUCCESS;
+}
+
 static int read_layr(struct cur *c, nlut_model *m)
 {
 	uint32_t l = m->n_layers;
@@ -274,7 +296,8 @@ static int read_layr(struct cur *c, nlut_model *m)
 	L->n_neurons = n;
 	m->n_layers++; /* from here the model owns (and frees) the layer */
 	for (uint32_t j = 0; j < n; j++)
-		if ((err = read_neuron(c, &L->neurons[j], l, j)))
+		if ((err = read_neuron(c, &L->neurons[j], l, j)) ||
+		    (err = sources_match(c, m, l, j, &L->neurons[j])))
 			return err;
 	return NLUT_SUCCESS;
 }

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -266,11 +267,45 @@ NLUT_API int nlut_model_save(const nlut_model *m, const char *path)
 	if ((err = nlut_model_encode(m, &e)))
 		return err;
 
+	/* A symbolic link stays: its target is what gets written. */
+	struct stat st;
+	char *real = NULL;
+
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+		if (!(real = realpath(path, NULL))) {
+			err = nlut_fail(NLUT_ERROR_IO, "%s: symbolic link to nothing: %s", path,
+					strerror(errno));
+			nlut_encoding_free(&e);
+			return err;
+		}
+		path = real;
+	}
+	/* A device or FIFO (-o /dev/null, a pipe) is written in place: renaming
+	 * a file over it would replace the device itself. */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		FILE *f = S_ISDIR(st.st_mode) ? NULL : fopen(path, "wb");
+
+		if (!f) {
+			err = nlut_fail(NLUT_ERROR_IO, "%s: cannot write: %s", path,
+					S_ISDIR(st.st_mode) ? "a directory" : strerror(errno));
+		} else {
+			int short_write = fwrite(e.buf, 1, e.len, f) != e.len;
+
+			if (fclose(f) != 0 || short_write)
+				err = nlut_fail(NLUT_ERROR_IO, "%s: write failed: %s", path,
+						strerror(errno));
+		}
+		free(real);
+		nlut_encoding_free(&e);
+		return err;
+	}
+
 	/* Write beside the target and rename, so a crash never leaves half a model. */
 	size_t pl = strlen(path);
 	char *tmp = malloc(pl + 16);
 
 	if (!tmp) {
+		free(real);
 		nlut_encoding_free(&e);
 		return nlut_fail(NLUT_ERROR_NO_MEM, "path");
 	}
@@ -293,6 +328,7 @@ NLUT_API int nlut_model_save(const nlut_model *m, const char *path)
 	}
 out:
 	free(tmp);
+	free(real);
 	nlut_encoding_free(&e);
 	return err;
 }

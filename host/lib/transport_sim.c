@@ -39,11 +39,12 @@
 #include <limits.h>
 #include <poll.h>
 #include <stdarg.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/file.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -250,6 +251,31 @@ static int hash_file(struct nlut_sha256 *s, const char *name, const char *path)
 	if (n < 0)
 		return nlut_fail(NLUT_ERROR_IO, "simulated board: cannot read %s: %s", path, strerror(errno));
 	return NLUT_SUCCESS;
+}
+
+/* SHA-256 of a file's bytes as 64 hex digits; "none" when there is no such
+ * file. Returns -1 when it exists but cannot be read. */
+static int file_digest(const char *path, char out[65])
+{
+	struct nlut_sha256 s;
+	uint8_t buf[65536], h[32];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0) {
+		snprintf(out, 65, "none");
+		return errno == ENOENT ? 0 : -1;
+	}
+	nlut_sha256_init(&s);
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		nlut_sha256_update(&s, buf, (size_t)n);
+	close(fd);
+	if (n < 0)
+		return -1;
+	nlut_sha256_final(&s, h);
+	for (int i = 0; i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", h[i]);
+	return 0;
 }
 
 struct name_list {
@@ -476,29 +502,36 @@ static void take(struct build_run *r, int is_err, const char *p, size_t n, int e
 	}
 }
 
+/* The build script's environment: ours with the build inputs, and
+ * NLUT_SIM_BUILD_GROUP=1 telling it that it leads a process group of its
+ * own (which it takes down whole when it is told to stop). */
+#define CHILD_VARS 5
+
 static char **child_env(const struct sim_inputs *in)
 {
 	size_t n = 0;
 
 	while (environ[n])
 		n++;
-	char **env = calloc(n + 5, sizeof(*env));
-	char *v[4] = { NULL };
+	char **env = calloc(n + CHILD_VARS + 1, sizeof(*env));
+	char *v[CHILD_VARS] = { NULL };
 	size_t k = 0;
 
 	if (!env || asprintf(&v[0], "NLUT_SRC=%s", in->src) < 0 ||
 	    asprintf(&v[1], "NLUT_FW_HEX=%s", in->fw) < 0 || asprintf(&v[2], "NLUT=%s", in->nlut) < 0 ||
-	    asprintf(&v[3], "NLUT_INCLUDE=%s", in->include) < 0) {
+	    asprintf(&v[3], "NLUT_INCLUDE=%s", in->include) < 0 ||
+	    asprintf(&v[4], "NLUT_SIM_BUILD_GROUP=1") < 0) {
 		free(env);
-		for (int i = 0; i < 4; i++)
+		for (int i = 0; i < CHILD_VARS; i++)
 			free(v[i]);
 		return NULL;
 	}
 	for (size_t i = 0; i < n; i++)
 		if (strncmp(environ[i], "NLUT_SRC=", 9) && strncmp(environ[i], "NLUT_FW_HEX=", 12) &&
-		    strncmp(environ[i], "NLUT=", 5) && strncmp(environ[i], "NLUT_INCLUDE=", 13))
+		    strncmp(environ[i], "NLUT=", 5) && strncmp(environ[i], "NLUT_INCLUDE=", 13) &&
+		    strncmp(environ[i], "NLUT_SIM_BUILD_GROUP=", 21))
 			env[k++] = environ[i];
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < CHILD_VARS; i++)
 		env[k++] = v[i];
 	return env;
 }
@@ -511,14 +544,50 @@ static void child_env_free(char **env)
 		return;
 	while (env[k])
 		k++;
-	for (size_t i = k - 4; i < k; i++)
+	for (size_t i = k - CHILD_VARS; i < k; i++)
 		free(env[i]);
 	free(env);
 }
 
+/*
+ * Start the build script: in a process group of its own, sent SIGTERM
+ * should this thread die (nlut-run killed: the script then ends its whole
+ * build rather than leave Verilator, make and compilers behind), and
+ * holding the cache entry's lock (lock_fd) with every process it starts,
+ * so nobody rebuilds the folder while one of them might still write there.
+ * Only async-signal-safe calls between fork and exec.
+ */
+static int spawn_script(const char *script, char **argv, char **env, int out_fd, int err_fd,
+			int lock_fd, pid_t *pid)
+{
+	pid_t parent = getpid(), p = fork();
+
+	if (p < 0)
+		return errno;
+	if (p == 0) {
+		int nul = open("/dev/null", O_RDONLY);
+		static const char msg[] = "nlut: cannot start the simulated-board build script\n";
+
+		setpgid(0, 0);
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() != parent)
+			_exit(126); /* the parent died already */
+		if (nul < 0 || dup2(nul, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0)
+			_exit(126);
+		if (lock_fd >= 0)
+			fcntl(lock_fd, F_SETFD, 0);
+		execve(script, argv, env);
+		if (write(2, msg, sizeof(msg) - 1) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	*pid = p;
+	return 0;
+}
+
 /* Run the build script into outdir, reading its progress and errors. */
 static int run_script(const struct sim_inputs *in, const struct sim_params *par, const char *model_file,
-		      const char *outdir, const struct nlut_device_opts *o)
+		      const char *outdir, const struct nlut_device_opts *o, int lock_fd)
 {
 	char a[5][24];
 	char *argv[] = { (char *)in->script, "--s-bytes", a[0], "--m-bytes", a[1], "--scores", a[2],
@@ -526,9 +595,8 @@ static int run_script(const struct sim_inputs *in, const struct sim_params *par,
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	int pout[2] = { -1, -1 }, perr[2] = { -1, -1 }, status, rc, err = NLUT_SUCCESS;
 	struct build_run r = { .o = o };
-	posix_spawn_file_actions_t fa;
 	char **env = child_env(in);
-	pid_t pid;
+	pid_t pid = -1;
 
 	snprintf(a[0], sizeof(a[0]), "%lu", par->s_bytes);
 	snprintf(a[1], sizeof(a[1]), "%lu", par->m_bytes);
@@ -546,12 +614,7 @@ static int run_script(const struct sim_inputs *in, const struct sim_params *par,
 		err = nlut_fail(NLUT_ERROR_IO, "simulated board: pipe: %s", strerror(errno));
 		goto out;
 	}
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, pout[1], 1);
-	posix_spawn_file_actions_adddup2(&fa, perr[1], 2);
-	rc = posix_spawn(&pid, in->script, &fa, NULL, argv, env);
-	posix_spawn_file_actions_destroy(&fa);
+	rc = spawn_script(in->script, argv, env, pout[1], perr[1], lock_fd, &pid);
 	close(pout[1]);
 	close(perr[1]);
 	pout[1] = perr[1] = -1;
@@ -633,10 +696,17 @@ static int write_stamp(const char *dir, const nlut_model *m, const struct sim_pa
 	char tmp[PATH_MAX], ok[PATH_MAX], id[NLUT_ID_STR_SIZE];
 	FILE *f;
 
+	char so[PATH_MAX], ram[PATH_MAX], so_sum[65], ram_sum[65];
+
+	if (path_fmt(so, sizeof(so), "%s/" SO_NAME, dir) || path_fmt(ram, sizeof(ram), "%s/ram.hex", dir) ||
+	    file_digest(so, so_sum) || file_digest(ram, ram_sum))
+		return nlut_fail(NLUT_ERROR_IO, "simulated board: cannot read the board built in %s", dir);
 	if (path_fmt(tmp, sizeof(tmp), "%s/BUILD_OK.tmp", dir) ||
 	    path_fmt(ok, sizeof(ok), "%s/BUILD_OK", dir) || !(f = fopen(tmp, "w")))
 		return nlut_fail(NLUT_ERROR_IO, "simulated board: cannot write %s/BUILD_OK", dir);
 	nlut_model_id(m, id);
+	/* What the board loads and reads at run time, checked before each use. */
+	fprintf(f, "so_sha256 %s\nram_sha256 %s\n", so_sum, ram_sum);
 	fprintf(f, "model %s\ns_bytes %lu\nm_bytes %lu\nscores %lu\nboard_id %lu\ntrace %d\n"
 		   "src %s\nfirmware %s\nnlut %s\ninclude %s\nscript %s\nbuilt %lld\n",
 		id, par->s_bytes, par->m_bytes, par->scores, par->board_id, par->trace, in->src, in->fw,
@@ -648,7 +718,7 @@ static int write_stamp(const char *dir, const nlut_model *m, const struct sim_pa
 
 /* Build the board into dir (<cache>/<key>), the lock held. */
 static int build(const char *dir, const nlut_model *m, const struct sim_params *par,
-		 const struct sim_inputs *in, const struct nlut_device_opts *o)
+		 const struct sim_inputs *in, const struct nlut_device_opts *o, int lock_fd)
 {
 	char model[PATH_MAX], so[PATH_MAX];
 	int err;
@@ -666,7 +736,7 @@ static int build(const char *dir, const nlut_model *m, const struct sim_params *
 		snprintf(d, sizeof(d), "%s", nlut_error_detail());
 		return nlut_fail(err, "simulated board: cannot write the model for the build: %s", d);
 	}
-	if ((err = run_script(in, par, model, dir, o)))
+	if ((err = run_script(in, par, model, dir, o, lock_fd)))
 		return err;
 	if (!is_file(so))
 		return nlut_fail(NLUT_ERROR_OTHER, "simulated board: %s succeeded but wrote no %s",
@@ -676,6 +746,30 @@ static int build(const char *dir, const nlut_model *m, const struct sim_params *
 	if (o->progress)
 		o->progress(o->progress_user, "built", 1.0);
 	return NLUT_SUCCESS;
+}
+
+/* Is the cache entry in dir whole: BUILD_OK there, and the shared object and
+ * boot RAM image it names unchanged? A truncated .so would kill the process
+ * with SIGBUS when loaded, a damaged ram.hex stop the simulation with
+ * Verilator's abort; either is rebuilt instead. */
+static int entry_ok(const char *dir)
+{
+	char ok[PATH_MAX], so[PATH_MAX], ram[PATH_MAX], line[128], want_so[65] = "", want_ram[65] = "";
+	char have[65];
+	FILE *f;
+
+	if (path_fmt(ok, sizeof(ok), "%s/BUILD_OK", dir) || path_fmt(so, sizeof(so), "%s/" SO_NAME, dir) ||
+	    path_fmt(ram, sizeof(ram), "%s/ram.hex", dir) || !(f = fopen(ok, "r")))
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		sscanf(line, "so_sha256 %64s", want_so);
+		sscanf(line, "ram_sha256 %64s", want_ram);
+	}
+	fclose(f);
+	if (!want_so[0] || !want_ram[0])
+		return 0; /* an entry from before the digests: build it again */
+	return !file_digest(so, have) && !strcmp(have, want_so) && !file_digest(ram, have) &&
+	       !strcmp(have, want_ram);
 }
 
 /* Find the board of this key in the cache, or build it; its .so path. */
@@ -692,7 +786,7 @@ static int find_or_build(const nlut_model *m, const struct sim_params *par,
 	    (err = path_fmt(ok, sizeof(ok), "%s/%s/BUILD_OK", cache, hex)) ||
 	    (err = path_fmt(lock, sizeof(lock), "%s/%s.lock", cache, hex)))
 		return err;
-	if (is_file(ok) && is_file(so))
+	if (entry_ok(dir))
 		return NLUT_SUCCESS;
 	if ((fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0)
 		return nlut_fail(NLUT_ERROR_IO, "simulated board: cannot create %s: %s", lock, strerror(errno));
@@ -706,8 +800,11 @@ static int find_or_build(const nlut_model *m, const struct sim_params *par,
 				goto out;
 			}
 	}
-	if (!(is_file(ok) && is_file(so)))
-		err = build(dir, m, par, &in, o);
+	if (!entry_ok(dir)) {
+		if (is_file(ok) && o->progress)
+			o->progress(o->progress_user, "the cached board is damaged: building it again", 0.0);
+		err = build(dir, m, par, &in, o, fd);
+	}
 out:
 	close(fd); /* releases the lock */
 	return err;

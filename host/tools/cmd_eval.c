@@ -129,8 +129,13 @@ static int to_codes(const char *prog, const char *path, const struct nlut_datase
 	return NLUT_EXIT_OK;
 }
 
-static void report(const struct eval_opts *o, const char *model, const char *data,
-		   const struct nlut_dataset *d, uint32_t nc, const uint32_t *cls, double secs)
+/* The confusion matrix is shown up to this many classes (a 64 x 64 table is
+ * already wider than a terminal); beyond, accuracy alone. */
+#define EVAL_CONFUSION_MAX 64u
+
+static int report(const char *prog, const struct eval_opts *o, const char *model,
+		  const char *data, const struct nlut_dataset *d, uint32_t nc, const uint32_t *cls,
+		  double secs)
 {
 	size_t n = d->n_rows, correct = 0;
 	uint64_t *conf = NULL;
@@ -138,13 +143,15 @@ static void report(const struct eval_opts *o, const char *model, const char *dat
 	char si[32];
 
 	if (d->labels) {
+		for (size_t r = 0; r < n; r++)
+			correct += (uint32_t)d->labels[r] == cls[r];
+	}
+	if (d->labels && nc <= EVAL_CONFUSION_MAX) {
 		conf = calloc((size_t)nc * nc, sizeof(*conf));
 		if (!conf)
-			return;
-		for (size_t r = 0; r < n; r++) {
+			return tool_fail(prog, NLUT_ERROR_NO_MEM, "confusion matrix of %u classes", nc);
+		for (size_t r = 0; r < n; r++)
 			conf[(size_t)d->labels[r] * nc + cls[r]]++;
-			correct += (uint32_t)d->labels[r] == cls[r];
-		}
 	}
 	if (o->json) {
 		printf("{\"model\":");
@@ -153,9 +160,11 @@ static void report(const struct eval_opts *o, const char *model, const char *dat
 		tool_json_string(data);
 		printf(",\"vectors\":%zu,\"threads\":%u,\"seconds\":%.6f,\"vectors_per_second\":%.0f",
 		       n, o->threads, secs / o->repeat, rate);
-		if (conf) {
-			printf(",\"correct\":%zu,\"accuracy\":%.6f,\"confusion\":[", correct,
+		if (d->labels)
+			printf(",\"correct\":%zu,\"accuracy\":%.6f", correct,
 			       (double)correct / (double)n);
+		if (conf) {
+			printf(",\"confusion\":[");
 			for (uint32_t t = 0; t < nc; t++) {
 				printf("%s[", t ? "," : "");
 				for (uint32_t p = 0; p < nc; p++)
@@ -167,13 +176,16 @@ static void report(const struct eval_opts *o, const char *model, const char *dat
 		}
 		printf("}\n");
 		free(conf);
-		return;
+		return NLUT_EXIT_OK;
 	}
 	printf("model       %s\n", model);
 	printf("data        %s (%zu vectors, %zu features)\n", data, n, d->n_features);
-	if (conf) {
+	if (d->labels)
 		printf("accuracy    %.2f%% (%zu of %zu)\n", 100.0 * (double)correct / (double)n,
 		       correct, n);
+	if (d->labels && !conf)
+		printf("confusion   not shown: %u classes, more than %u\n", nc, EVAL_CONFUSION_MAX);
+	if (conf) {
 		printf("confusion   rows = true class, columns = predicted class\n");
 		printf("       ");
 		for (uint32_t p = 0; p < nc; p++)
@@ -185,12 +197,13 @@ static void report(const struct eval_opts *o, const char *model, const char *dat
 				printf(" %6llu", (unsigned long long)conf[(size_t)t * nc + p]);
 			printf("\n");
 		}
-	} else {
+	} else if (!d->labels) {
 		printf("accuracy    (no labels)\n");
 	}
 	printf("throughput  %svectors/s (golden model, %s threads, %.3f ms per pass)\n",
 	       tool_si(rate, si, sizeof(si)), o->threads ? "" : "all", 1e3 * secs / o->repeat);
 	free(conf);
+	return NLUT_EXIT_OK;
 }
 
 int cmd_eval(int argc, char **argv)
@@ -255,8 +268,7 @@ int cmd_eval(int argc, char **argv)
 		rc = tool_fail(prog, err, "%s: evaluation failed", data_path);
 		goto out;
 	}
-	report(&o, model_path, data_path, d, nc, cls, secs);
-	rc = NLUT_EXIT_OK;
+	rc = report(prog, &o, model_path, data_path, d, nc, cls, secs);
 out:
 	free(codes);
 	free(cls);

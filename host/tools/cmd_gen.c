@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <nlut/nlut.h>
+#include <nlut/regs.h>
 
 #include "commands.h"
 #include "nlut_gen.h"
@@ -124,6 +125,15 @@ int cmd_gen(int argc, char **argv)
 
 	if (err)
 		return tool_fail(prog, err, "cannot load model");
+	/* The shell around the nlut core reports its shape in 16-bit fields. */
+	if (o.style == NLUT_GEN_STYLE_NLUT && (nlut_model_num_inputs(m) > NLUT_ID_SHAPE_N_INPUTS_MASK ||
+					       nlut_model_num_classes(m) > NLUT_ID_SHAPE_N_CLASSES_MASK)) {
+		fprintf(stderr, "%s: %s: %u inputs and %u classes; the nlut shell carries at most %u of each (ID_SHAPE, docs/register-map.md)\n",
+			prog, path, nlut_model_num_inputs(m), nlut_model_num_classes(m),
+			(unsigned)NLUT_ID_SHAPE_N_CLASSES_MASK);
+		nlut_model_free(m);
+		return NLUT_EXIT_FAIL;
+	}
 	err = nlut_gen_write(m, &o, out, &plan);
 	nlut_model_free(m);
 	if (err) {

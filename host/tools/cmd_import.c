@@ -1,5 +1,6 @@
 /* cmd_import.c - `nlut import DIR -o MODEL`: a LogicNets / NeuraLUT / PolyLUT
  * Verilog directory into a .nlut model with the same function. */
+#include <dirent.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -23,7 +24,8 @@ static void help(const char *prog)
 	       "inferred from the bit selects).\n\n"
 	       "  -o, --output MODEL   the .nlut file to write\n"
 	       "  --quant-from REF     take the input quantisers from model REF\n"
-	       "  --top NAME           top module (default logicnet); only checked\n"
+	       "  --top NAME           top module (default logicnet): the layers are those it\n"
+	       "                       instantiates; must exist when given\n"
 	       "  --name NAME          metadata name of the model\n"
 	       "  -h, --help           show this help\n",
 	       prog);
@@ -77,6 +79,14 @@ int cmd_import(int argc, char **argv)
 	if (qfrom && (err = nlut_model_load(qfrom, &ref)))
 		return tool_fail(prog, err, "cannot load --quant-from model");
 	o.quant_from = ref;
+	/* Say which files are skipped on purpose. */
+	DIR *dd = opendir(dir);
+
+	for (struct dirent *de; dd && (de = readdir(dd));)
+		if (nlut_import_skips(de->d_name))
+			printf("note: skipped %s/%s (a Vivado netlist, not the RTL)\n", dir, de->d_name);
+	if (dd)
+		closedir(dd);
 	err = nlut_import_dir(dir, &o, &m);
 	nlut_model_free(ref);
 	if (err) {

@@ -151,13 +151,14 @@ static void print_text(const char *path, const nlut_model *m, const char *id)
 		const char *k, *v;
 
 		nlut_model_meta_at(m, i, &k, &v);
-		printf("  %-16s ", k);
+		char pad[24];
+
 		/* Continuation lines of multi-line values line up under the first. */
-		for (; *v; v++) {
-			putchar(*v);
-			if (*v == '\n' && v[1])
-				printf("  %-16s ", "");
-		}
+		snprintf(pad, sizeof(pad), "  %-16s ", "");
+		fputs("  ", stdout);
+		tool_print_text(k, NULL);
+		printf("%*s ", strlen(k) < 16 ? (int)(16 - strlen(k)) : 0, "");
+		tool_print_text(v, pad);
 		putchar('\n');
 	}
 }

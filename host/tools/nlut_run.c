@@ -1,10 +1,12 @@
 /* nlut_run.c - nlut-run: run a dataset through a board and report accuracy,
  * throughput, latency and the device's counters. */
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <nlut/nlut.h>
@@ -248,8 +250,20 @@ static int write_output(const char *path, size_t n, const uint32_t *cls, const u
 	}
 	if (json)
 		fputs("]\n", f);
-	if (fclose(f)) {
-		fprintf(stderr, PROG ": %s: write failed\n", path);
+	/* The error of the last write (a full disk: the final flush fails too). */
+	int bad = fflush(f) != 0 || ferror(f), e = errno;
+
+	if (fclose(f) && !bad) {
+		bad = 1;
+		e = errno;
+	}
+	if (bad) {
+		struct stat st;
+
+		fprintf(stderr, PROG ": %s: write failed: %s\n", path, strerror(e ? e : EIO));
+		/* No partial file left behind (a device or FIFO stays, of course). */
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+			unlink(path);
 		return NLUT_EXIT_FAIL;
 	}
 	return NLUT_EXIT_OK;
@@ -276,6 +290,23 @@ int main(int argc, char **argv)
 
 	if ((err = nlut_model_load(o.model, &m)))
 		return tool_fail(PROG, err, "cannot load model");
+	/* The width from the file's header or first line, before decoding it
+	 * all (a large file of the wrong width used to be read whole first). */
+	size_t peek_rows, peek_feat;
+	struct stat in_st;
+
+	err = stat(o.input, &in_st) == 0 && S_ISREG(in_st.st_mode) ?
+	      nlut_data_peek(o.input, &o.data, &peek_rows, &peek_feat) : NLUT_ERROR_UNSUPPORTED;
+	if (err && err != NLUT_ERROR_UNSUPPORTED) {
+		rc = tool_fail(PROG, err, "cannot load input");
+		goto out;
+	}
+	if (!err && peek_feat != nlut_model_num_inputs(m)) {
+		fprintf(stderr, PROG ": %s has %zu features per row, model %s expects %u\n", o.input,
+			peek_feat, o.model, nlut_model_num_inputs(m));
+		rc = NLUT_EXIT_FAIL;
+		goto out;
+	}
 	if ((err = nlut_data_load(o.input, &o.data, &ds))) {
 		rc = tool_fail(PROG, err, "cannot load input");
 		goto out;
@@ -289,6 +320,14 @@ int main(int argc, char **argv)
 		rc = NLUT_EXIT_FAIL;
 		goto out;
 	}
+	/* A label the model cannot answer would count as a wrong answer. */
+	for (size_t v = 0; ds->labels && v < n; v++)
+		if ((uint32_t)ds->labels[v] >= nc) {
+			fprintf(stderr, PROG ": %s: row %zu has label %d but the model has %u classes\n",
+				o.input, v, ds->labels[v], nc);
+			rc = NLUT_EXIT_FAIL;
+			goto out;
+		}
 	codes = malloc(n * ni * sizeof(*codes) + 1);
 	cls = malloc(n * sizeof(*cls) + 1);
 	if (!codes || !cls) {
@@ -390,7 +429,10 @@ int main(int argc, char **argv)
 			       done, nb);
 		goto out;
 	}
-	if (stop) {
+	/* An interrupt that came while the last batch ran stopped nothing. */
+	int cut = stop && done < nb;
+
+	if (cut) {
 		while (nlut_device_inflight(d))
 			nlut_device_collect(d, NULL);
 		fprintf(stderr, PROG ": interrupted after %zu of %zu batches\n", done, nb);
@@ -452,7 +494,7 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
-	rc = stop ? NLUT_EXIT_FAIL : NLUT_EXIT_OK;
+	rc = cut ? NLUT_EXIT_FAIL : NLUT_EXIT_OK;
 out:
 	nlut_device_close(d);
 	nlut_golden_free(g);

@@ -78,20 +78,73 @@ const char *tool_si(double v, char *buf, size_t len)
 	return buf;
 }
 
+/* Bytes of the valid UTF-8 sequence at s (1 to 4), or 0: no overlong
+ * forms, surrogates or code points past U+10FFFF. */
+static int utf8_seq(const unsigned char *s)
+{
+	unsigned c = s[0], n, min, cp;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2, min = 0x80, cp = c & 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3, min = 0x800, cp = c & 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4, min = 0x10000, cp = c & 0x07;
+	else
+		return 0;
+	for (unsigned i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3fu);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return (int)n;
+}
+
 void tool_json_string(const char *s)
 {
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	const unsigned char *p = (const unsigned char *)s;
 
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
+	putchar('"');
+	while (*p) {
+		int n = utf8_seq(p);
+
+		if (*p == '"' || *p == '\\')
+			printf("\\%c", *p);
+		else if (*p < 0x20 || *p == 0x7f)
+			printf("\\u%04x", *p);
+		else if (!n)
+			printf("\\ufffd"); /* not UTF-8: the replacement character */
 		else
-			putchar(c);
+			fwrite(p, 1, (size_t)n, stdout);
+		p += n ? n : 1;
 	}
 	putchar('"');
+}
+
+void tool_print_text(const char *s, const char *indent)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		int n = utf8_seq(p);
+
+		if (*p == '\n') {
+			putchar('\n');
+			if (p[1] && indent)
+				fputs(indent, stdout);
+		} else if (*p == '\t') {
+			putchar('\t');
+		} else if (*p < 0x20 || *p == 0x7f || !n) {
+			printf("\\x%02x", *p); /* no terminal escapes, no broken characters */
+		} else {
+			fwrite(p, 1, (size_t)n, stdout);
+		}
+		p += n ? n : 1;
+	}
 }
 
 int tool_opt_label_col(const char *prog, const char *arg, int *label_col)

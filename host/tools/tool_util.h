@@ -36,6 +36,9 @@ int tool_opt_header(const char *prog, const char *arg, int *header);
 
 /* Write s as a JSON string literal (quotes, escapes) to stdout. */
 void tool_json_string(const char *s);
+/* Text from a file (metadata) for a terminal: control characters and bytes
+ * that are not UTF-8 as \xNN; after each newline, indent. */
+void tool_print_text(const char *s, const char *indent);
 
 /* Monotonic seconds. */
 double tool_now(void);

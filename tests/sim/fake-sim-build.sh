@@ -4,7 +4,10 @@
 # on stdout; on failure the script's own message, then the log's tail
 # indented, on stderr), and "builds" by copying the mock board
 # $FAKE_SIMBOARD_SO. FAKE_SIM_MODE: ok, fail (in step 2), die (between
-# steps 1 and 2), noso (succeeds without a board), slow (a second per step).
+# steps 1 and 2), noso (succeeds without a board), slow (a second per step),
+# hang (step 2 waits 30 s on a child, whose PID goes to $FAKE_SIM_PIDFILE
+# after the script's own). Stopped by SIGTERM it takes its process group
+# down when it leads one, as nlut-sim-build does.
 # Each run appends its arguments and the NLUT_* it was given to $FAKE_SIM_LOG.
 set -u
 mode=${FAKE_SIM_MODE:-ok}
@@ -17,6 +20,7 @@ shift 10
 model=$1 out=$2
 [ -f "$model" ] && [ -d "$out" ] || { echo "fake-sim-build: no $model or $out" >&2; exit 2; }
 pause() { [ "$mode" = slow ] && sleep 1; return 0; }
+trap '[ "${NLUT_SIM_BUILD_GROUP:-}" = 1 ] && kill -TERM 0; exit 143' TERM
 
 echo "fake-sim-build: building in $out"
 echo "step 1/3: generating the core"
@@ -28,6 +32,11 @@ if [ "$mode" = die ]; then
 fi
 echo "step 2/3: verilating"
 pause
+if [ "$mode" = hang ]; then
+	sleep 30 &
+	echo "$$ $!" >"$FAKE_SIM_PIDFILE.tmp" && mv "$FAKE_SIM_PIDFILE.tmp" "$FAKE_SIM_PIDFILE"
+	wait $!
+fi
 if [ "$mode" = fail ]; then
 	mkdir -p "$out/log"
 	printf '%%Warning: unused\n%%Error: nlut_shell.v:12: syntax error\n%%Error: Exiting due to 1 error(s)\n' \
@@ -40,3 +49,4 @@ printf 'step 3/3: compiling'   # no newline at the very end: still a line
 [ "$mode" = noso ] && exit 0
 pause
 cp "$FAKE_SIMBOARD_SO" "$out/nlut_simboard.so"
+printf '@0\n00000013\n' >"$out/ram.hex"

@@ -4,6 +4,7 @@
  * the checks after loading, and clocking results out in slices. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <ftw.h>
 #include <glob.h>
 #include <setjmp.h>
@@ -588,6 +589,107 @@ static void trace_builds_a_tracing_board(void **state)
 	fclose(f);
 }
 
+/* Damage to a cache entry (issue 15): a truncated shared object (SIGBUS when
+ * loaded), a changed boot RAM image, an entry without digests: each is
+ * found before loading and built again. */
+static void damaged_entry_is_rebuilt(void **state)
+{
+	struct progress_log l;
+	nlut_device *d;
+	char p[700], so[700], ram[700], ok[700];
+	struct stat st;
+	glob_t g;
+	FILE *f;
+
+	assert_int_equal(open_close("sim", model), NLUT_SUCCESS);
+	assert_int_equal(builds(), 1);
+	path(p, "%s/*/nlut_simboard.so", cache);
+	assert_int_equal(glob(p, 0, NULL, &g), 0);
+	path(so, "%s", g.gl_pathv[0]);
+	globfree(&g);
+	snprintf(ram, sizeof(ram), "%.*s/ram.hex", (int)(strrchr(so, '/') - so), so);
+	snprintf(ok, sizeof(ok), "%.*s/BUILD_OK", (int)(strrchr(so, '/') - so), so);
+	assert_int_equal(stat(so, &st), 0);
+	assert_int_equal(truncate(so, st.st_size / 2), 0);
+	assert_int_equal(open_sim("sim", model, &l, 0, &d), NLUT_SUCCESS);
+	nlut_device_close(d);
+	assert_int_equal(builds(), 2);
+	assert_string_equal(l.step[0], "the cached board is damaged: building it again");
+	/* Same size, other bytes: the boot RAM image. */
+	assert_non_null(f = fopen(ram, "r+"));
+	fputs("@1", f);
+	fclose(f);
+	assert_int_equal(open_close("sim", model), NLUT_SUCCESS);
+	assert_int_equal(builds(), 3);
+	assert_int_equal(open_close("sim", model), NLUT_SUCCESS);
+	assert_int_equal(builds(), 3); /* whole again: from the cache */
+	/* An entry without the digests (written before they were). */
+	assert_non_null(f = fopen(ok, "w"));
+	fputs("model x\n", f);
+	fclose(f);
+	assert_int_equal(open_close("sim", model), NLUT_SUCCESS);
+	assert_int_equal(builds(), 4);
+}
+
+/* A process that is gone, or a zombie nobody reaped. */
+static int gone(pid_t pid)
+{
+	char p[64], st[256];
+	FILE *f;
+
+	if (kill(pid, 0) && errno == ESRCH)
+		return 1;
+	snprintf(p, sizeof(p), "/proc/%d/stat", (int)pid);
+	if (!(f = fopen(p, "r")))
+		return 1;
+	st[0] = '\0';
+	if (!fgets(st, sizeof(st), f))
+		st[0] = '\0';
+	fclose(f);
+	const char *e = strrchr(st, ')');
+
+	return e && e[1] == ' ' && e[2] == 'Z';
+}
+
+/* An opener killed while its board builds (not by a terminal's Ctrl-C to
+ * the whole group) takes the build along: the script and what it started
+ * end, and the next opener builds the board afresh (issue 15: they ran on
+ * as orphans writing into the folder the next build deleted). */
+static void killed_opener_takes_its_build_along(void **state)
+{
+	char pidfile[700];
+	int script = 0, child = 0;
+	pid_t c;
+	FILE *f;
+
+	path(pidfile, "%s/build.pids", root);
+	unlink(pidfile);
+	setenv("FAKE_SIM_PIDFILE", pidfile, 1);
+	setenv("FAKE_SIM_MODE", "hang", 1);
+	c = fork();
+	assert_true(c >= 0);
+	if (c == 0) {
+		open_close("sim", model);
+		_exit(0);
+	}
+	for (int i = 0; i < 1000 && !(f = fopen(pidfile, "r")); i++)
+		usleep(10000);
+	assert_non_null(f);
+	assert_int_equal(fscanf(f, "%d %d", &script, &child), 2);
+	fclose(f);
+	assert_false(gone(script) || gone(child));
+	kill(c, SIGKILL);
+	waitpid(c, NULL, 0);
+	for (int i = 0; i < 500 && !(gone(script) && gone(child)); i++)
+		usleep(10000);
+	assert_true(gone(script));
+	assert_true(gone(child));
+	unsetenv("FAKE_SIM_PIDFILE");
+	unsetenv("FAKE_SIM_MODE");
+	assert_int_equal(open_close("sim", model), NLUT_SUCCESS);
+	assert_int_equal(builds(), 2);
+}
+
 static void stall_setting_is_checked(void **state)
 {
 	setenv("NLUT_SIM_STALL", "lots", 1);
@@ -614,6 +716,8 @@ int main(void)
 		cmocka_unit_test_setup(concurrent_builders_build_once, setup),
 		cmocka_unit_test_setup(trace_builds_a_tracing_board, setup),
 		cmocka_unit_test_setup(stall_setting_is_checked, setup),
+		cmocka_unit_test_setup(damaged_entry_is_rebuilt, setup),
+		cmocka_unit_test_setup(killed_opener_takes_its_build_along, setup),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

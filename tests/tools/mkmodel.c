@@ -1,7 +1,8 @@
 /* mkmodel.c - write a seeded random model for tests, fuzz seeds and
- * benchmarks: mkmodel OUT SHAPE SEED, SHAPE = "jsc2l" or
+ * benchmarks: mkmodel OUT SHAPE SEED [KEY=VALUE...], SHAPE = "jsc2l" or
  * "INPUTSxBITS:WIDTH/FANIN/OUTBITS,..." (e.g. 64x2:32/4/2,10/4/4), optionally
- * followed by "+gsN": group-sum decoding into N classes (format 1.1). */
+ * followed by "+gsN": group-sum decoding into N classes (format 1.1); each
+ * KEY=VALUE is a metadata entry more. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,8 +49,8 @@ int main(int argc, char **argv)
 	struct rm_spec sp;
 	unsigned gs = 0;
 
-	if (argc != 4 || parse_shape(argv[2], &sp, &gs)) {
-		fprintf(stderr, "usage: mkmodel OUT SHAPE SEED  (SHAPE: jsc2l or 64x2:32/4/2,10/4/4[+gsN])\n");
+	if (argc < 4 || parse_shape(argv[2], &sp, &gs)) {
+		fprintf(stderr, "usage: mkmodel OUT SHAPE SEED [KEY=VALUE...]  (SHAPE: jsc2l or 64x2:32/4/2,10/4/4[+gsN])\n");
 		return 2;
 	}
 	nlut_model *m = rm_build(&sp, strtoull(argv[3], NULL, 0));
@@ -64,6 +65,16 @@ int main(int argc, char **argv)
 	}
 	nlut_model_set_meta(m, "name", argv[2]);
 	nlut_model_set_meta(m, "generator", "tests/tools/mkmodel (random tables)");
+	for (int a = 4; a < argc; a++) {
+		char *eq = strchr(argv[a], '=');
+
+		if (!eq || (*eq = '\0', nlut_model_set_meta(m, argv[a], eq + 1))) {
+			fprintf(stderr, "mkmodel: metadata '%s': %s\n", argv[a],
+				eq ? nlut_error_detail() : "expected KEY=VALUE");
+			nlut_model_free(m);
+			return 2;
+		}
+	}
 	int err = nlut_model_save(m, argv[1]);
 
 	nlut_model_free(m);

@@ -34,8 +34,10 @@ struct nlut_data_opts {
 	enum nlut_data_format format;
 	/* CSV: 0-based label column, NLUT_LABEL_LAST or NLUT_LABEL_NONE. */
 	int label_col;
-	/* CSV: 1 = first line is a header, 0 = none, -1 = detect (a first line
-	 * with a field that is not a number). */
+	/* CSV: 1 = first line is a header, 0 = none, -1 = detect: a first line
+	 * of text, with no field that reads or starts like a number ("nan",
+	 * "1e39" and "1O" do), is a header; a first row of numbers with one bad
+	 * field is a data row, refused as on any other line. */
 	int header;
 	/* CSV: field separator; 0 = detect from the first line (, ; tab). */
 	char delimiter;
@@ -61,6 +63,17 @@ int nlut_data_load(const char *path, const struct nlut_data_opts *opts,
 		   struct nlut_dataset **out);
 
 void nlut_data_free(struct nlut_dataset *d);
+
+/*
+ * The shape of a dataset from the start of its file, before any large read:
+ * IDX and npy from their header (rows as declared, or max_rows if fewer),
+ * CSV from its first lines (*rows 0: not known before reading it all).
+ * Lets a program refuse data of the wrong width before it decodes it. A
+ * regular file only (NLUT_ERROR_UNSUPPORTED otherwise: a pipe's start
+ * cannot be read twice).
+ */
+int nlut_data_peek(const char *path, const struct nlut_data_opts *opts, size_t *rows,
+		   size_t *features);
 
 #ifdef __cplusplus
 }

@@ -55,8 +55,15 @@ struct nlut_wire_frame {
  * Incremental parser: feed bytes as they arrive; it calls on_frame for each
  * complete frame with a good CRC and on_error for each one dropped (bad
  * CRC or length) with the byte count discarded while resynchronising.
- * buf must hold one whole frame: NLUT_WIRE_OVERHEAD + NLUT_WIRE_MAX_PAYLOAD.
+ * buf must hold one whole frame: NLUT_WIRE_OVERHEAD + NLUT_WIRE_MAX_PAYLOAD
+ * (more is not used). Linear time whatever the stream: buf is a ring, and a
+ * candidate frame's CRC comes from running CRC states kept every
+ * NLUT_WIRE_CP_STRIDE bytes, so a hostile stream of long frame headers with
+ * bad CRCs costs no more per byte than good frames do.
  */
+#define NLUT_WIRE_CP_STRIDE 64u
+#define NLUT_WIRE_CP_COUNT ((NLUT_WIRE_OVERHEAD + NLUT_WIRE_MAX_PAYLOAD) / NLUT_WIRE_CP_STRIDE + 3u)
+
 struct nlut_wire_parser {
 	uint8_t *buf;
 	size_t cap, fill;
@@ -65,6 +72,12 @@ struct nlut_wire_parser {
 	void *user;
 	void (*on_frame)(void *user, const struct nlut_wire_frame *f);
 	void (*on_error)(void *user, enum nlut_wire_errcode code, uint16_t seq);
+	/* Private: the ring and the CRC states of the stream. */
+	size_t head;                 /* ring index of the first byte held */
+	uint64_t at;                 /* stream position of that byte */
+	uint32_t crc_head;           /* CRC register over the stream up to at */
+	uint32_t crc_end;            /* ... up to at + fill */
+	uint32_t cp[NLUT_WIRE_CP_COUNT];   /* ... up to each multiple of the stride */
 };
 
 void nlut_wire_parser_init(struct nlut_wire_parser *p, uint8_t *buf, size_t cap,

@@ -48,6 +48,8 @@ struct nlut_train_config {
 	/* data */
 	char train_path[NLUT_TRAIN_PATH_MAX];
 	char test_path[NLUT_TRAIN_PATH_MAX];
+	char train_labels[NLUT_TRAIN_PATH_MAX]; /* IDX/npy labels file of train ("": none or beside it) */
+	char test_labels[NLUT_TRAIN_PATH_MAX];  /* ... of test */
 	int label_col;            /* CSV label column, NLUT_LABEL_LAST default */
 	uint32_t test_rows;       /* no test file: rows of train that are the test set */
 	int test_random;          /* 0: the last test_rows rows; 1: seeded by split_seed */
@@ -94,8 +96,16 @@ int nlut_train_config_set(struct nlut_train_config *c, const char *key,
 
 /* Read a "key = value" file (# comments) into c. */
 int nlut_train_config_load(struct nlut_train_config *c, const char *path);
+/* The same from n bytes of text; name is used in messages ("file:line"). */
+int nlut_train_config_parse(struct nlut_train_config *c, const char *text, size_t n,
+			    const char *name);
 
-/* Check the whole config (every width, fan-in and table size). */
+/* Bytes the model's neurons will take in the file (tables, sources): a lower
+ * bound of its size, known before any data is read. */
+uint64_t nlut_train_config_table_bytes(const struct nlut_train_config *c);
+
+/* Check the whole config (every width, fan-in and table size, and that the
+ * model fits the format's NLUT_MAX_FILE_SIZE). */
 int nlut_train_config_check(const struct nlut_train_config *c);
 
 /* The config as "key = value" lines (a valid config file), malloc'd. */

@@ -1,0 +1,354 @@
+/* mkseeds.c - write the fuzz targets' seed corpora from the project's own
+ * data: mkseeds OUT SHARED_DATA EXAMPLES BOARDS writes OUT/corpus_<target>/
+ * for idx, npy, csv, wire, board, config and verilog (MNIST slices, the
+ * example CSV in every element type and layout the readers take, frames of
+ * every wire type, the board descriptions, the example configs and the
+ * LogicNets-style Verilog of small models). */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <nlut/nlut.h>
+#include <nlut_gen.h>
+
+#include "data_internal.h"
+#include "random_model.h"
+
+static const char *out_root;
+
+static void die(const char *what)
+{
+	fprintf(stderr, "mkseeds: %s: %s\n", what, nlut_error_detail());
+	exit(1);
+}
+
+static void put(const char *target, const char *name, const void *p, size_t n)
+{
+	char path[1024];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/corpus_%s", out_root, target);
+	mkdir(path, 0777);
+	snprintf(path, sizeof(path), "%s/corpus_%s/%s", out_root, target, name);
+	if (!(f = fopen(path, "wb")) || fwrite(p, 1, n, f) != n || fclose(f)) {
+		fprintf(stderr, "mkseeds: cannot write %s\n", path);
+		exit(1);
+	}
+}
+
+static void copy_file(const char *target, const char *name, const char *src)
+{
+	uint8_t *b;
+	size_t n;
+
+	if (nlut_data_slurp(src, 1u << 20, &b, &n))
+		die(src);
+	put(target, name, b, n);
+	free(b);
+}
+
+/* ---- IDX: slices of MNIST and small arrays of every element type ---- */
+
+static void be32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static void idx_slice(const char *data_dir, const char *file, size_t rows, const char *name)
+{
+	char path[1024];
+	uint8_t *b;
+	size_t n, hdr, row = 1;
+
+	snprintf(path, sizeof(path), "%s/mnist/%s", data_dir, file);
+	if (nlut_data_slurp(path, 64u << 20, &b, &n)) {
+		/* The shared data is optional: the typed arrays still seed IDX. */
+		fprintf(stderr, "mkseeds: note: %s\n", nlut_error_detail());
+		return;
+	}
+	hdr = 4 + 4 * (size_t)b[3];
+	for (unsigned d = 1; d < b[3]; d++)
+		row *= ((size_t)b[4 + 4 * d] << 24 | (size_t)b[5 + 4 * d] << 16 |
+			(size_t)b[6 + 4 * d] << 8 | b[7 + 4 * d]);
+	be32(b + 4, (uint32_t)rows);
+	put("idx", name, b, hdr + rows * row);
+	free(b);
+}
+
+static void idx_typed(uint8_t code, unsigned size, unsigned rank, const char *name)
+{
+	uint8_t b[4 + 12 + 2 * 3 * 8 + 8];
+	size_t n = 4 + 4 * rank, cells = rank == 1 ? 2 : 6;
+
+	memset(b, 0, sizeof(b));
+	b[2] = code;
+	b[3] = (uint8_t)rank;
+	be32(b + 4, 2);
+	if (rank > 1)
+		be32(b + 8, 3);
+	if (rank > 2)
+		be32(b + 12, 1);
+	for (size_t i = 0; i < cells * size; i++)
+		b[n + i] = (uint8_t)(i * 37 + 1);
+	put("idx", name, b, n + cells * size);
+}
+
+/* ---- npy: the example CSV's first rows in every dtype and layout ---- */
+
+static void npy(const char *descr, int fortran, unsigned major, const char *shape,
+		const void *data, size_t n, const char *name)
+{
+	char hdr[256], file[4096];
+	size_t pre = major == 1 ? 10 : 12, len;
+
+	len = (size_t)snprintf(hdr, sizeof(hdr), "{'descr': '%s', 'fortran_order': %s, 'shape': %s, }",
+			       descr, fortran ? "True" : "False", shape);
+	while ((pre + len + 1) % 64)
+		hdr[len++] = ' ';
+	hdr[len++] = '\n';
+	memcpy(file, "\x93NUMPY", 6);
+	file[6] = (char)major;
+	file[7] = 0;
+	if (major == 1) {
+		file[8] = (char)len;
+		file[9] = (char)(len >> 8);
+	} else {
+		file[8] = (char)len;
+		file[9] = (char)(len >> 8);
+		file[10] = file[11] = 0;
+	}
+	memcpy(file + pre, hdr, len);
+	memcpy(file + pre + len, data, n);
+	put("npy", name, file, pre + len + n);
+}
+
+static void npy_seeds(const struct nlut_dataset *d)
+{
+	enum { R = 3, C = 8 };
+	float f4[R * C], f4t[R * C];
+	double f8[R * C];
+	uint8_t u1[R * C], b1[R * C];
+	int16_t i2be[R * C];
+	int64_t i8[R];
+
+	for (size_t r = 0; r < R; r++) {
+		for (size_t c = 0; c < C; c++) {
+			float v = d->x[r * d->n_features + c];
+			uint16_t s = (uint16_t)(int16_t)v;
+
+			f4[r * C + c] = v;
+			f4t[c * R + r] = v;
+			f8[r * C + c] = v;
+			u1[r * C + c] = (uint8_t)v;
+			b1[r * C + c] = v != 0;
+			i2be[r * C + c] = (int16_t)(s >> 8 | s << 8);
+		}
+		i8[r] = d->labels ? d->labels[r] : 0;
+	}
+	npy("<f4", 0, 1, "(3, 8)", f4, sizeof(f4), "f4.npy");
+	npy("<f4", 1, 1, "(3, 8)", f4t, sizeof(f4t), "f4-fortran.npy");
+	npy("<f8", 0, 2, "(3, 8)", f8, sizeof(f8), "f8-v2.npy");
+	npy("|u1", 0, 3, "(3, 8)", u1, sizeof(u1), "u1-v3.npy");
+	npy("|b1", 0, 1, "(3, 8)", b1, sizeof(b1), "b1.npy");
+	npy(">i2", 0, 1, "(3, 8)", i2be, sizeof(i2be), "i2-be.npy");
+	npy("<i8", 0, 1, "(3,)", i8, sizeof(i8), "labels-i8.npy");
+}
+
+/* ---- CSV: the example's first lines; byte 0 picks the reader's options ---- */
+
+static void csv(uint8_t sel, const char *text, size_t n, const char *name)
+{
+	char *b = malloc(n + 1);
+
+	if (!b)
+		exit(1);
+	b[0] = (char)sel;
+	memcpy(b + 1, text, n);
+	put("csv", name, b, n + 1);
+	free(b);
+}
+
+static void csv_seeds(const char *examples)
+{
+	char path[1024];
+	uint8_t *b;
+	size_t n, cut = 0;
+
+	snprintf(path, sizeof(path), "%s/digits-test.csv", examples);
+	if (nlut_data_slurp(path, 1u << 20, &b, &n))
+		die(path);
+	for (int lines = 0; cut < n && lines < 4; cut++)
+		lines += b[cut] == '\n';
+	csv(0x00, (char *)b, cut, "digits-auto.csv");
+	csv(0x10 | 0x02, (char *)b, cut, "digits-label0-header.csv");
+	csv(0x20 | 0x80, (char *)b, cut, "digits-nolabel-max3.csv");
+	static const char hdr[] = "a;b;\"c\";label\r\n1;2.5;-3e2;0\r\n4;5;6;1\r\n";
+	csv(0x08, hdr, sizeof(hdr) - 1, "header-semicolon-crlf.csv");
+	static const char tab[] = "1\t2\t\"3\"\t1\n\n0.5\t-1\t7\t2\n";
+	csv(0x0c, tab, sizeof(tab) - 1, "tab-blank-line.csv");
+	static const char bad[] = "x,y,label\n1,nan,0\n2,1e39,1\n";
+	csv(0x00, bad, sizeof(bad) - 1, "bad-values.csv");
+	free(b);
+}
+
+/* ---- wire: one frame of each type, back to back, with noise between ---- */
+
+static void wire_seeds(void)
+{
+	static uint8_t b[4 * (NLUT_WIRE_OVERHEAD + 64) + 16];
+	uint8_t pay[64];
+	size_t n = 0;
+
+	for (size_t i = 0; i < sizeof(pay); i++)
+		pay[i] = (uint8_t)(i * 7);
+	n = nlut_wire_encode(NLUT_WIRE_REG_READ, 1, pay, 4, b);
+	put("wire", "reg-read", b, n);
+	n = nlut_wire_encode(NLUT_WIRE_VECTORS, 2, pay, 64, b);
+	put("wire", "vectors", b, n);
+	n = nlut_wire_encode(NLUT_WIRE_RESULTS, 3, pay, 16, b);
+	b[n++] = NLUT_WIRE_SYNC0;
+	b[n++] = 0x00;
+	b[n++] = NLUT_WIRE_SYNC0;
+	n += nlut_wire_encode(NLUT_WIRE_REG_WRITE, 4, pay, 8, b + n);
+	n += nlut_wire_encode(NLUT_WIRE_ERROR, 5, pay, 0, b + n);
+	put("wire", "results-noise-write-error", b, n);
+	n = nlut_wire_encode(NLUT_WIRE_VECTORS, 6, pay, 32, b);
+	b[20] ^= 1; /* bad CRC, then a good frame */
+	n += nlut_wire_encode(NLUT_WIRE_REG_VALUE, 7, pay, 8, b + n);
+	put("wire", "bad-crc-then-good", b, n);
+}
+
+/* ---- board.def, train configs: copies of the project's files ---- */
+
+static void copy_dir(const char *target, const char *dir, const char *suffix, int sub)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d) {
+		fprintf(stderr, "mkseeds: cannot open %s\n", dir);
+		exit(1);
+	}
+	while ((e = readdir(d))) {
+		char path[1024], name[300];
+		size_t l = strlen(e->d_name), s = strlen(suffix);
+
+		if (e->d_name[0] == '.')
+			continue;
+		if (sub) {
+			snprintf(path, sizeof(path), "%s/%s/%s", dir, e->d_name, suffix);
+			snprintf(name, sizeof(name), "%s.def", e->d_name);
+			struct stat st;
+
+			if (stat(path, &st) || !S_ISREG(st.st_mode))
+				continue;
+		} else {
+			if (l < s || strcmp(e->d_name + l - s, suffix))
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+			snprintf(name, sizeof(name), "%s", e->d_name);
+		}
+		copy_file(target, name, path);
+	}
+	closedir(d);
+}
+
+/* ---- Verilog: LogicNets-style output of small models, in one file ---- */
+
+static void verilog_seed(const char *shape_name, const struct rm_spec *sp, uint64_t seed)
+{
+	char dir[1024];
+	nlut_model *m = rm_build(sp, seed);
+	struct nlut_gen_opts o;
+	struct dirent *e;
+	DIR *d;
+	char *all = NULL;
+	size_t n = 0;
+
+	if (!m)
+		die("rm_build");
+	snprintf(dir, sizeof(dir), "%s/verilog_%s", out_root, shape_name);
+	nlut_gen_opts_init(&o);
+	o.style = NLUT_GEN_STYLE_LOGICNETS;
+	if (nlut_gen_write(m, &o, dir, NULL)) {
+		fprintf(stderr, "mkseeds: gen: %s\n", nlut_gen_error_detail());
+		exit(1);
+	}
+	nlut_model_free(m);
+	/* The top last, as a reader would meet it; the rest in folder order. */
+	for (int pass = 0; pass < 2; pass++) {
+		if (!(d = opendir(dir)))
+			exit(1);
+		while ((e = readdir(d))) {
+			char path[2048];
+			size_t l = strlen(e->d_name);
+			uint8_t *b;
+			size_t k;
+
+			if (l < 3 || strcmp(e->d_name + l - 2, ".v") ||
+			    !strcmp(e->d_name, "logicnet.v") != !pass)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+			if (nlut_data_slurp(path, 16u << 20, &b, &k))
+				die(path);
+			if (!(all = realloc(all, n + k + 1)))
+				exit(1);
+			memcpy(all + n, b, k);
+			n += k;
+			free(b);
+		}
+		closedir(d);
+	}
+	char name[64];
+
+	snprintf(name, sizeof(name), "%s.v", shape_name);
+	put("verilog", name, all, n);
+	free(all);
+}
+
+int main(int argc, char **argv)
+{
+	struct nlut_data_opts o;
+	struct nlut_dataset *d;
+	char path[1024];
+
+	if (argc != 5) {
+		fprintf(stderr, "usage: mkseeds OUT SHARED_DATA EXAMPLES BOARDS\n");
+		return 2;
+	}
+	out_root = argv[1];
+	mkdir(out_root, 0777);
+	idx_slice(argv[2], "t10k-images-idx3-ubyte.gz", 2, "mnist-images-2");
+	idx_slice(argv[2], "t10k-labels-idx1-ubyte.gz", 8, "mnist-labels-8");
+	idx_typed(0x09, 1, 2, "i8-2x3");
+	idx_typed(0x0b, 2, 3, "i16-2x3x1");
+	idx_typed(0x0c, 4, 1, "i32-2");
+	idx_typed(0x0d, 4, 2, "f32-2x3");
+	idx_typed(0x0e, 8, 2, "f64-2x3");
+
+	nlut_data_opts_init(&o);
+	o.max_rows = 3;
+	snprintf(path, sizeof(path), "%s/digits-test.csv", argv[3]);
+	if (nlut_data_load(path, &o, &d))
+		die(path);
+	npy_seeds(d);
+	nlut_data_free(d);
+	csv_seeds(argv[3]);
+	wire_seeds();
+	copy_dir("board", argv[4], "board.def", 1);
+	copy_dir("config", argv[3], ".cfg", 0);
+
+	struct rm_spec sp = { .n_inputs = 4, .in_bits = 2, .n_layers = 2,
+			      .width = { 3, 2 }, .fan_in = { 2, 2 }, .out_bits = { 2, 2 } };
+
+	verilog_seed("small", &sp, 1);
+	sp = (struct rm_spec){ .n_inputs = 6, .in_bits = 1, .n_layers = 3, .width = { 4, 3, 2 },
+			       .fan_in = { 3, 2, 2 }, .out_bits = { 1, 2, 3 } };
+	verilog_seed("deep", &sp, 2);
+	return 0;
+}
