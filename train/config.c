@@ -436,8 +436,11 @@ uint64_t nlut_train_config_table_bytes(const struct nlut_train_config *c)
 	for (uint32_t l = 0; l < c->n_layers; l++) {
 		uint32_t f = nt_fan_in(c, l), in = l ? c->hidden_bits : c->in_bits;
 		uint32_t out = l + 1 == c->n_layers ? c->out_bits : c->hidden_bits;
-		uint64_t addr = (uint64_t)f * in;
+		uint64_t addr;
 
+		if (c->neuron == NLUT_TRAIN_NEURON_LUT)
+			in = out = 1; /* binary LUT layers: one-bit codes in and out */
+		addr = (uint64_t)f * in;
 		if (addr > 40)
 			return UINT64_MAX; /* refused by the table-size check anyway */
 		/* A neuron: kind, width, fan-in, sources and their widths, table. */
