@@ -609,8 +609,11 @@ char *nlut_train_config_dump(const struct nlut_train_config *c)
 	sb_printf(&b, "neuron_depth = %u\nneuron_width = %u\nskip = %d\n", c->depth,
 		  c->sub_width, c->skip);
 	sb_printf(&b, "connectivity = %s\nwindow = %u\n", conn[c->conn], c->window);
-	if (c->neuron == NLUT_TRAIN_NEURON_LUT)
-		sb_printf(&b, "neuron = lut\nthermometer = %u\ntau = %s\nrewire = %u\n", c->thermometer,
+	/* The binary-LUT keys whenever one is set, so that the dump reads back
+	 * as the same settings even where they do not apply. */
+	if (c->neuron == NLUT_TRAIN_NEURON_LUT || c->thermometer != 1 || c->tau != 0 || c->rewire)
+		sb_printf(&b, "neuron = %s\nthermometer = %u\ntau = %s\nrewire = %u\n",
+			  c->neuron == NLUT_TRAIN_NEURON_LUT ? "lut" : "net", c->thermometer,
 			  dbl(g[0], c->tau), c->rewire);
 	sb_printf(&b, "epochs = %u\nbatch = %u\nghost = %u\n", c->epochs, c->batch, c->ghost);
 	sb_printf(&b, "lr = %s\nlr_min = %s\nwarmup = %s\nweight_decay = %s\nbn_momentum = %s\n",
