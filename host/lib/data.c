@@ -14,14 +14,6 @@
 #include "internal.h"
 #include "data_internal.h"
 
-/* gzread takes an unsigned and returns an int: read in bounded pieces. */
-#define SLURP_PIECE ((size_t)1 << 24)
-/* First allocation when nothing better is known. */
-#define SLURP_MIN ((size_t)1 << 16)
-/* Deflate cannot expand by more than about 1032:1, so a gzip trailer that
- * claims more is a lie and must not size the first allocation. */
-#define DEFLATE_MAX_RATIO 1032u
-
 NLUT_API void nlut_data_opts_init(struct nlut_data_opts *o)
 {
 	if (!o)
@@ -50,250 +42,6 @@ int nlut_mul_size(size_t a, size_t b, size_t *r)
 		return -1;
 	*r = a * b;
 	return 0;
-}
-
-/*
- * First guess at the decompressed size, so that a big file is read into one
- * allocation instead of a chain of doublings. Only a hint: reading goes on
- * past it, and the cap still applies.
- */
-static size_t size_hint(int fd, const struct stat *st, size_t cap,
-			int *too_large)
-{
-	uint64_t size = (uint64_t)st->st_size;
-	uint64_t hint = SLURP_MIN;
-	uint8_t m[4];
-
-	*too_large = 0;
-	if (S_ISREG(st->st_mode) && st->st_size > 0) {
-		if (size >= 18 && pread(fd, m, 2, 0) == 2 && m[0] == 0x1f &&
-		    m[1] == 0x8b) {
-			if (pread(fd, m, 4, (off_t)(size - 4)) == 4 &&
-			    nlut_rd32(m) <= size * DEFLATE_MAX_RATIO)
-				hint = nlut_rd32(m);
-		} else {
-			/* A plain file over the cap fails before reading. */
-			*too_large = size > cap;
-			hint = size;
-		}
-	}
-	/* One spare byte so that end of file is seen without growing. */
-	hint += 1;
-	if (hint > (uint64_t)cap + 1)
-		hint = (uint64_t)cap + 1;
-	return (size_t)hint;
-}
-
-/* Input is read in pieces of this size. */
-#define SLURP_IN ((size_t)1 << 17)
-
-struct slurp {
-	const char *path;
-	int fd, eof;
-	uint8_t *in;          /* SLURP_IN bytes */
-	size_t in_at, in_len; /* unread input: in[in_at .. in_len) */
-	uint8_t *buf;         /* output, alloc + 1 bytes */
-	size_t len, alloc, cap;
-};
-
-/* More input; 0 at end of file. */
-static int fill_in(struct slurp *s, int *err)
-{
-	ssize_t n;
-
-	if (s->in_at < s->in_len)
-		return 1;
-	if (s->eof)
-		return 0;
-	do
-		n = read(s->fd, s->in, SLURP_IN);
-	while (n < 0 && errno == EINTR);
-	if (n < 0) {
-		*err = nlut_fail(NLUT_ERROR_IO, "%s: read failed: %s", s->path, strerror(errno));
-		return 0;
-	}
-	s->in_at = 0;
-	s->in_len = (size_t)n;
-	s->eof = n == 0;
-	return n > 0;
-}
-
-/* Room for at least one more output byte (up to cap + 1, which fails). */
-static int make_room(struct slurp *s)
-{
-	if (s->len < s->alloc)
-		return NLUT_SUCCESS;
-	if (s->len > s->cap)
-		return nlut_fail(NLUT_ERROR_TOO_LARGE, "%s: more than %zu bytes (after decompression)",
-				 s->path, s->cap);
-	size_t grow = s->alloc > (s->cap + 1) / 2 ? s->cap + 1 : s->alloc * 2;
-	uint8_t *nb = realloc(s->buf, grow + 1);
-
-	if (!nb)
-		return nlut_fail(NLUT_ERROR_NO_MEM, "%s: out of memory for %zu bytes", s->path, grow);
-	s->buf = nb;
-	s->alloc = grow;
-	return NLUT_SUCCESS;
-}
-
-static int read_plain(struct slurp *s)
-{
-	int err = NLUT_SUCCESS;
-
-	while (fill_in(s, &err)) {
-		if ((err = make_room(s)))
-			return err;
-		size_t k = s->in_len - s->in_at;
-
-		if (k > s->alloc - s->len)
-			k = s->alloc - s->len;
-		memcpy(s->buf + s->len, s->in + s->in_at, k);
-		s->len += k;
-		s->in_at += k;
-	}
-	if (!err && s->len > s->cap)
-		err = nlut_fail(NLUT_ERROR_TOO_LARGE, "%s: more than %zu bytes", s->path, s->cap);
-	return err;
-}
-
-/*
- * gzip: every member to its end, members back to back; anything after the
- * last one but zero padding is an error (zlib's gzread ignored it).
- */
-static int read_gzip(struct slurp *s)
-{
-	z_stream z;
-	int err = NLUT_SUCCESS, zr = Z_OK;
-
-	memset(&z, 0, sizeof(z));
-	if (inflateInit2(&z, 15 + 16) != Z_OK)
-		return nlut_fail(NLUT_ERROR_NO_MEM, "%s: out of memory in zlib", s->path);
-	for (;;) {
-		if (!fill_in(s, &err)) {
-			if (!err)
-				err = nlut_fail(NLUT_ERROR_DATA,
-						"%s: gzip stream ends early (file cut short)", s->path);
-			break;
-		}
-		if ((err = make_room(s)))
-			break;
-		z.next_in = s->in + s->in_at;
-		z.avail_in = (uInt)(s->in_len - s->in_at);
-		z.next_out = s->buf + s->len;
-		z.avail_out = (uInt)(s->alloc - s->len < SLURP_PIECE ? s->alloc - s->len : SLURP_PIECE);
-		uInt out0 = z.avail_out;
-
-		zr = inflate(&z, Z_NO_FLUSH);
-		s->in_at = s->in_len - z.avail_in;
-		s->len += out0 - z.avail_out;
-		if (zr == Z_MEM_ERROR) {
-			err = nlut_fail(NLUT_ERROR_NO_MEM, "%s: out of memory in zlib", s->path);
-			break;
-		}
-		if (zr == Z_DATA_ERROR || zr == Z_NEED_DICT || zr == Z_STREAM_ERROR) {
-			err = nlut_fail(NLUT_ERROR_DATA, "%s: corrupt gzip data: %s", s->path,
-					z.msg ? z.msg : "bad stream");
-			break;
-		}
-		if (zr != Z_STREAM_END)
-			continue;
-		/* A member ended: another one, zero padding, or garbage. */
-		if (!fill_in(s, &err))
-			break;
-		if (s->in[s->in_at] == 0x1f) {
-			inflateReset(&z);
-			continue;
-		}
-		uint64_t extra = 0;
-		int nonzero = 0;
-
-		do {
-			for (size_t i = s->in_at; i < s->in_len; i++)
-				nonzero |= s->in[i] != 0;
-			extra += s->in_len - s->in_at;
-			s->in_at = s->in_len;
-		} while (fill_in(s, &err));
-		if (!err && nonzero)
-			err = nlut_fail(NLUT_ERROR_DATA,
-					"%s: %" PRIu64 " bytes of something else after the end of the gzip data",
-					s->path, extra);
-		break;
-	}
-	inflateEnd(&z);
-	if (!err && s->len > s->cap)
-		err = nlut_fail(NLUT_ERROR_TOO_LARGE, "%s: more than %zu bytes (after decompression)",
-				s->path, s->cap);
-	return err;
-}
-
-int nlut_data_slurp(const char *path, size_t cap, uint8_t **bufp, size_t *np)
-{
-	struct stat st;
-	struct slurp s = { .path = path, .cap = cap };
-	int too_large, rc = NLUT_SUCCESS;
-
-	*bufp = NULL;
-	*np = 0;
-	/* Not blocking in open(): a FIFO with no writer is then read as an
-	 * empty file instead of hanging before any check. */
-	s.fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (s.fd < 0) {
-		int e = errno;
-
-		if (e == ENOENT)
-			return nlut_fail(NLUT_ERROR_NOT_FOUND, "%s: no such file",
-					 path);
-		return nlut_fail(NLUT_ERROR_IO, "%s: cannot open: %s", path,
-				 strerror(e));
-	}
-	if (fstat(s.fd, &st) < 0) {
-		rc = nlut_fail(NLUT_ERROR_IO, "%s: cannot stat: %s", path,
-			       strerror(errno));
-		close(s.fd);
-		return rc;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		close(s.fd);
-		return nlut_fail(NLUT_ERROR_IO, "%s: is a directory", path);
-	}
-	fcntl(s.fd, F_SETFL, fcntl(s.fd, F_GETFL) & ~O_NONBLOCK);
-	s.alloc = size_hint(s.fd, &st, cap, &too_large);
-	if (too_large) {
-		close(s.fd);
-		return nlut_fail(NLUT_ERROR_TOO_LARGE,
-				 "%s: %jd bytes, over the %zu-byte limit", path,
-				 (intmax_t)st.st_size, cap);
-	}
-	s.in = malloc(SLURP_IN);
-	s.buf = malloc(s.alloc + 1);
-	if (!s.buf && s.alloc > SLURP_MIN) {
-		/* The hint may come from a forged gzip trailer: start small. */
-		s.alloc = SLURP_MIN;
-		s.buf = malloc(s.alloc + 1);
-	}
-	if (!s.buf || !s.in) {
-		rc = nlut_fail(NLUT_ERROR_NO_MEM,
-			       "%s: out of memory for %zu bytes", path, s.alloc);
-		goto out;
-	}
-	/* gzip by content: the first piece tells (it holds both bytes unless
-	 * the file is one byte long). */
-	if (fill_in(&s, &rc) && s.in_len - s.in_at >= 2 && s.in[0] == 0x1f && s.in[1] == 0x8b)
-		rc = read_gzip(&s);
-	else if (!rc)
-		rc = read_plain(&s);
-	if (!rc)
-		s.buf[s.len] = 0;
-out:
-	close(s.fd);
-	free(s.in);
-	if (rc) {
-		free(s.buf);
-		return rc;
-	}
-	*bufp = s.buf;
-	*np = s.len;
-	return NLUT_SUCCESS;
 }
 
 const char *nlut_elem_name(enum nlut_elem t)
@@ -419,9 +167,8 @@ static int elem_float(const struct nlut_array *a, size_t i, float *f,
 	return -1;
 }
 
-/* Features of the first nrows rows, row-major. */
-static int array_to_float(const char *path, const struct nlut_array *a,
-			  size_t nrows, float *x)
+int nlut_array_to_float(const char *path, const struct nlut_array *a, size_t nrows, size_t row0,
+			float *x)
 {
 	if (a->type == NLUT_ELEM_U8 && !a->fortran) {
 		/* The MNIST case, worth a loop of its own. */
@@ -439,24 +186,24 @@ static int array_to_float(const char *path, const struct nlut_array *a,
 				       &x[r * a->cols + c], &v))
 				return nlut_fail(NLUT_ERROR_DATA,
 						 "%s: element [%zu, %zu] is %g, not a finite float",
-						 path, r, c, v);
+						 path, row0 + r, c, v);
 		}
 	}
 	return NLUT_SUCCESS;
 }
 
-static int is_integer_type(enum nlut_elem t)
+int nlut_elem_is_integer(enum nlut_elem t)
 {
 	return t != NLUT_ELEM_F32 && t != NLUT_ELEM_F64;
 }
 
 /*
- * Labels of the first nrows rows. Every label in the file is checked and
- * n_classes comes from all of them, so a max_rows prefix still sees the
- * whole class count.
+ * Every label of a is checked and *max comes from all of them (so a
+ * max_rows prefix still sees the whole class count); the first nrows are
+ * stored.
  */
-static int array_to_labels(const char *path, const struct nlut_array *a,
-			   size_t nrows, int32_t *labels, uint32_t *n_classes)
+int nlut_array_to_labels(const char *path, const struct nlut_array *a, size_t nrows, size_t row0,
+			 int32_t *labels, int64_t *maxp)
 {
 	int is_signed = a->type == NLUT_ELEM_I8 || a->type == NLUT_ELEM_I16 ||
 			a->type == NLUT_ELEM_I32 || a->type == NLUT_ELEM_I64;
@@ -474,24 +221,24 @@ static int array_to_labels(const char *path, const struct nlut_array *a,
 			if (v < 0)
 				return nlut_fail(NLUT_ERROR_DATA,
 						 "%s: label [%zu] is %" PRId64 ", labels must be >= 0",
-						 path, i, v);
+						 path, row0 + i, v);
 		} else if (b > INT32_MAX) {
 			return nlut_fail(NLUT_ERROR_DATA,
 					 "%s: label [%zu] is %" PRIu64 ", over the int32 range",
-					 path, i, b);
+					 path, row0 + i, b);
 		} else {
 			v = (int64_t)b;
 		}
 		if (v > INT32_MAX)
 			return nlut_fail(NLUT_ERROR_DATA,
 					 "%s: label [%zu] is %" PRId64 ", over the int32 range",
-					 path, i, v);
+					 path, row0 + i, v);
 		if (i < nrows)
 			labels[i] = (int32_t)v;
 		if (v > max)
 			max = v;
 	}
-	*n_classes = (uint32_t)(max + 1);
+	*maxp = max;
 	return NLUT_SUCCESS;
 }
 
@@ -556,7 +303,7 @@ static int attach_labels(const char *path, const char *labels_path,
 			       labels_path, a.shape);
 		goto out;
 	}
-	if (!is_integer_type(a.type)) {
+	if (!nlut_elem_is_integer(a.type)) {
 		rc = nlut_fail(NLUT_ERROR_DATA,
 			       "%s: labels must be integers, not %s",
 			       labels_path, nlut_elem_name(a.type));
@@ -568,8 +315,11 @@ static int attach_labels(const char *path, const char *labels_path,
 			       labels_path, a.rows, path, count);
 		goto out;
 	}
-	rc = array_to_labels(labels_path, &a, d->n_rows, d->labels,
-			     &d->n_classes);
+	int64_t max;
+
+	rc = nlut_array_to_labels(labels_path, &a, d->n_rows, 0, d->labels, &max);
+	if (!rc)
+		d->n_classes = (uint32_t)(max + 1);
 out:
 	free(buf);
 	return rc;
@@ -588,7 +338,7 @@ int nlut_data_from_array(const char *path, const struct nlut_array *a,
 	rc = nlut_dataset_new(path, rows, a->cols, labels_path != NULL, &d);
 	if (rc)
 		return rc;
-	rc = array_to_float(path, a, rows, d->x);
+	rc = nlut_array_to_float(path, a, rows, 0, d->x);
 	if (!rc && labels_path)
 		rc = attach_labels(path, labels_path, a->rows, d);
 	if (rc) {
@@ -599,7 +349,7 @@ int nlut_data_from_array(const char *path, const struct nlut_array *a,
 	return NLUT_SUCCESS;
 }
 
-static int check_opts(const struct nlut_data_opts *o)
+int nlut_data_check_opts(const struct nlut_data_opts *o)
 {
 	if (o->format < NLUT_DATA_AUTO || o->format > NLUT_DATA_NPY)
 		return nlut_fail(NLUT_ERROR_INVALID_PARAM,
@@ -637,7 +387,7 @@ NLUT_API int nlut_data_load(const char *path, const struct nlut_data_opts *opts,
 		nlut_data_opts_init(&defaults);
 		opts = &defaults;
 	}
-	rc = check_opts(opts);
+	rc = nlut_data_check_opts(opts);
 	if (rc)
 		return rc;
 
@@ -703,7 +453,7 @@ NLUT_API int nlut_data_peek(const char *path, const struct nlut_data_opts *opts,
 		nlut_data_opts_init(&defaults);
 		opts = &defaults;
 	}
-	if ((rc = check_opts(opts)))
+	if ((rc = nlut_data_check_opts(opts)))
 		return rc;
 	/* As nlut_data_load opens it: no blocking on a FIFO without writer. */
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)

@@ -299,130 +299,209 @@ static int parse_row(const struct csv *c, const struct csv_line *ln,
 	return NLUT_SUCCESS;
 }
 
-static int load(struct csv *c, const struct nlut_data_opts *opts,
-		struct nlut_dataset **out)
+/* The reading of one file, fed in pieces of whole lines. */
+struct nlut_csv {
+	struct csv c;
+	struct nlut_data_opts opts;
+	int started;            /* the first line is seen */
+	int header;
+	size_t ncols, nfeat, label_col;
+	size_t rows;
+	int32_t max_label;
+};
+
+/* The first non-blank line sets the delimiter, the columns and the header. */
+static int setup(struct nlut_csv *s, const struct csv_line *first)
 {
-	struct nlut_dataset *d = NULL;
-	struct csv_line first, ln;
-	size_t ncols, nfeat, label_col = SIZE_MAX, cap, rows = 0;
-	int32_t max_label = -1;
-	int header, rc;
+	struct csv *c = &s->c;
+	const struct nlut_data_opts *opts = &s->opts;
 
-	do {
-		if (!next_line(c, &first))
-			return nlut_fail(NLUT_ERROR_DATA,
-					 "%s: no data rows (the file is blank)",
-					 c->path);
-	} while (blank_line(&first));
-
-	c->delim = opts->delimiter ? opts->delimiter : detect_delim(&first);
-	ncols = count_fields(&first, c->delim);
-	if (ncols == 0)
-		return nlut_fail(NLUT_ERROR_DATA, "%s line %zu: broken quotes",
-				 c->path, first.no);
-	header = opts->header;
-	if (header < 0)
-		header = looks_like_header(c, &first);
-
+	c->delim = opts->delimiter ? opts->delimiter : detect_delim(first);
+	s->ncols = count_fields(first, c->delim);
+	if (s->ncols == 0)
+		return nlut_fail(NLUT_ERROR_DATA, "%s line %zu: broken quotes", c->path, first->no);
+	s->header = opts->header;
+	if (s->header < 0)
+		s->header = looks_like_header(c, first);
+	s->label_col = SIZE_MAX;
 	if (opts->label_col == NLUT_LABEL_LAST) {
-		label_col = ncols - 1;
+		s->label_col = s->ncols - 1;
 	} else if (opts->label_col >= 0) {
-		if ((size_t)opts->label_col >= ncols)
+		if ((size_t)opts->label_col >= s->ncols)
 			return nlut_fail(NLUT_ERROR_INVALID_PARAM,
 					 "%s: label column %d, but line %zu has %zu fields",
-					 c->path, opts->label_col, first.no, ncols);
-		label_col = (size_t)opts->label_col;
+					 c->path, opts->label_col, first->no, s->ncols);
+		s->label_col = (size_t)opts->label_col;
 	}
-	nfeat = ncols - (label_col != SIZE_MAX);
-	if (nfeat == 0)
-		return nlut_fail(NLUT_ERROR_DATA,
-				 "%s: no feature columns, only the label", c->path);
+	s->nfeat = s->ncols - (s->label_col != SIZE_MAX);
+	if (s->nfeat == 0)
+		return nlut_fail(NLUT_ERROR_DATA, "%s: no feature columns, only the label", c->path);
+	s->started = 1;
+	return NLUT_SUCCESS;
+}
 
+int nlut_csv_new(const char *path, const struct nlut_data_opts *opts, struct nlut_csv **out)
+{
+	struct nlut_csv *s = calloc(1, sizeof(*s));
+
+	*out = NULL;
+	if (!s)
+		return nlut_fail(NLUT_ERROR_NO_MEM, "%s: out of memory", path);
+	s->c.path = path;
+	s->opts = *opts;
+	s->max_label = -1;
+	s->c.c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+	if (s->c.c_locale == (locale_t)0) {
+		free(s);
+		return nlut_fail(NLUT_ERROR_NO_MEM, "%s: cannot create the C locale", path);
+	}
+	*out = s;
+	return NLUT_SUCCESS;
+}
+
+void nlut_csv_free(struct nlut_csv *s)
+{
+	if (!s)
+		return;
+	freelocale(s->c.c_locale);
+	free(s);
+}
+
+size_t nlut_csv_features(const struct nlut_csv *s)
+{
+	return s->started ? s->nfeat : 0;
+}
+
+int nlut_csv_has_labels(const struct nlut_csv *s)
+{
+	return s->started && s->label_col != SIZE_MAX;
+}
+
+int nlut_csv_rows(struct nlut_csv *s, const char *text, size_t n, int final, size_t max,
+		  float *x, int32_t *labels, size_t *got, size_t *used)
+{
+	struct csv *c = &s->c;
+	struct csv_line ln;
+	const char *end = text + n;
+	int rc;
+
+	*got = 0;
+	*used = 0;
+	/* Whole lines only, unless this is the end of the file. */
+	if (!final) {
+		while (end > text && end[-1] != '\n')
+			end--;
+	}
+	c->p = text;
+	c->end = end;
+	/* A UTF-8 byte order mark, as spreadsheets write. */
+	if (!s->started && c->line_no == 0 && n >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+		c->p += 3;
+	while (!s->started) {
+		if (!next_line(c, &ln)) {
+			*used = (size_t)(c->p - text);
+			if (final)
+				return nlut_fail(NLUT_ERROR_DATA, "%s: no data rows (the file is blank)",
+						 c->path);
+			return NLUT_SUCCESS;
+		}
+		if (blank_line(&ln))
+			continue;
+		if ((rc = setup(s, &ln)))
+			return rc;
+		if (!s->header) {
+			/* The first line is data: read it again. */
+			c->p = ln.s;
+			c->line_no = ln.no - 1;
+		}
+	}
+	while (*got < max && (!s->opts.max_rows || s->rows < s->opts.max_rows)) {
+		const char *at = c->p;
+		int32_t label = 0;
+
+		if (!next_line(c, &ln))
+			break;
+		if (blank_line(&ln))
+			continue;
+		rc = parse_row(c, &ln, s->ncols, s->label_col, x + *got * s->nfeat, &label);
+		if (rc) {
+			c->p = at;
+			c->line_no = ln.no - 1;
+			*used = (size_t)(at - text);
+			return rc;
+		}
+		if (labels && s->label_col != SIZE_MAX)
+			labels[*got] = label;
+		if (label > s->max_label)
+			s->max_label = label;
+		s->rows++;
+		(*got)++;
+	}
+	*used = (size_t)(c->p - text);
+	if (final && s->rows == 0 && c->p >= c->end)
+		return nlut_fail(NLUT_ERROR_DATA, "%s: no data rows%s", c->path,
+				 s->header ? " after the header" : "");
+	return NLUT_SUCCESS;
+}
+
+/* Whole text at once: rows as many as the text can hold. */
+int nlut_data_load_csv(const char *path, const char *text, size_t n,
+		       const struct nlut_data_opts *opts,
+		       struct nlut_dataset **out)
+{
+	struct nlut_csv *s;
+	struct nlut_dataset *d = NULL;
+	size_t cap, got, used;
+	int rc;
+
+	*out = NULL;
+	if ((rc = nlut_csv_new(path, opts, &s)))
+		return rc;
+	/* The setup alone: the first non-blank line (no rows taken). */
+	if ((rc = nlut_csv_rows(s, text, n, 1, 0, NULL, NULL, &got, &used)))
+		goto out;
 	/*
 	 * A valid row holds ncols non-empty fields, ncols - 1 delimiters and
 	 * (but for the last) a line end: at most (bytes + 1) / (2 * ncols)
 	 * rows fit, so this allocation stays in proportion to the text. One
 	 * row more lets the line that breaks the bound report its own error.
 	 */
-	cap = ((size_t)(c->end - first.s) + 1) / 2 / ncols + 1;
+	cap = (n - used + 1) / 2 / s->ncols + 2;
 	if (opts->max_rows && opts->max_rows < cap)
 		cap = opts->max_rows;
-	rc = nlut_dataset_new(c->path, cap, nfeat, label_col != SIZE_MAX, &d);
-	if (rc)
-		return rc;
+	if ((rc = nlut_dataset_new(path, cap, s->nfeat, s->label_col != SIZE_MAX, &d)))
+		goto out;
+	if ((rc = nlut_csv_rows(s, text + used, n - used, 1, cap, d->x, d->labels, &got, &used)))
+		goto out;
+	if (got == cap && s->c.p < s->c.end && (!opts->max_rows || got < opts->max_rows)) {
+		/* A guard: rows beyond the bound cannot all be valid. */
+		struct csv_line ln;
 
-	if (!header) {
-		/* The first line is data: read it again. */
-		c->p = first.s;
-		c->line_no = first.no - 1;
+		while (next_line(&s->c, &ln))
+			if (!blank_line(&ln)) {
+				rc = nlut_fail(NLUT_ERROR_DATA, "%s line %zu: more rows than the text can hold",
+					       path, ln.no);
+				goto out;
+			}
 	}
-	while ((!opts->max_rows || rows < opts->max_rows) && next_line(c, &ln)) {
-		int32_t label = 0;
-
-		if (blank_line(&ln))
-			continue;
-		if (rows == cap) {
-			rc = nlut_fail(NLUT_ERROR_DATA,
-				       "%s line %zu: more rows than the text can hold",
-				       c->path, ln.no);
-			goto fail;
-		}
-		rc = parse_row(c, &ln, ncols, label_col, d->x + rows * nfeat,
-			       &label);
-		if (rc)
-			goto fail;
-		if (d->labels) {
-			d->labels[rows] = label;
-			if (label > max_label)
-				max_label = label;
-		}
-		rows++;
-	}
-	if (rows == 0) {
-		rc = nlut_fail(NLUT_ERROR_DATA, "%s: no data rows%s", c->path,
-			       header ? " after the header" : "");
-		goto fail;
-	}
-	if (rows < cap) {
-		float *nx = realloc(d->x, rows * nfeat * sizeof(float));
-		int32_t *nl;
+	if (got < cap) {
+		float *nx = realloc(d->x, (got ? got : 1) * s->nfeat * sizeof(float));
 
 		if (nx)
 			d->x = nx;
 		if (d->labels) {
-			nl = realloc(d->labels, rows * sizeof(int32_t));
+			int32_t *nl = realloc(d->labels, (got ? got : 1) * sizeof(int32_t));
+
 			if (nl)
 				d->labels = nl;
 		}
 	}
-	d->n_rows = rows;
-	d->n_classes = d->labels ? (uint32_t)max_label + 1 : 0;
+	d->n_rows = got;
+	d->n_classes = d->labels ? (uint32_t)s->max_label + 1 : 0;
 	*out = d;
-	return NLUT_SUCCESS;
-fail:
+	d = NULL;
+out:
 	nlut_data_free(d);
-	return rc;
-}
-
-int nlut_data_load_csv(const char *path, const char *text, size_t n,
-		       const struct nlut_data_opts *opts,
-		       struct nlut_dataset **out)
-{
-	struct csv c;
-	int rc;
-
-	memset(&c, 0, sizeof(c));
-	c.path = path;
-	c.p = text;
-	c.end = text + n;
-	/* A UTF-8 byte order mark, as spreadsheets write. */
-	if (n >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
-		c.p += 3;
-	c.c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
-	if (c.c_locale == (locale_t)0)
-		return nlut_fail(NLUT_ERROR_NO_MEM,
-				 "%s: cannot create the C locale", path);
-	rc = load(&c, opts, out);
-	freelocale(c.c_locale);
+	nlut_csv_free(s);
 	return rc;
 }

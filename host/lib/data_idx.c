@@ -97,6 +97,9 @@ static int idx_parse(const char *path, const uint8_t *buf, size_t n, struct nlut
 				 "%s: header declares %s %s, over the %zu-byte limit",
 				 path, a->shape, nlut_elem_name(a->type),
 				 (size_t)NLUT_DATA_MAX_BYTES);
+	a->big_endian = 1;
+	a->offset = hdr;
+	a->bytes = bytes;
 	if (header_only)
 		return NLUT_SUCCESS;
 	avail = n - hdr;
@@ -111,7 +114,6 @@ static int idx_parse(const char *path, const uint8_t *buf, size_t n, struct nlut
 				 path, avail - bytes, a->shape,
 				 nlut_elem_name(a->type));
 	a->data = buf + hdr;
-	a->big_endian = 1;
 	return NLUT_SUCCESS;
 }
 
@@ -137,7 +139,7 @@ static int is_file(const char *p)
  * "labels-idx1" (or "images.idx3" "labels.idx1") in the file name, with or
  * without ".gz". NULL in *out when there is none.
  */
-static int derive_labels_path(const char *path, char **out)
+int nlut_idx_labels_path(const char *path, char **out)
 {
 	static const char *const from[] = { "images-idx3", "images.idx3" };
 	static const char *const to[] = { "labels-idx1", "labels.idx1" };
@@ -197,7 +199,7 @@ int nlut_data_load_idx(const char *path, const uint8_t *buf, size_t n,
 	if (rc)
 		return rc;
 	if (!labels) {
-		rc = derive_labels_path(path, &derived);
+		rc = nlut_idx_labels_path(path, &derived);
 		if (rc)
 			return rc;
 		labels = derived;

@@ -386,6 +386,8 @@ static int npy_parse(const char *path, const uint8_t *buf, size_t n, struct nlut
 	a->rank = hd.rank;
 	a->rows = hd.rank ? (size_t)hd.dims[0] : 1;
 	a->cols = hd.rank ? elems / a->rows : 1;
+	a->offset = hoff + hlen;
+	a->bytes = bytes;
 	if (header_only)
 		return NLUT_SUCCESS;
 	avail = n - hoff - hlen;

@@ -166,6 +166,12 @@ static void progress(size_t done, size_t n, double t0)
 	double el = tool_now() - t0;
 	char si[32];
 
+	if (!n) {
+		/* CSV: the total is known at its end only. */
+		fprintf(stderr, "\r%zu vectors  %svectors/s ", done,
+			tool_si(el > 0 ? (double)done / el : 0, si, sizeof(si)));
+		return;
+	}
 	fprintf(stderr, "\r[%.*s%*s] %zu/%zu  %svectors/s ", fill,
 		"########################################", width - fill, "", done, n,
 		tool_si(el > 0 ? (double)done / el : 0, si, sizeof(si)));
@@ -207,63 +213,385 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static int write_output(const char *path, size_t n, const uint32_t *cls, const uint16_t *scores,
-			uint32_t nc, const int32_t *labels)
+/* Results written as they come: FILE.csv or FILE.json. */
+struct out_file {
+	const char *path;
+	FILE *f;
+	int json, labels;
+	uint32_t nc;
+	size_t count;
+};
+
+static int out_open(struct out_file *o, const char *path, int labels, int scores, uint32_t nc)
 {
 	size_t pl = strlen(path);
-	int json = pl > 5 && !strcmp(path + pl - 5, ".json");
-	FILE *f = fopen(path, "w");
 
-	if (!f) {
-		fprintf(stderr, PROG ": %s: cannot create: ", path);
-		perror(NULL);
+	o->path = path;
+	o->json = pl > 5 && !strcmp(path + pl - 5, ".json");
+	o->labels = labels;
+	o->nc = nc;
+	o->count = 0;
+	if (!(o->f = fopen(path, "w"))) {
+		fprintf(stderr, PROG ": %s: cannot create: %s\n", path, strerror(errno));
 		return NLUT_EXIT_FAIL;
 	}
-	if (!json) {
-		fprintf(f, "index,sequence,class%s", labels ? ",label" : "");
-		for (uint32_t c = 0; scores && c < nc; c++)
-			fprintf(f, ",score%u", c);
-		fputc('\n', f);
-	} else {
-		fputs("[\n", f);
+	if (o->json) {
+		fputs("[\n", o->f);
+		return NLUT_EXIT_OK;
 	}
-	for (size_t v = 0; v < n; v++) {
-		if (json) {
-			fprintf(f, "  {\"index\":%zu,\"sequence\":%zu,\"class\":%u", v, v, cls[v]);
-			if (labels)
-				fprintf(f, ",\"label\":%d", labels[v]);
+	fprintf(o->f, "index,sequence,class%s", labels ? ",label" : "");
+	for (uint32_t c = 0; scores && c < nc; c++)
+		fprintf(o->f, ",score%u", c);
+	fputc('\n', o->f);
+	return NLUT_EXIT_OK;
+}
+
+static void out_batch(struct out_file *o, size_t k, const uint32_t *cls, const uint16_t *scores,
+		      const int32_t *labels)
+{
+	for (size_t i = 0; i < k; i++, o->count++) {
+		size_t v = o->count;
+
+		if (o->json) {
+			fprintf(o->f, "%s  {\"index\":%zu,\"sequence\":%zu,\"class\":%u", v ? ",\n" : "",
+				v, v, cls[i]);
+			if (o->labels)
+				fprintf(o->f, ",\"label\":%d", labels[i]);
 			if (scores) {
-				fputs(",\"scores\":[", f);
-				for (uint32_t c = 0; c < nc; c++)
-					fprintf(f, "%s%u", c ? "," : "", scores[v * nc + c]);
-				fputc(']', f);
+				fputs(",\"scores\":[", o->f);
+				for (uint32_t c = 0; c < o->nc; c++)
+					fprintf(o->f, "%s%u", c ? "," : "", scores[i * o->nc + c]);
+				fputc(']', o->f);
 			}
-			fprintf(f, "}%s\n", v + 1 < n ? "," : "");
+			fputc('}', o->f);
 			continue;
 		}
-		fprintf(f, "%zu,%zu,%u", v, v, cls[v]);
-		if (labels)
-			fprintf(f, ",%d", labels[v]);
-		for (uint32_t c = 0; scores && c < nc; c++)
-			fprintf(f, ",%u", scores[v * nc + c]);
-		fputc('\n', f);
+		fprintf(o->f, "%zu,%zu,%u", v, v, cls[i]);
+		if (o->labels)
+			fprintf(o->f, ",%d", labels[i]);
+		for (uint32_t c = 0; scores && c < o->nc; c++)
+			fprintf(o->f, ",%u", scores[i * o->nc + c]);
+		fputc('\n', o->f);
 	}
-	if (json)
-		fputs("]\n", f);
-	/* The error of the last write (a full disk: the final flush fails too). */
-	int bad = fflush(f) != 0 || ferror(f), e = errno;
+}
 
-	if (fclose(f) && !bad) {
+/* Finish the file; a failed write removes it (a device or FIFO stays). */
+static int out_close(struct out_file *o)
+{
+	if (!o->f)
+		return NLUT_EXIT_OK;
+	if (o->json)
+		fputs(o->count ? "\n]\n" : "]\n", o->f);
+	/* The error of the last write (a full disk: the final flush fails too). */
+	int bad = fflush(o->f) != 0 || ferror(o->f), e = errno;
+
+	if (fclose(o->f) && !bad) {
 		bad = 1;
 		e = errno;
 	}
+	o->f = NULL;
 	if (bad) {
 		struct stat st;
 
-		fprintf(stderr, PROG ": %s: write failed: %s\n", path, strerror(e ? e : EIO));
-		/* No partial file left behind (a device or FIFO stays, of course). */
-		if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
-			unlink(path);
+		fprintf(stderr, PROG ": %s: write failed: %s\n", o->path, strerror(e ? e : EIO));
+		if (stat(o->path, &st) == 0 && S_ISREG(st.st_mode))
+			unlink(o->path);
+		return NLUT_EXIT_FAIL;
+	}
+	return NLUT_EXIT_OK;
+}
+
+/* One batch on its way: its codes (kept for the golden comparison), its
+ * results and labels. */
+struct slot {
+	uint16_t *codes, *scores;
+	uint32_t *cls, *ref;
+	int32_t *labels;
+	size_t k, base;
+	double t_sub;
+};
+
+struct run {
+	const struct run_opts *o;
+	nlut_model *m;
+	nlut_device *d;
+	nlut_golden *g;
+	nlut_data_reader *rd;
+	struct out_file out;
+	struct slot *slots;
+	float *x;
+	uint32_t ni, nc;
+	int scores, labels;
+	size_t vectors, correct, mismatch, first_bad;
+	uint32_t bad_cls, bad_ref;
+	double *lat, t_read;
+	size_t n_lat, lat_cap;
+	char in_error[512];     /* why the input stopped early, if it did */
+};
+
+static void slots_free(struct run *r)
+{
+	for (unsigned i = 0; r->slots && i < r->o->inflight; i++) {
+		struct slot *s = &r->slots[i];
+
+		free(s->codes);
+		free(s->scores);
+		free(s->cls);
+		free(s->ref);
+		free(s->labels);
+	}
+	free(r->slots);
+	free(r->x);
+	free(r->lat);
+}
+
+static int slots_alloc(struct run *r)
+{
+	size_t b = r->o->batch;
+
+	r->slots = calloc(r->o->inflight, sizeof(*r->slots));
+	r->x = malloc(b * r->ni * sizeof(*r->x) + 1);
+	if (!r->slots || !r->x)
+		return -1;
+	for (unsigned i = 0; i < r->o->inflight; i++) {
+		struct slot *s = &r->slots[i];
+
+		s->codes = malloc(b * r->ni * sizeof(*s->codes) + 1);
+		s->cls = malloc(b * sizeof(*s->cls) + 1);
+		s->labels = malloc(b * sizeof(*s->labels) + 1);
+		s->ref = r->o->compare ? malloc(b * sizeof(*s->ref) + 1) : NULL;
+		s->scores = r->scores && r->o->output ? malloc(b * r->nc * sizeof(*s->scores) + 1) : NULL;
+		if (!s->codes || !s->cls || !s->labels || (r->o->compare && !s->ref) ||
+		    (r->scores && r->o->output && !s->scores))
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * The next batch of the input into slot s, checked: labels the model can
+ * answer, codes of the right widths. 0 with s->k = 0 at the end; -1 when the
+ * input stops here (r->in_error says why).
+ */
+static int fill_slot(struct run *r, struct slot *s, size_t base)
+{
+	const struct run_opts *o = r->o;
+	int err = nlut_data_read(r->rd, o->batch, r->x, s->labels, &s->k);
+
+	s->base = base;
+	if (err) {
+		snprintf(r->in_error, sizeof(r->in_error), "cannot load input: %s (%s)",
+			 nlut_error_detail(), nlut_strerror(err));
+		return -1;
+	}
+	for (size_t i = 0; r->labels && i < s->k; i++)
+		if ((uint32_t)s->labels[i] >= r->nc) {
+			snprintf(r->in_error, sizeof(r->in_error),
+				 "%s: row %zu has label %d but the model has %u classes", o->input,
+				 base + i, s->labels[i], r->nc);
+			return -1;
+		}
+	for (size_t v = 0; v < s->k; v++) {
+		const float *x = r->x + v * r->ni;
+		uint16_t *c = s->codes + v * r->ni;
+
+		if (!o->codes) {
+			nlut_model_quantize(r->m, x, c);
+			continue;
+		}
+		for (uint32_t i = 0; i < r->ni; i++) {
+			unsigned bits = nlut_model_quant(r->m)[i].bits;
+			float max = (float)((1u << bits) - 1u);
+
+			if (!(x[i] >= 0 && x[i] <= max) || x[i] != (float)(uint16_t)x[i]) {
+				snprintf(r->in_error, sizeof(r->in_error),
+					 "%s: row %zu feature %u: %g is not a %u-bit code", o->input,
+					 base + v, i, (double)x[i], bits);
+				return -1;
+			}
+			c[i] = (uint16_t)x[i];
+		}
+	}
+	return 0;
+}
+
+/* A collected batch: latency, golden comparison, accuracy, output. */
+static int finish_slot(struct run *r, struct slot *s)
+{
+	int err;
+
+	if (r->n_lat == r->lat_cap) {
+		size_t cap = r->lat_cap ? r->lat_cap * 2 : 256;
+		double *l = realloc(r->lat, cap * sizeof(*l));
+
+		if (!l)
+			return tool_fail(PROG, NLUT_ERROR_NO_MEM, "batch timing");
+		r->lat = l;
+		r->lat_cap = cap;
+	}
+	r->lat[r->n_lat++] = tool_now() - s->t_sub;
+	if (r->o->compare) {
+		if ((err = nlut_golden_eval_batch(r->g, s->k, s->codes, NULL, s->ref, 0)))
+			return tool_fail(PROG, err, "golden comparison failed");
+		for (size_t v = 0; v < s->k; v++)
+			if (s->ref[v] != s->cls[v] && !r->mismatch++) {
+				r->first_bad = s->base + v;
+				r->bad_cls = s->cls[v];
+				r->bad_ref = s->ref[v];
+			}
+	}
+	for (size_t v = 0; r->labels && v < s->k; v++)
+		r->correct += (uint32_t)s->labels[v] == s->cls[v];
+	if (r->out.f)
+		out_batch(&r->out, s->k, s->cls, s->scores, s->labels);
+	r->vectors += s->k;
+	return NLUT_EXIT_OK;
+}
+
+/*
+ * Keep `inflight` batches queued, reading the input as it goes; latency =
+ * submit to collect. Every batch submitted is collected and reported, also
+ * when the input or an interrupt stops the run early.
+ */
+static int run_batches(struct run *r, size_t *batches, int *cut)
+{
+	const struct run_opts *o = r->o;
+	int show = !o->quiet && isatty(2), in_end = 0, err = 0, rc;
+	size_t n_total = nlut_data_reader_rows(r->rd), sub = 0, done = 0, read = 0;
+	double t0 = tool_now(), last_bar = 0;
+
+	while (1) {
+		while (!in_end && !stop && sub - done < o->inflight) {
+			struct slot *s = &r->slots[sub % o->inflight];
+
+			double t = tool_now();
+			int bad = fill_slot(r, s, read);
+
+			r->t_read += tool_now() - t;
+			if (bad) {
+				in_end = 1;
+				break;
+			}
+			if (!s->k) {
+				in_end = 1;
+				break;
+			}
+			read += s->k;
+			s->t_sub = tool_now();
+			if ((err = nlut_device_submit(r->d, s->k, s->codes, s->cls, s->scores, NULL)))
+				break;
+			sub++;
+		}
+		if (err || done == sub)
+			break;
+		if ((err = nlut_device_collect(r->d, NULL)))
+			break;
+		if ((rc = finish_slot(r, &r->slots[done % o->inflight])))
+			return rc;
+		done++;
+		if (show && tool_now() - last_bar > 0.1) {
+			progress(r->vectors, n_total, t0);
+			last_bar = tool_now();
+		}
+	}
+	if (show)
+		fprintf(stderr, "\r%*s\r", 80, "");
+	*batches = done;
+	if (err) {
+		char what[64];
+
+		snprintf(what, sizeof(what), n_total ? " of %zu" : "",
+			 (n_total + o->batch - 1) / o->batch);
+		return tool_fail(PROG, err, "board %s: inference failed after %zu%s batches (%zu vectors)",
+				 o->board, done, what, r->vectors);
+	}
+	*cut = stop && !r->in_error[0] && (n_total ? r->vectors < n_total : !in_end);
+	if (*cut)
+		fprintf(stderr, PROG ": interrupted after %zu batches (%zu vectors)\n", done, r->vectors);
+	return NLUT_EXIT_OK;
+}
+
+static void print_summary(struct run *r, double secs, size_t batches)
+{
+	const struct run_opts *o = r->o;
+	char si[32], id[NLUT_ID_STR_SIZE];
+	struct nlut_device_info info;
+	struct nlut_counters c;
+	size_t n = r->vectors, done = r->n_lat;
+
+	nlut_device_get_info(r->d, &info);
+	qsort(r->lat, done, sizeof(*r->lat), cmp_double);
+	nlut_model_id(r->m, id);
+	printf("board       %s (%s transport, board id 0x%04x, build 0x%08x)\n", info.board,
+	       info.transport, info.board_id, info.build_id);
+	printf("model       %s (%.16s…, %u inputs, %u classes, core latency %u cycles)\n", o->model, id,
+	       r->ni, r->nc, info.latency_cycles);
+	printf("vectors     %zu in %zu batches of up to %zu, %u in flight\n", n, batches, o->batch,
+	       o->inflight);
+	if (r->labels)
+		printf("accuracy    %.2f%% (%zu of %zu)\n",
+		       100.0 * (double)r->correct / (double)(n ? n : 1), r->correct, n);
+	printf("throughput  %svectors/s (%.1f ms, of which reading the input %.1f ms)\n",
+	       tool_si(secs > 0 ? (double)n / secs : 0, si, sizeof(si)), 1e3 * secs, 1e3 * r->t_read);
+	if (done)
+		printf("latency     per batch p50 %.3f ms, p99 %.3f ms\n", 1e3 * r->lat[done / 2],
+		       1e3 * r->lat[(size_t)((double)(done - 1) * 0.99)]);
+	if (!nlut_device_counters(r->d, &c))
+		printf("counters    inputs %llu, results %llu, stall cycles %llu, errors %u (flags 0x%x)\n",
+		       (unsigned long long)c.inputs, (unsigned long long)c.results,
+		       (unsigned long long)c.stall_cycles, c.errors, c.error_flags);
+	if (o->compare)
+		printf("compare     golden: %zu mismatches in %zu vectors\n", r->mismatch, n);
+}
+
+/* Open the input and check its width against the model. */
+static int open_input(struct run *r)
+{
+	const struct run_opts *o = r->o;
+	int err = nlut_data_open(o->input, &o->data, &r->rd);
+
+	if (err)
+		return tool_fail(PROG, err, "cannot load input");
+	if (nlut_data_reader_features(r->rd) != r->ni) {
+		fprintf(stderr, PROG ": %s has %zu features per row, model %s expects %u\n", o->input,
+			nlut_data_reader_features(r->rd), o->model, r->ni);
+		return NLUT_EXIT_FAIL;
+	}
+	r->labels = nlut_data_reader_has_labels(r->rd);
+	return NLUT_EXIT_OK;
+}
+
+static int open_board(struct run *r)
+{
+	const struct run_opts *o = r->o;
+	struct nlut_device_opts dev = o->dev;
+	struct open_bar bar = { .tty = isatty(2) };
+	struct nlut_device_info info;
+	int err;
+
+	snprintf(bar.board, sizeof(bar.board), "%s", o->board);
+	if (!o->quiet) {
+		dev.progress = open_progress;
+		dev.progress_user = &bar;
+	}
+	err = nlut_device_open(o->board, r->m, &dev, &r->d);
+	if (bar.shown && bar.tty)
+		fprintf(stderr, "\r%*s\r", 79, "");
+	if (err)
+		return tool_fail(PROG, err, "cannot open board %s", o->board);
+	nlut_device_get_info(r->d, &info);
+	r->scores = info.scores;
+	if (!o->bist)
+		return NLUT_EXIT_OK;
+
+	struct nlut_bist_result br;
+
+	if ((err = nlut_device_bist(r->d, &br)))
+		return tool_fail(PROG, err, "board %s: self-test did not run", o->board);
+	printf("self-test   %s (%u vectors%s)\n", br.pass ? "pass" : "FAIL", br.vectors,
+	       br.pass ? "" : ", see first failing vector below");
+	if (!br.pass) {
+		printf("            first failing vector %u\n", br.first_fail);
 		return NLUT_EXIT_FAIL;
 	}
 	return NLUT_EXIT_OK;
@@ -272,239 +600,68 @@ static int write_output(const char *path, size_t n, const uint32_t *cls, const u
 int main(int argc, char **argv)
 {
 	struct run_opts o;
-	int rc = parse(argc, argv, &o), err;
+	struct run r;
+	int rc = parse(argc, argv, &o), err, cut = 0;
+	size_t batches = 0;
 
 	if (rc)
 		return rc < 0 ? NLUT_EXIT_OK : rc;
 	if (o.list)
 		return list_boards(&o);
-
-	nlut_model *m = NULL;
-	nlut_device *d = NULL;
-	nlut_golden *g = NULL;
-	struct nlut_dataset *ds = NULL;
-	uint16_t *codes = NULL, *scores = NULL;
-	uint32_t *cls = NULL, *ref = NULL;
-	double *lat = NULL, *t_sub = NULL;
-	struct nlut_device_info info;
-
-	if ((err = nlut_model_load(o.model, &m)))
+	memset(&r, 0, sizeof(r));
+	r.o = &o;
+	if ((err = nlut_model_load(o.model, &r.m)))
 		return tool_fail(PROG, err, "cannot load model");
-	/* The width from the file's header or first line, before decoding it
-	 * all (a large file of the wrong width used to be read whole first). */
-	size_t peek_rows, peek_feat;
-	struct stat in_st;
-
-	err = stat(o.input, &in_st) == 0 && S_ISREG(in_st.st_mode) ?
-	      nlut_data_peek(o.input, &o.data, &peek_rows, &peek_feat) : NLUT_ERROR_UNSUPPORTED;
-	if (err && err != NLUT_ERROR_UNSUPPORTED) {
-		rc = tool_fail(PROG, err, "cannot load input");
+	r.ni = nlut_model_num_inputs(r.m);
+	r.nc = nlut_model_num_classes(r.m);
+	if ((rc = open_input(&r)) || (rc = open_board(&r)))
+		goto out;
+	if (o.compare && (err = nlut_golden_new(r.m, &r.g))) {
+		rc = tool_fail(PROG, err, "golden comparison failed");
 		goto out;
 	}
-	if (!err && peek_feat != nlut_model_num_inputs(m)) {
-		fprintf(stderr, PROG ": %s has %zu features per row, model %s expects %u\n", o.input,
-			peek_feat, o.model, nlut_model_num_inputs(m));
-		rc = NLUT_EXIT_FAIL;
+	if (slots_alloc(&r)) {
+		rc = tool_fail(PROG, NLUT_ERROR_NO_MEM, "%u batches of %zu vectors", o.inflight, o.batch);
 		goto out;
 	}
-	if ((err = nlut_data_load(o.input, &o.data, &ds))) {
-		rc = tool_fail(PROG, err, "cannot load input");
+	if (o.output && (rc = out_open(&r.out, o.output, r.labels, r.scores, r.nc)))
 		goto out;
-	}
-	uint32_t ni = nlut_model_num_inputs(m), nc = nlut_model_num_classes(m);
-	size_t n = ds->n_rows;
-
-	if (ds->n_features != ni) {
-		fprintf(stderr, PROG ": %s has %zu features per row, model %s expects %u\n", o.input,
-			ds->n_features, o.model, ni);
-		rc = NLUT_EXIT_FAIL;
-		goto out;
-	}
-	/* A label the model cannot answer would count as a wrong answer. */
-	for (size_t v = 0; ds->labels && v < n; v++)
-		if ((uint32_t)ds->labels[v] >= nc) {
-			fprintf(stderr, PROG ": %s: row %zu has label %d but the model has %u classes\n",
-				o.input, v, ds->labels[v], nc);
-			rc = NLUT_EXIT_FAIL;
-			goto out;
-		}
-	codes = malloc(n * ni * sizeof(*codes) + 1);
-	cls = malloc(n * sizeof(*cls) + 1);
-	if (!codes || !cls) {
-		rc = tool_fail(PROG, NLUT_ERROR_NO_MEM, "%zu vectors", n);
-		goto out;
-	}
-	for (size_t v = 0; v < n; v++) {
-		const float *x = ds->x + v * ni;
-
-		if (!o.codes) {
-			nlut_model_quantize(m, x, codes + v * ni);
-			continue;
-		}
-		for (uint32_t i = 0; i < ni; i++) {
-			float max = (float)((1u << nlut_model_quant(m)[i].bits) - 1u);
-
-			if (!(x[i] >= 0 && x[i] <= max) || x[i] != (float)(uint16_t)x[i]) {
-				fprintf(stderr, PROG ": %s: row %zu feature %u: %g is not a %u-bit code\n",
-					o.input, v, i, (double)x[i], nlut_model_quant(m)[i].bits);
-				rc = NLUT_EXIT_FAIL;
-				goto out;
-			}
-			codes[v * ni + i] = (uint16_t)x[i];
-		}
-	}
-
-	struct open_bar bar = { .tty = isatty(2) };
-
-	snprintf(bar.board, sizeof(bar.board), "%s", o.board);
-	if (!o.quiet) {
-		o.dev.progress = open_progress;
-		o.dev.progress_user = &bar;
-	}
-	err = nlut_device_open(o.board, m, &o.dev, &d);
-	if (bar.shown && bar.tty)
-		fprintf(stderr, "\r%*s\r", 79, "");
-	if (err) {
-		rc = tool_fail(PROG, err, "cannot open board %s", o.board);
-		goto out;
-	}
-	nlut_device_get_info(d, &info);
-	if (info.scores && o.output)
-		scores = malloc(n * nc * sizeof(*scores) + 1);
-	if (o.bist) {
-		struct nlut_bist_result br;
-
-		if ((err = nlut_device_bist(d, &br))) {
-			rc = tool_fail(PROG, err, "board %s: self-test did not run", o.board);
-			goto out;
-		}
-		printf("self-test   %s (%u vectors%s)\n", br.pass ? "pass" : "FAIL", br.vectors,
-		       br.pass ? "" : ", see first failing vector below");
-		if (!br.pass) {
-			printf("            first failing vector %u\n", br.first_fail);
-			rc = NLUT_EXIT_FAIL;
-			goto out;
-		}
-	}
-
-	size_t nb = (n + o.batch - 1) / o.batch;
-
-	lat = malloc((nb + 1) * sizeof(*lat));
-	t_sub = malloc((nb + 1) * sizeof(*t_sub));
-	if (!lat || !t_sub) {
-		rc = tool_fail(PROG, NLUT_ERROR_NO_MEM, "batch timing");
-		goto out;
-	}
 	signal(SIGINT, on_signal);
-	int show = !o.quiet && isatty(2);
-	double t0 = tool_now(), last_bar = 0;
-	size_t sub = 0, done = 0;
 
-	/* Keep `inflight` batches queued; latency = submit to collect. */
-	while (done < nb && !stop) {
-		while (sub < nb && sub - done < o.inflight) {
-			size_t at = sub * o.batch, k = n - at < o.batch ? n - at : o.batch;
+	double t0 = tool_now();
 
-			t_sub[sub] = tool_now();
-			if ((err = nlut_device_submit(d, k, codes + at * ni, cls + at,
-						      scores ? scores + at * nc : NULL, NULL)))
-				break;
-			sub++;
-		}
-		if (err || (err = nlut_device_collect(d, NULL)))
-			break;
-		lat[done] = tool_now() - t_sub[done];
-		done++;
-		if (show && tool_now() - last_bar > 0.1) {
-			progress(done * o.batch < n ? done * o.batch : n, n, t0);
-			last_bar = tool_now();
-		}
-	}
+	if ((rc = run_batches(&r, &batches, &cut)))
+		goto out;
 	double secs = tool_now() - t0;
 
-	if (show)
-		fprintf(stderr, "\r%*s\r", 80, "");
-	if (err) {
-		rc = tool_fail(PROG, err, "board %s: inference failed after %zu of %zu batches", o.board,
-			       done, nb);
+	if ((rc = out_close(&r.out)))
+		goto out;
+	if (r.in_error[0]) {
+		/* The vectors before the bad one have their results (above). */
+		fprintf(stderr, PROG ": %s; stopped after %zu vectors\n", r.in_error, r.vectors);
+		rc = NLUT_EXIT_FAIL;
 		goto out;
 	}
-	/* An interrupt that came while the last batch ran stopped nothing. */
-	int cut = stop && done < nb;
-
-	if (cut) {
-		while (nlut_device_inflight(d))
-			nlut_device_collect(d, NULL);
-		fprintf(stderr, PROG ": interrupted after %zu of %zu batches\n", done, nb);
-		n = done * o.batch < n ? done * o.batch : n;
-	}
-
-	size_t mismatch = 0, first_bad = 0;
-
-	if (o.compare) {
-		ref = malloc(n * sizeof(*ref) + 1);
-		if (!ref || (err = nlut_golden_new(m, &g)) ||
-		    (err = nlut_golden_eval_batch(g, n, codes, NULL, ref, 0))) {
-			rc = tool_fail(PROG, err ? err : NLUT_ERROR_NO_MEM, "golden comparison failed");
-			goto out;
-		}
-		for (size_t v = n; v-- > 0;)
-			if (ref[v] != cls[v]) {
-				mismatch++;
-				first_bad = v;
-			}
-	}
-	if (o.output && (rc = write_output(o.output, n, cls, scores, nc, ds->labels)))
+	print_summary(&r, secs, batches);
+	if (r.mismatch) {
+		fprintf(stderr, PROG ": board %s disagrees with the golden model on %zu vectors; "
+				"first at vector %zu: board says class %u, golden model %u\n",
+			o.board, r.mismatch, r.first_bad, r.bad_cls, r.bad_ref);
+		rc = NLUT_EXIT_FAIL;
 		goto out;
-
-	size_t correct = 0;
-
-	for (size_t v = 0; ds->labels && v < n; v++)
-		correct += (uint32_t)ds->labels[v] == cls[v];
-	qsort(lat, done, sizeof(*lat), cmp_double);
-
-	char si[32], id[NLUT_ID_STR_SIZE];
-	struct nlut_counters c;
-
-	nlut_model_id(m, id);
-	printf("board       %s (%s transport, board id 0x%04x, build 0x%08x)\n", info.board,
-	       info.transport, info.board_id, info.build_id);
-	printf("model       %s (%.16s…, %u inputs, %u classes, core latency %u cycles)\n", o.model, id,
-	       ni, nc, info.latency_cycles);
-	printf("vectors     %zu in %zu batches of up to %zu, %u in flight\n", n, done, o.batch, o.inflight);
-	if (ds->labels)
-		printf("accuracy    %.2f%% (%zu of %zu)\n", 100.0 * (double)correct / (double)(n ? n : 1),
-		       correct, n);
-	printf("throughput  %svectors/s (%.1f ms)\n", tool_si(secs > 0 ? (double)n / secs : 0, si, sizeof(si)),
-	       1e3 * secs);
-	if (done)
-		printf("latency     per batch p50 %.3f ms, p99 %.3f ms\n", 1e3 * lat[done / 2],
-		       1e3 * lat[(size_t)((double)(done - 1) * 0.99)]);
-	if (!nlut_device_counters(d, &c))
-		printf("counters    inputs %llu, results %llu, stall cycles %llu, errors %u (flags 0x%x)\n",
-		       (unsigned long long)c.inputs, (unsigned long long)c.results,
-		       (unsigned long long)c.stall_cycles, c.errors, c.error_flags);
-	if (o.compare) {
-		printf("compare     golden: %zu mismatches in %zu vectors\n", mismatch, n);
-		if (mismatch) {
-			fprintf(stderr, PROG ": board %s disagrees with the golden model on %zu vectors; "
-					"first at vector %zu: board says class %u, golden model %u\n",
-				o.board, mismatch, first_bad, cls[first_bad], ref[first_bad]);
-			rc = NLUT_EXIT_FAIL;
-			goto out;
-		}
 	}
 	rc = cut ? NLUT_EXIT_FAIL : NLUT_EXIT_OK;
 out:
-	nlut_device_close(d);
-	nlut_golden_free(g);
-	nlut_data_free(ds);
-	nlut_model_free(m);
-	free(codes);
-	free(scores);
-	free(cls);
-	free(ref);
-	free(lat);
-	free(t_sub);
+	if (r.out.f) {
+		/* Stopped by an error: what was written stays, unless it failed. */
+		int orc = out_close(&r.out);
+
+		rc = rc ? rc : orc;
+	}
+	nlut_device_close(r.d);
+	nlut_golden_free(r.g);
+	nlut_data_close(r.rd);
+	nlut_model_free(r.m);
+	slots_free(&r);
 	return rc;
 }

@@ -75,6 +75,30 @@ void nlut_data_free(struct nlut_dataset *d);
 int nlut_data_peek(const char *path, const struct nlut_data_opts *opts, size_t *rows,
 		   size_t *features);
 
+/*
+ * A dataset read in batches, in memory independent of the file's size (but
+ * for a Fortran-ordered 2-D npy array, which is read whole). The shape is
+ * known once nlut_data_open returns: from the IDX or npy header, from the
+ * first line of a CSV file. Pipes work. The same checks as nlut_data_load
+ * apply, each when the reader gets there: a truncated file is an error at
+ * the batch that misses its rows, and bytes after the declared data are an
+ * error at the end.
+ */
+typedef struct nlut_data_reader nlut_data_reader;
+
+int nlut_data_open(const char *path, const struct nlut_data_opts *opts, nlut_data_reader **out);
+void nlut_data_close(nlut_data_reader *r);
+size_t nlut_data_reader_features(const nlut_data_reader *r);
+/* Rows the file declares (max_rows if fewer); 0 for CSV (not known). */
+size_t nlut_data_reader_rows(const nlut_data_reader *r);
+int nlut_data_reader_has_labels(const nlut_data_reader *r);
+/*
+ * The next rows, at most max: features into x (max * features floats) and,
+ * when labels is not NULL and the data has labels, labels. *got is 0 only
+ * at the end of the data.
+ */
+int nlut_data_read(nlut_data_reader *r, size_t max, float *x, int32_t *labels, size_t *got);
+
 #ifdef __cplusplus
 }
 #endif
