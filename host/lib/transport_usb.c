@@ -36,6 +36,7 @@
 #define STALL_LIMIT 8        /* stalls in a row on one pipe before giving up */
 #define CLOSE_WAIT_MS 2000
 #define DEFAULT_TIMEOUT_MS 10000u
+#define SESSION_RETRY_MS 300u /* frame 0 again after this long without an answer */
 #define MAX_WINDOW_FRAMES 64 /* VECTORS frames awaiting results, with a window */
 
 enum out_state { OUT_FREE, OUT_BUSY, OUT_HALTED };
@@ -959,9 +960,13 @@ int nlut_usb_open(const struct nlut_usb_chip *c, const struct nlut_board *b, con
 	if ((err = find_device(d, (unsigned)vid, (unsigned)pid, o->device)))
 		goto fail;
 	for (unsigned i = 0; i < c->n_ifaces; i++) {
-		if ((r = libusb_claim_interface(d->h, c->ifaces[i]))) {
-			err = nlut_fail(r == LIBUSB_ERROR_BUSY ? NLUT_ERROR_BUSY :
-					r == LIBUSB_ERROR_NO_DEVICE ? NLUT_ERROR_NO_DEVICE : NLUT_ERROR_IO,
+		if ((r = libusb_claim_interface(d->h, c->ifaces[i])) == LIBUSB_ERROR_NO_DEVICE) {
+			err = nlut_fail(NLUT_ERROR_NO_DEVICE, "board %s: the %s is gone (unplugged while opening)",
+					d->board, c->name);
+			goto fail;
+		}
+		if (r) {
+			err = nlut_fail(r == LIBUSB_ERROR_BUSY ? NLUT_ERROR_BUSY : NLUT_ERROR_IO,
 					"board %s: cannot claim USB interface %d: %s%s", d->board, c->ifaces[i],
 					libusb_error_name(r),
 					r == LIBUSB_ERROR_BUSY ? " (another program has the board open)" : "");
@@ -1032,9 +1037,23 @@ int nlut_usb_open(const struct nlut_usb_chip *c, const struct nlut_board *b, con
 	/*
 	 * Start the session: frame 0 tells the firmware a new host is talking;
 	 * whatever the board still had queued for an earlier one comes first
-	 * and is dropped up to this answer. Then learn the input record size.
+	 * and is dropped up to this answer. A board left in the middle of a
+	 * frame (the last host went away) takes the first bytes as that frame's
+	 * rest and drops them with it: frame 0 goes again, as frame 0, until
+	 * answered. Then learn the input record size.
 	 */
-	if ((err = nlut_usb_read32(d, NLUT_ID_MAGIC_REG_OFFSET, &magic))) {
+	double end = nlut_now_ms() + d->timeout_ms;
+	unsigned timeout = d->timeout_ms;
+
+	do {
+		double left = end - nlut_now_ms();
+
+		d->tx_seq = 0;
+		d->timeout_ms = left < SESSION_RETRY_MS ? (unsigned)(left > 1 ? left : 1) : SESSION_RETRY_MS;
+		err = nlut_usb_read32(d, NLUT_ID_MAGIC_REG_OFFSET, &magic);
+	} while (err == NLUT_ERROR_TIMEOUT && nlut_now_ms() < end);
+	d->timeout_ms = timeout;
+	if (err) {
 		if (err == NLUT_ERROR_TIMEOUT)
 			err = nlut_fail(NLUT_ERROR_TIMEOUT,
 					"board %s: the %s is there but no nlut firmware answers (%u ms): is the bitstream loaded?",
