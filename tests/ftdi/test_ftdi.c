@@ -4,8 +4,9 @@
  * nlut_uart_rx / nlut_uart_tx and nlut_uart_bridge at 12 clocks per bit.
  * nlut-run --board ice40-hx8k equals --board golden byte for byte; vectors
  * with scores equal golden under stalls and delays; the chip is set up as
- * the board wires it; a wrong serial, a missing device, a mute board and an
- * unplug each give a clear error, never a hang. Run under umockdev-wrapper.
+ * the board wires it; a wrong product id or serial, a missing device, a
+ * mute board and an unplug each give a clear error (one line from nlut-run),
+ * never a hang. Run under umockdev-wrapper.
  *
  *   test_ftdi NLUT_RUN MODEL DATA */
 #include <pthread.h>
@@ -243,6 +244,68 @@ static void nlut_run_equals_golden(void **state)
 	g_free(berr);
 }
 
+/* Run nlut-run on the board with extra options; it must fail with exit 1
+ * and one line on stderr holding `want`, within limit_ms. */
+static void cli_fails_with(const char *want, double limit_ms, char **extra)
+{
+	char *argv[16] = { (char *)nlut_run, "-b", BOARD, "-m", (char *)model_path, "-i",
+			   (char *)data_path, "--quiet" };
+	char *out = NULL, *err = NULL;
+	int n = 8, rc;
+	double t0 = now_ms();
+
+	while (*extra && n < 15)
+		argv[n++] = *extra++;
+	argv[n] = NULL;
+	rc = run(argv, &out, &err);
+	print_message("[ INFO     ] nlut-run %s: exit %d in %.0f ms: %s", argv[8] ? argv[8] : "", rc,
+		      now_ms() - t0, err ? err : "\n");
+	assert_int_equal(rc, 1);
+	assert_non_null(err);
+	assert_non_null(strstr(err, want));
+	assert_non_null(strchr(err, '\n'));
+	assert_true(strchr(err, '\n')[1] == '\0'); /* one line */
+	assert_true(now_ms() - t0 < limit_ms);
+	g_free(out);
+	g_free(err);
+}
+
+/* What the user sees from nlut-run: one line naming the problem. */
+static void cli_errors_are_one_line(void **state)
+{
+	struct ft2232h_faults mute = { .mute = 1 };
+	char *dir = g_dir_make_tmp("test_ftdi_XXXXXX", NULL);
+	char *bdir = g_build_filename(dir, BOARD, NULL), *def = g_build_filename(bdir, "board.def", NULL);
+	char *text = NULL, *other = NULL;
+
+	(void)state;
+	/* Another product id in board.def: no such device. */
+	assert_int_equal(g_mkdir(bdir, 0755), 0);
+	assert_true(g_file_get_contents(NLUT_SOURCE_DIR "/boards/" BOARD "/board.def", &text, NULL, NULL));
+	char *at = strstr(text, "usb_pid = 0x6010");
+
+	assert_non_null(at);
+	at[15] = '1';
+	other = g_strdup(text);
+	assert_true(g_file_set_contents(def, other, -1, NULL));
+	cli_fails_with("no USB device 0403:6011 found", 10000,
+		       (char *[]){ "--boards-dir", dir, NULL });
+	/* Another serial. */
+	cli_fails_with("no FT2232H with serial 'NOSUCH'", 10000, (char *[]){ "--device", "NOSUCH", NULL });
+	/* A board with no bitstream: a timeout, not a hang. */
+	ft2232h_emu_set_faults(emu, &mute);
+	cli_fails_with("no nlut firmware answers", 5000, (char *[]){ "--timeout", "1000", NULL });
+	no_faults();
+	g_unlink(def);
+	g_rmdir(bdir);
+	g_rmdir(dir);
+	g_free(text);
+	g_free(other);
+	g_free(def);
+	g_free(bdir);
+	g_free(dir);
+}
+
 /* The core property: vectors with scores through IN and OUT stalls and late
  * IN transfers, every answer right, every stall recovered. */
 static void vectors_through_stalls_and_delays(void **state)
@@ -437,6 +500,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(opens_and_sets_up_the_chip, teardown_faults),
 		cmocka_unit_test_teardown(nlut_run_equals_golden, teardown_faults),
+		cmocka_unit_test_teardown(cli_errors_are_one_line, teardown_faults),
 		cmocka_unit_test_teardown(vectors_through_stalls_and_delays, teardown_faults),
 		cmocka_unit_test_teardown(mute_board_times_out, teardown_faults),
 		cmocka_unit_test_teardown(unplug_mid_run, teardown_faults),
