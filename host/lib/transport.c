@@ -14,6 +14,7 @@ static const struct nlut_transport_ops *builtin[] = {
 #endif
 #ifdef NLUT_HAVE_USB
 	&nlut_transport_usb,
+	&nlut_transport_ftdi,
 #endif
 };
 

@@ -1,5 +1,5 @@
 /* transport.h - the one small table of operations every transport (golden,
- * sim, xrt, usb) implements; private to libnlut. */
+ * sim, xrt, usb, ftdi) implements; private to libnlut. */
 #ifndef NLUT_TRANSPORT_H
 #define NLUT_TRANSPORT_H
 
@@ -36,5 +36,6 @@ extern const struct nlut_transport_ops nlut_transport_golden;
 extern const struct nlut_transport_ops nlut_transport_sim;
 extern const struct nlut_transport_ops nlut_transport_xrt;
 extern const struct nlut_transport_ops nlut_transport_usb;
+extern const struct nlut_transport_ops nlut_transport_ftdi;
 
 #endif /* NLUT_TRANSPORT_H */

@@ -1,9 +1,13 @@
-/* transport_usb.c - the `usb` transport: a board behind an FTDI FT601 USB 3
- * FIFO bridge (245 mode, one channel), framed by the wire protocol
- * (docs/wire-protocol.md). libusb asynchronous bulk transfers: several IN
- * transfers always in flight, each preceded by the FT601 read request, feed
- * the frame parser from an event thread; frames go out on their own
- * transfers. Every wait has a deadline; close cancels and joins. */
+/* transport_usb.c - the wire protocol (docs/wire-protocol.md) over a USB
+ * bridge chip's bulk pipes (usb_link.h), and the `usb` transport: a board
+ * behind an FTDI FT601 USB 3 FIFO bridge (245 mode, one channel); the
+ * `ftdi` transport (transport_ftdi.c) is the same link over an FT2232H.
+ * libusb asynchronous bulk transfers: several IN transfers always in
+ * flight (on the FT601 each preceded by its read request) feed the frame
+ * parser from an event thread; frames go out on their own transfers. A
+ * board whose bridge buffers little (board.def `window`) gets at most that
+ * many bytes of VECTORS frames whose results have not come back. Every wait
+ * has a deadline; close cancels and joins. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -15,19 +19,14 @@
 #include <libusb.h>
 
 #include <nlut/regs.h>
+#include <nlut/stream.h>
 #include <nlut/wire.h>
 
 #include "internal.h"
 #include "transport.h"
+#include "usb_link.h"
 
-#define FT_VID 0x0403u
-#define FT_PID 0x601fu      /* FT601; the FT600 is 0x601e */
-#define FT_IF_SESSION 0      /* session OUT pipe and notification IN pipe */
-#define FT_IF_DATA 1         /* channel 1 bulk pipes */
-#define FT_EP_SESSION 0x01u  /* read requests go here */
-#define FT_EP_OUT 0x02u
-#define FT_EP_IN 0x82u
-#define FT_REQ_BYTES 20u
+#define FT_REQ_BYTES 20u    /* FT601 read request */
 #define FT_CMD_READ 1u
 
 #define N_IN 4               /* IN transfers always in flight */
@@ -37,6 +36,8 @@
 #define STALL_LIMIT 8        /* stalls in a row on one pipe before giving up */
 #define CLOSE_WAIT_MS 2000
 #define DEFAULT_TIMEOUT_MS 10000u
+#define SESSION_RETRY_MS 300u /* frame 0 again after this long without an answer */
+#define MAX_WINDOW_FRAMES 64 /* VECTORS frames awaiting results, with a window */
 
 enum out_state { OUT_FREE, OUT_BUSY, OUT_HALTED };
 
@@ -60,6 +61,8 @@ struct out_slot {
 
 struct usb_dev {
 	char board[64];
+	const struct nlut_usb_chip *chip;
+	unsigned mps;           /* IN max packet size */
 	libusb_context *ctx;
 	libusb_device_handle *h;
 	int claimed[2];
@@ -99,6 +102,16 @@ struct usb_dev {
 	char async_msg[256];
 	int fatal;              /* the link is gone (unplug, endless stall) */
 	char fatal_msg[256];
+	/* the window: VECTORS frames whose results have not all come back */
+	size_t window;          /* frame bytes at most in flight; 0: no limit */
+	size_t out_record;      /* bytes per result record */
+	uint64_t rec_sent, rec_back; /* records sent, results received */
+	struct {
+		uint64_t end;   /* rec_sent after this frame */
+		size_t bytes;   /* its length on the wire */
+	} win[MAX_WINDOW_FRAMES];
+	unsigned win_head, win_len;
+	size_t win_bytes;       /* sum of their lengths */
 };
 
 static const char *code_name(uint32_t code)
@@ -233,6 +246,9 @@ static void on_frame(void *user, const struct nlut_wire_frame *f)
 		    (d->op.value >> NLUT_CTRL_RESET_BIT & 1u)) {
 			d->fifo_head = d->fifo_len = 0;
 			d->async_err = 0;
+			d->rec_back = d->rec_sent;
+			d->win_len = 0;
+			d->win_bytes = 0;
 		}
 		pthread_cond_broadcast(&d->cond);
 		return;
@@ -260,6 +276,8 @@ static void on_frame(void *user, const struct nlut_wire_frame *f)
 		d->res_synced = 1;
 		d->res_seq = (uint16_t)(f->seq + 1);
 		fifo_put(d, f->payload, f->len);
+		if (d->out_record)
+			d->rec_back += f->len / d->out_record;
 		pthread_cond_broadcast(&d->cond);
 		return;
 	default:
@@ -307,18 +325,22 @@ static int submit(struct usb_dev *d, struct libusb_transfer *t, const char *what
 }
 
 /* Arm an IN slot: the FT601 sends nothing on a pipe until asked for a
- * length with a read request on the session pipe. */
+ * length with a read request on the session pipe; other chips just send. */
 static void arm_in(struct in_slot *s)
 {
 	struct usb_dev *d = s->d;
 
+	if (!d->chip->ep_req) {
+		submit(d, s->xfer, "IN transfer");
+		return;
+	}
 	pthread_mutex_lock(&d->lock);
 	uint32_t idx = ++d->req_idx;
 
 	pthread_mutex_unlock(&d->lock);
 	memset(s->req_buf, 0, sizeof(s->req_buf));
 	nlut_wr32(s->req_buf, idx);
-	s->req_buf[4] = FT_EP_IN;
+	s->req_buf[4] = d->chip->ep_in;
 	s->req_buf[5] = FT_CMD_READ;
 	nlut_wr32(s->req_buf + 8, IN_BYTES);
 	submit(d, s->req, "FT601 read request");
@@ -367,7 +389,7 @@ static void LIBUSB_CALL req_done(struct libusb_transfer *t)
 	if (closing || t->status == LIBUSB_TRANSFER_CANCELLED)
 		return;
 	if (t->status == LIBUSB_TRANSFER_STALL) {
-		if (!clear_halt(d, FT_EP_SESSION, &d->in_stalls))
+		if (!clear_halt(d, d->chip->ep_req, &d->in_stalls))
 			submit(d, s->req, "FT601 read request");
 		return;
 	}
@@ -385,8 +407,13 @@ static void LIBUSB_CALL in_done(struct libusb_transfer *t)
 	d->n_flying--;
 	closing = d->closing;
 	/* Whatever arrived is real: even a stalled transfer may carry some. */
-	if (t->actual_length > 0)
-		nlut_wire_feed(&d->parser, t->buffer, (size_t)t->actual_length);
+	if (t->actual_length > 0) {
+		size_t n = (size_t)t->actual_length;
+
+		if (d->chip->in_data)
+			n = d->chip->in_data(t->buffer, n, d->mps);
+		nlut_wire_feed(&d->parser, t->buffer, n);
+	}
 	switch (t->status) {
 	case LIBUSB_TRANSFER_COMPLETED:
 		d->in_stalls = 0;
@@ -401,13 +428,13 @@ static void LIBUSB_CALL in_done(struct libusb_transfer *t)
 		fatal_status(d, t->status, "IN transfer");
 		break;
 	default:
-		fatal_status(d, t->status, "IN transfer on 0x82");
+		fatal_status(d, t->status, "IN transfer");
 	}
 	pthread_cond_broadcast(&d->cond);
 	pthread_mutex_unlock(&d->lock);
 	if (closing || !again)
 		return;
-	if (again == 2 && clear_halt(d, FT_EP_IN, &d->in_stalls))
+	if (again == 2 && clear_halt(d, d->chip->ep_in, &d->in_stalls))
 		return;
 	arm_in(s);
 }
@@ -446,7 +473,7 @@ static void LIBUSB_CALL out_done(struct libusb_transfer *t)
 
 static void submit_out(struct usb_dev *d, struct out_slot *s)
 {
-	libusb_fill_bulk_transfer(s->xfer, d->h, FT_EP_OUT, s->buf + s->sent, (int)(s->len - s->sent),
+	libusb_fill_bulk_transfer(s->xfer, d->h, d->chip->ep_out, s->buf + s->sent, (int)(s->len - s->sent),
 				  out_done, s, 0);
 	submit(d, s->xfer, "OUT transfer");
 }
@@ -488,7 +515,7 @@ static void out_recover(struct usb_dev *d, double deadline)
 	if (d->fatal)
 		return;
 	pthread_mutex_unlock(&d->lock);
-	int r = clear_halt(d, FT_EP_OUT, &d->out_stalls);
+	int r = clear_halt(d, d->chip->ep_out, &d->out_stalls);
 
 	pthread_mutex_lock(&d->lock);
 	if (r)
@@ -564,8 +591,8 @@ static struct out_slot *get_out(struct usb_dev *d, double deadline, int *err)
 				return &d->out[i];
 		if (wait_step(d, deadline)) {
 			*err = nlut_fail(NLUT_ERROR_TIMEOUT,
-					 "board %s: the FT601 took no data on 0x%02x for %u ms", d->board,
-					 FT_EP_OUT, d->timeout_ms);
+					 "board %s: the %s took no data on 0x%02x for %u ms", d->board,
+					 d->chip->name, d->chip->ep_out, d->timeout_ms);
 			return NULL;
 		}
 	}
@@ -637,22 +664,53 @@ out:
 	return err;
 }
 
-static int u_read32(void *priv, uint32_t off, uint32_t *v)
+int nlut_usb_read32(void *priv, uint32_t off, uint32_t *v)
 {
 	return reg_op(priv, NLUT_WIRE_REG_READ, off, 0, v);
 }
 
-static int u_write32(void *priv, uint32_t off, uint32_t v)
+int nlut_usb_write32(void *priv, uint32_t off, uint32_t v)
 {
 	uint32_t echo;
 
 	return reg_op(priv, NLUT_WIRE_REG_WRITE, off, v, &echo);
 }
 
-static int u_send(void *priv, const uint8_t *buf, size_t len)
+/*
+ * Wait until a frame of `bytes` fits the window (lock held): the frames
+ * whose results have all come back leave it. The deadline moves on with
+ * every result: a board that is slow but answering is not timed out.
+ */
+static int window_wait(struct usb_dev *d, size_t bytes, double *deadline)
+{
+	for (;;) {
+		while (d->win_len && d->rec_back >= d->win[d->win_head].end) {
+			d->win_bytes -= d->win[d->win_head].bytes;
+			d->win_head = (d->win_head + 1) % MAX_WINDOW_FRAMES;
+			d->win_len--;
+		}
+		if (!d->win_len || (d->win_bytes + bytes <= d->window && d->win_len < MAX_WINDOW_FRAMES))
+			return NLUT_SUCCESS;
+		if (d->async_err)
+			return take_async(d);
+		if (d->fatal)
+			return fail_fatal(d);
+		uint64_t back = d->rec_back;
+
+		if (wait_step(d, *deadline))
+			return nlut_fail(NLUT_ERROR_TIMEOUT,
+					 "board %s: no results for %u ms with %llu vectors in flight (%zu bytes of frames, the board's window is %zu)",
+					 d->board, d->timeout_ms, (unsigned long long)(d->rec_sent - d->rec_back),
+					 d->win_bytes, d->window);
+		if (d->rec_back != back)
+			*deadline = nlut_now_ms() + d->timeout_ms;
+	}
+}
+
+int nlut_usb_send(void *priv, const uint8_t *buf, size_t len)
 {
 	struct usb_dev *d = priv;
-	size_t chunk = NLUT_WIRE_MAX_PAYLOAD / d->in_record * d->in_record;
+	size_t max = NLUT_WIRE_MAX_PAYLOAD;
 	double deadline = nlut_now_ms() + d->timeout_ms;
 	uint16_t seq;
 	int err = NLUT_SUCCESS;
@@ -660,26 +718,46 @@ static int u_send(void *priv, const uint8_t *buf, size_t len)
 	if (len % d->in_record)
 		return nlut_fail(NLUT_ERROR_INVALID_PARAM, "%zu bytes is not a whole number of %zu-byte vectors",
 				 len, d->in_record);
+	if (d->window && d->window - NLUT_WIRE_OVERHEAD < max)
+		max = d->window - NLUT_WIRE_OVERHEAD;
+	size_t chunk = max / d->in_record * d->in_record;
+
 	pthread_mutex_lock(&d->lock);
 	if (d->async_err)
 		err = take_async(d);
 	for (size_t at = 0; !err && at < len; at += chunk) {
 		size_t k = len - at < chunk ? len - at : chunk;
 
+		if (d->window && (err = window_wait(d, k + NLUT_WIRE_OVERHEAD, &deadline)))
+			break;
 		err = send_frame(d, NLUT_WIRE_VECTORS, buf + at, (uint32_t)k, deadline, &seq);
+		if (!err && d->window) {
+			unsigned i = (d->win_head + d->win_len++) % MAX_WINDOW_FRAMES;
+
+			d->rec_sent += k / d->in_record;
+			d->win[i].end = d->rec_sent;
+			d->win[i].bytes = k + NLUT_WIRE_OVERHEAD;
+			d->win_bytes += d->win[i].bytes;
+		}
 	}
 	pthread_mutex_unlock(&d->lock);
 	return err;
 }
 
-static int u_recv(void *priv, uint8_t *buf, size_t len, unsigned timeout_ms)
+int nlut_usb_recv(void *priv, uint8_t *buf, size_t len, unsigned timeout_ms)
 {
 	struct usb_dev *d = priv;
 	double deadline = nlut_now_ms() + timeout_ms;
 	int err = NLUT_SUCCESS;
+	size_t had = 0;
 
 	pthread_mutex_lock(&d->lock);
 	for (;;) {
+		/* The deadline moves on with every result that arrives. */
+		if (d->fifo_len > had) {
+			had = d->fifo_len;
+			deadline = nlut_now_ms() + timeout_ms;
+		}
 		if (d->async_err) {
 			err = take_async(d);
 			break;
@@ -698,7 +776,7 @@ static int u_recv(void *priv, uint8_t *buf, size_t len, unsigned timeout_ms)
 		}
 		if (wait_step(d, deadline)) {
 			err = nlut_fail(NLUT_ERROR_TIMEOUT,
-					"board %s: %zu result bytes wanted, %zu received within %u ms", d->board,
+					"board %s: %zu result bytes wanted, %zu received, none for %u ms", d->board,
 					len, d->fifo_len, timeout_ms);
 			break;
 		}
@@ -730,7 +808,7 @@ static void *event_thread(void *arg)
 	return NULL;
 }
 
-static void u_close(void *priv)
+void nlut_usb_close(void *priv)
 {
 	struct usb_dev *d = priv;
 	int leak = 0;
@@ -781,7 +859,7 @@ static void u_close(void *priv)
 	if (d->h) {
 		for (int i = 1; i >= 0; i--)
 			if (d->claimed[i])
-				libusb_release_interface(d->h, i);
+				libusb_release_interface(d->h, d->chip->ifaces[i]);
 		libusb_close(d->h);
 	}
 	if (d->ctx)
@@ -793,7 +871,7 @@ static void u_close(void *priv)
 	free(d);
 }
 
-/* Find and open the FT601: the first one, or the one with that serial. */
+/* Find and open the chip: the first one, or the one with that serial. */
 static int find_device(struct usb_dev *d, unsigned vid, unsigned pid, const char *serial)
 {
 	libusb_device **list;
@@ -839,23 +917,24 @@ static int find_device(struct usb_dev *d, unsigned vid, unsigned pid, const char
 				 "board %s: USB device %04x:%04x found but not accessible (permission denied): add a udev rule",
 				 d->board, vid, pid);
 	if (found && serial)
-		return nlut_fail(NLUT_ERROR_NO_DEVICE, "board %s: no FT601 with serial '%s' (found %s)",
-				 d->board, serial, seen);
+		return nlut_fail(NLUT_ERROR_NO_DEVICE, "board %s: no %s with serial '%s' (found %s)",
+				 d->board, d->chip->name, serial, seen);
 	return nlut_fail(NLUT_ERROR_NO_DEVICE, "board %s: no USB device %04x:%04x found: is the board plugged in?",
 			 d->board, vid, pid);
 }
 
-static int u_open(const struct nlut_board *b, const nlut_model *m, const struct nlut_device_opts *o,
-		  void **priv)
+int nlut_usb_open(const struct nlut_usb_chip *c, const struct nlut_board *b, const nlut_model *m,
+		  const struct nlut_device_opts *o, void **priv)
 {
 	struct usb_dev *d = calloc(1, sizeof(*d));
-	unsigned long vid, pid;
+	unsigned long vid, pid, window;
 	pthread_condattr_t ca;
 	uint32_t magic, in_bits, stream;
 	int err, r;
 
 	if (!d)
 		return nlut_fail(NLUT_ERROR_NO_MEM, "usb board");
+	d->chip = c;
 	snprintf(d->board, sizeof(d->board), "%s", b->name);
 	d->timeout_ms = o->timeout_ms ? o->timeout_ms : DEFAULT_TIMEOUT_MS;
 	pthread_mutex_init(&d->lock, NULL);
@@ -863,9 +942,16 @@ static int u_open(const struct nlut_board *b, const nlut_model *m, const struct 
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&d->cond, &ca);
 	pthread_condattr_destroy(&ca);
-	if ((err = nlut_board_get_uint(b, "usb_vid", FT_VID, &vid)) ||
-	    (err = nlut_board_get_uint(b, "usb_pid", FT_PID, &pid)))
+	if ((err = nlut_board_get_uint(b, "usb_vid", c->vid, &vid)) ||
+	    (err = nlut_board_get_uint(b, "usb_pid", c->pid, &pid)) ||
+	    (err = nlut_board_get_uint(b, "window", 0, &window)))
 		goto fail;
+	if (window && window < 2 * NLUT_WIRE_OVERHEAD) {
+		err = nlut_fail(NLUT_ERROR_INVALID_PARAM, "board %s: window = %lu is below one frame",
+				d->board, window);
+		goto fail;
+	}
+	d->window = window;
 	if ((r = libusb_init(&d->ctx))) {
 		d->ctx = NULL;
 		err = nlut_fail(NLUT_ERROR_IO, "board %s: libusb_init: %s", d->board, libusb_error_name(r));
@@ -873,10 +959,15 @@ static int u_open(const struct nlut_board *b, const nlut_model *m, const struct 
 	}
 	if ((err = find_device(d, (unsigned)vid, (unsigned)pid, o->device)))
 		goto fail;
-	for (int i = 0; i < 2; i++) {
-		if ((r = libusb_claim_interface(d->h, i))) {
+	for (unsigned i = 0; i < c->n_ifaces; i++) {
+		if ((r = libusb_claim_interface(d->h, c->ifaces[i])) == LIBUSB_ERROR_NO_DEVICE) {
+			err = nlut_fail(NLUT_ERROR_NO_DEVICE, "board %s: the %s is gone (unplugged while opening)",
+					d->board, c->name);
+			goto fail;
+		}
+		if (r) {
 			err = nlut_fail(r == LIBUSB_ERROR_BUSY ? NLUT_ERROR_BUSY : NLUT_ERROR_IO,
-					"board %s: cannot claim USB interface %d: %s%s", d->board, i,
+					"board %s: cannot claim USB interface %d: %s%s", d->board, c->ifaces[i],
 					libusb_error_name(r),
 					r == LIBUSB_ERROR_BUSY ? " (another program has the board open)" : "");
 			goto fail;
@@ -884,22 +975,25 @@ static int u_open(const struct nlut_board *b, const nlut_model *m, const struct 
 		d->claimed[i] = 1;
 	}
 	/* A session starts with every pipe running, whatever the last left. */
-	static const unsigned char eps[] = { FT_EP_SESSION, FT_EP_OUT, FT_EP_IN };
+	const unsigned char eps[] = { c->ep_req, c->ep_out, c->ep_in };
 
 	for (int i = 0; i < 3; i++)
-		if ((r = libusb_clear_halt(d->h, eps[i])) == LIBUSB_ERROR_NO_DEVICE) {
+		if (eps[i] && (r = libusb_clear_halt(d->h, eps[i])) == LIBUSB_ERROR_NO_DEVICE) {
 			err = nlut_fail(NLUT_ERROR_NO_DEVICE, "board %s: unplugged while opening", d->board);
 			goto fail;
 		}
 	/* Buffers are whole packets, so the board never overruns one. */
-	int mps = libusb_get_max_packet_size(libusb_get_device(d->h), FT_EP_IN);
+	int mps = libusb_get_max_packet_size(libusb_get_device(d->h), c->ep_in);
 
 	if (mps <= 0 || IN_BYTES % (unsigned)mps) {
 		err = nlut_fail(NLUT_ERROR_UNSUPPORTED,
-				"board %s: no bulk IN endpoint 0x%02x with a usable packet size (%d): is the FT601 in 245 mode with one channel?",
-				d->board, FT_EP_IN, mps);
+				"board %s: no bulk IN endpoint 0x%02x with a usable packet size (%d): %s",
+				d->board, c->ep_in, mps, c->mode_hint);
 		goto fail;
 	}
+	d->mps = (unsigned)mps;
+	if (c->setup && (err = c->setup(d->h, b)))
+		goto fail;
 	d->pbuf = malloc(OUT_BYTES);
 	if (!d->pbuf) {
 		err = nlut_fail(NLUT_ERROR_NO_MEM, "usb board");
@@ -917,9 +1011,8 @@ static int u_open(const struct nlut_board *b, const nlut_model *m, const struct 
 			err = nlut_fail(NLUT_ERROR_NO_MEM, "usb board: transfers");
 			goto fail;
 		}
-		libusb_fill_bulk_transfer(s->req, d->h, FT_EP_SESSION, s->req_buf, FT_REQ_BYTES, req_done, s,
-					  0);
-		libusb_fill_bulk_transfer(s->xfer, d->h, FT_EP_IN, s->buf, IN_BYTES, in_done, s, 0);
+		libusb_fill_bulk_transfer(s->req, d->h, c->ep_req, s->req_buf, FT_REQ_BYTES, req_done, s, 0);
+		libusb_fill_bulk_transfer(s->xfer, d->h, c->ep_in, s->buf, IN_BYTES, in_done, s, 0);
 	}
 	for (int i = 0; i < N_OUT; i++) {
 		struct out_slot *s = &d->out[i];
@@ -944,19 +1037,34 @@ static int u_open(const struct nlut_board *b, const nlut_model *m, const struct 
 	/*
 	 * Start the session: frame 0 tells the firmware a new host is talking;
 	 * whatever the board still had queued for an earlier one comes first
-	 * and is dropped up to this answer. Then learn the input record size.
+	 * and is dropped up to this answer. A board left in the middle of a
+	 * frame (the last host went away) takes the first bytes as that frame's
+	 * rest and drops them with it: frame 0 goes again, as frame 0, until
+	 * answered. Then learn the input record size.
 	 */
-	if ((err = u_read32(d, NLUT_ID_MAGIC_REG_OFFSET, &magic))) {
+	double end = nlut_now_ms() + d->timeout_ms;
+	unsigned timeout = d->timeout_ms;
+
+	do {
+		double left = end - nlut_now_ms();
+
+		d->tx_seq = 0;
+		d->timeout_ms = left < SESSION_RETRY_MS ? (unsigned)(left > 1 ? left : 1) : SESSION_RETRY_MS;
+		err = nlut_usb_read32(d, NLUT_ID_MAGIC_REG_OFFSET, &magic);
+	} while (err == NLUT_ERROR_TIMEOUT && nlut_now_ms() < end);
+	d->timeout_ms = timeout;
+	if (err) {
 		if (err == NLUT_ERROR_TIMEOUT)
 			err = nlut_fail(NLUT_ERROR_TIMEOUT,
-					"board %s: the FT601 is there but no nlut firmware answers (%u ms): is the bitstream loaded?",
-					d->board, d->timeout_ms);
+					"board %s: the %s is there but no nlut firmware answers (%u ms): is the bitstream loaded?",
+					d->board, c->name, d->timeout_ms);
 		goto fail;
 	}
-	if ((err = u_read32(d, NLUT_ID_IN_BITS_REG_OFFSET, &in_bits)) ||
-	    (err = u_read32(d, NLUT_ID_STREAM_REG_OFFSET, &stream)))
+	if ((err = nlut_usb_read32(d, NLUT_ID_IN_BITS_REG_OFFSET, &in_bits)) ||
+	    (err = nlut_usb_read32(d, NLUT_ID_STREAM_REG_OFFSET, &stream)))
 		goto fail;
 	unsigned sb = (stream >> NLUT_ID_STREAM_S_BYTES_OFFSET) & NLUT_ID_STREAM_S_BYTES_MASK;
+	unsigned mb = (stream >> NLUT_ID_STREAM_M_BYTES_OFFSET) & NLUT_ID_STREAM_M_BYTES_MASK;
 
 	if (magic == NLUT_MAGIC && (!sb || !in_bits)) {
 		err = nlut_fail(NLUT_ERROR_PROTOCOL, "board %s: ID block gives %u-byte beats and %u input bits",
@@ -965,20 +1073,55 @@ static int u_open(const struct nlut_board *b, const nlut_model *m, const struct 
 	}
 	/* A foreign device is refused by the caller on ID_MAGIC. */
 	d->in_record = sb && in_bits ? (in_bits + 8u * sb - 1) / (8u * sb) * sb : 1;
-	(void)m;
+	if (d->window && magic == NLUT_MAGIC) {
+		/* The window counts results in records of the model's shape; a
+		 * board of another shape is refused by the caller. */
+		struct nlut_stream_shape sh;
+
+		if (!nlut_stream_shape_model(m, sb, mb, (stream >> NLUT_ID_STREAM_SCORES_BIT) & 1u, &sh)) {
+			d->out_record = sh.out_record;
+			nlut_stream_shape_release(&sh);
+		}
+		if (d->in_record + NLUT_WIRE_OVERHEAD > d->window) {
+			err = nlut_fail(NLUT_ERROR_TOO_LARGE,
+					"board %s: a %zu-byte vector does not fit the board's window of %zu bytes",
+					d->board, d->in_record, d->window);
+			goto fail;
+		}
+	}
 	*priv = d;
 	return NLUT_SUCCESS;
 fail:
-	u_close(d);
+	nlut_usb_close(d);
 	return err;
+}
+
+/* ---- the FT601 ---- */
+
+static const struct nlut_usb_chip ft601 = {
+	.name = "FT601",
+	.vid = 0x0403u,
+	.pid = 0x601fu,            /* FT601; the FT600 is 0x601e */
+	.n_ifaces = 2,
+	.ifaces = { 0, 1 },        /* the session and notification pipes; channel 1 */
+	.ep_req = 0x01u,           /* read requests go here */
+	.ep_out = 0x02u,
+	.ep_in = 0x82u,
+	.mode_hint = "is the FT601 in 245 mode with one channel?",
+};
+
+static int u_open(const struct nlut_board *b, const nlut_model *m, const struct nlut_device_opts *o,
+		  void **priv)
+{
+	return nlut_usb_open(&ft601, b, m, o, priv);
 }
 
 const struct nlut_transport_ops nlut_transport_usb = {
 	.name = "usb",
 	.open = u_open,
-	.close = u_close,
-	.read32 = u_read32,
-	.write32 = u_write32,
-	.send = u_send,
-	.recv = u_recv,
+	.close = nlut_usb_close,
+	.read32 = nlut_usb_read32,
+	.write32 = nlut_usb_write32,
+	.send = nlut_usb_send,
+	.recv = nlut_usb_recv,
 };

@@ -19,6 +19,7 @@
 #include <verilated.h>
 
 #include "Vtop.h"
+#include "nlut_uart_line.h"
 
 extern "C" {
 #include <nlut/golden.h>
@@ -39,10 +40,7 @@ static Vtop *top;
 static uint64_t cycles;
 static std::deque<uint8_t> tx_queue;        // bytes to send into uart_rx
 static std::vector<uint8_t> rx_bytes;       // bytes received from uart_tx
-static int tx_bit = -1, tx_cnt;             // line driver state
-static uint8_t tx_cur;
-static int rx_state = -1, rx_cnt;           // line receiver state
-static uint8_t rx_cur;
+static nlut_uart_line line;                 // the host's end of the UART
 
 [[noreturn]] static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void fail(const char *fmt, ...)
@@ -59,51 +57,22 @@ static void fail(const char *fmt, ...)
 // One clock cycle: drive the host's line, sample the board's.
 static void tick()
 {
-	// host -> board: 8N1, one bit per TB_CLKS_PER_BIT cycles
-	if (tx_bit < 0 && !tx_queue.empty()) {
-		tx_cur = tx_queue.front();
+	if (line.tx_idle() && !tx_queue.empty()) {
+		line.send(tx_queue.front());
 		tx_queue.pop_front();
-		tx_bit = 0;
-		tx_cnt = 0;
 	}
-	if (tx_bit >= 0) {
-		top->uart_rx = tx_bit == 0 ? 0 : tx_bit <= 8 ? (tx_cur >> (tx_bit - 1)) & 1 : 1;
-		if (++tx_cnt == TB_CLKS_PER_BIT) {
-			tx_cnt = 0;
-			if (++tx_bit == 10)
-				tx_bit = -1;
-		}
-	} else {
-		top->uart_rx = 1;
-	}
+	top->uart_rx = (uint8_t)line.drive();
 	top->clk_12mhz = 0;
 	top->eval();
 	top->clk_12mhz = 1;
 	top->eval();
 	cycles++;
-	// board -> host: sample in the middle of each bit
-	int line = top->uart_tx;
-	if (rx_state < 0) {
-		if (!line) {
-			rx_state = 0;
-			rx_cnt = TB_CLKS_PER_BIT / 2;
-			rx_cur = 0;
-		}
-	} else if (--rx_cnt == 0) {
-		rx_cnt = TB_CLKS_PER_BIT;
-		if (rx_state == 0 && line)
-			rx_state = -1; // glitch
-		else if (rx_state >= 1 && rx_state <= 8)
-			rx_cur |= (uint8_t)(line << (rx_state - 1));
-		if (rx_state == 9) {
-			if (!line)
-				fail("board sent a byte with a low stop bit at cycle %llu", (unsigned long long)cycles);
-			rx_bytes.push_back(rx_cur);
-			rx_state = -1;
-		} else if (rx_state >= 0) {
-			rx_state++;
-		}
-	}
+	uint8_t b;
+	int got = line.sample(top->uart_tx, &b);
+	if (got < 0)
+		fail("board sent a byte with a low stop bit at cycle %llu", (unsigned long long)cycles);
+	if (got > 0)
+		rx_bytes.push_back(b);
 }
 
 struct frame {
@@ -230,6 +199,7 @@ int main(int argc, char **argv)
 	Verilated::commandArgs(argc, argv);
 	top = new Vtop;
 	top->uart_rx = 1;
+	line.cpb = TB_CLKS_PER_BIT;
 	nlut_wire_parser_init(&parser, parser_buf, sizeof(parser_buf), on_frame, on_error, NULL);
 
 	// Configuration done: the line idles while the board leaves its power-on reset.
