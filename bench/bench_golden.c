@@ -2,7 +2,9 @@
  * (16 inputs of 4 bits; 32 hidden neurons, fan-in 3; 5 outputs, fan-in 3),
  * against the naive reference evaluator in the same run; then on a
  * DWN-shaped group-sum network (format 1.1: 784 one-bit inputs, 1000 and
- * 500 one-bit LUT6 neurons, popcount group sums of 50 into 10 classes).
+ * 500 one-bit LUT6 neurons, popcount group sums of 50 into 10 classes) and
+ * a network of adder neurons (PolyLUT-Add, SparseLUT), each checked
+ * against the reference evaluator: the golden model's speed per kind.
  * Usage: bench_golden [VECTORS] [RUNS] */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +22,56 @@ static double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int cmp_double(const void *a, const void *b);
+
+/*
+ * One neuron kind: inferences/s of a random model of that shape on one
+ * thread (median of runs), checked against the reference evaluator on the
+ * first 2000 vectors. Returns the mismatches (or 1 if it cannot run).
+ */
+static size_t bench_kind(const char *what, const struct rm_spec *sp, uint64_t seed, uint32_t groups,
+			 size_t n, int runs)
+{
+	nlut_model *m = rm_build(sp, seed);
+	nlut_golden *g = NULL;
+	double t[100];
+	size_t bad = 0;
+
+	if (!m || (groups && nlut_model_set_group_sum(m, groups)) || nlut_golden_new(m, &g)) {
+		fprintf(stderr, "bench_golden: cannot build the model (%s): %s\n", what,
+			nlut_error_detail());
+		nlut_model_free(m);
+		return 1;
+	}
+	uint32_t ni = nlut_model_num_inputs(m);
+	uint16_t *codes = malloc(n * ni * sizeof(*codes));
+	uint32_t *cls = malloc(n * sizeof(*cls));
+
+	if (!codes || !cls) {
+		fprintf(stderr, "bench_golden: out of memory\n");
+		bad = 1;
+		goto out;
+	}
+	rm_codes(m, seed + 1, n, codes);
+	for (int r = 0; r < runs; r++) {
+		double t0 = now();
+
+		nlut_golden_eval_batch(g, n, codes, NULL, cls, 1);
+		t[r] = now() - t0;
+	}
+	for (size_t v = 0; v < n && v < 2000; v++)
+		bad += ref_eval(m, codes + v * ni, NULL) != cls[v];
+	qsort(t, (size_t)runs, sizeof(double), cmp_double);
+	printf("%s: %.2f M inferences/s on 1 thread (%zu vectors, %zu mismatches in the first 2000)\n",
+	       what, (double)n / t[runs / 2] / 1e6, n, bad);
+out:
+	free(codes);
+	free(cls);
+	nlut_golden_free(g);
+	nlut_model_free(m);
+	return bad;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -96,38 +148,19 @@ int main(int argc, char **argv)
 	nlut_golden_free(g);
 	nlut_model_free(m);
 
-	/* The group-sum kind. */
+	size_t nk = n / 20 ? n / 20 : 1, bad_k = 0;
+
+	/* The group-sum kind (DWN). */
 	struct rm_spec dw = { .n_inputs = 784, .in_bits = 1, .n_layers = 2, .width = { 1000, 500 },
 			      .fan_in = { 6, 6 }, .out_bits = { 1, 1 } };
-	size_t nd = n / 20 ? n / 20 : 1;
-	size_t bad_d = 0;
 
-	m = rm_build(&dw, 3);
-	if (!m || nlut_model_set_group_sum(m, 10) || nlut_golden_new(m, &g)) {
-		fprintf(stderr, "bench_golden: cannot build the group-sum model: %s\n",
-			nlut_error_detail());
-		return 1;
-	}
-	codes = malloc(nd * 784 * sizeof(*codes));
-	cls = malloc(nd * sizeof(*cls));
-	if (!codes || !cls)
-		return 1;
-	rm_codes(m, 4, nd, codes);
-	for (int r = 0; r < runs; r++) {
-		double t0 = now();
+	bad_k += bench_kind("group sum   DWN-shaped 784 x 1-bit, 1000 + 500 LUT6 neurons, 10 groups of 50",
+			    &dw, 3, 10, nk, runs);
+	/* The adder kind (PolyLUT-Add, SparseLUT): every neuron 2-3 sub-tables. */
+	struct rm_spec ad = { .n_inputs = 64, .in_bits = 2, .n_layers = 2, .width = { 64, 10 },
+			      .fan_in = { 6, 6 }, .out_bits = { 2, 4 }, .adder_pct = 100 };
 
-		nlut_golden_eval_batch(g, nd, codes, NULL, cls, 1);
-		t_one[r] = now() - t0;
-	}
-	for (size_t v = 0; v < nd && v < 2000; v++)
-		bad_d += ref_eval(m, codes + v * 784, NULL) != cls[v];
-	qsort(t_one, (size_t)runs, sizeof(double), cmp_double);
-	printf("group sum   DWN-shaped 784 x 1-bit, 1000 + 500 LUT6 neurons, 10 groups of 50: "
-	       "%.2f M inferences/s on 1 thread (%zu vectors, %zu mismatches in the first 2000)\n",
-	       (double)nd / t_one[runs / 2] / 1e6, nd, bad_d);
-	free(codes);
-	free(cls);
-	nlut_golden_free(g);
-	nlut_model_free(m);
-	return bad || bad_d ? 1 : 0;
+	bad_k += bench_kind("adder       64 x 2-bit, 64 + 10 adder neurons of fan-in 6 (2-3 sub-tables)",
+			    &ad, 5, 0, n / 4 ? n / 4 : 1, runs);
+	return bad || bad_k ? 1 : 0;
 }
