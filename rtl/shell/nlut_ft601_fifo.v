@@ -26,12 +26,12 @@ module nlut_ft601_fifo (
     output reg  [31:0] ft_data_o,
     input  wire [3:0]  ft_be_i,
     output reg  [3:0]  ft_be_o,
-    output reg         ft_data_oe,          // the FPGA drives DATA and BE
+    output reg         ft_data_oe = 1'b0,   // the FPGA drives DATA and BE (idle at configuration)
     input  wire        ft_rxf_n,
     input  wire        ft_txe_n,
-    output reg         ft_oe_n,
-    output reg         ft_rd_n,
-    output reg         ft_wr_n,
+    output reg         ft_oe_n = 1'b1,
+    output reg         ft_rd_n = 1'b1,
+    output reg         ft_wr_n = 1'b1,
 
     // received words {BE, DATA}
     output reg  [35:0] m_rx_tdata,
