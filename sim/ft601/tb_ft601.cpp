@@ -4,7 +4,8 @@
 // violation. Wire-protocol frames (host/lib/wire.c) go in as USB transfers of random sizes (so
 // partial words with BE occur), with random RXF_N / TXE_N back-pressure, and with the shell clock
 // at any period against the FT601's 10 ns. The board boots (firmware alive, self-test passed),
-// shows the model's identity (registers and mailbox), answers register writes, refuses a corrupt
+// shows the model's identity (registers and mailbox), runs the self-test on the host's request,
+// answers register writes, refuses a corrupt
 // frame, a sequence gap, a bad offset, an unknown type and a bad length with the right ERROR
 // frames, takes a VECTORS frame of the largest payload (65536 bytes of whole records) and N
 // seeded random vectors in frames of varied sizes: every RESULTS record must equal the golden
@@ -243,6 +244,20 @@ int main(int argc, char **argv)
 	for (int k = 0; k < 8; k++)
 		if (rd(NLUT_MBOX_DATA_REG_OFFSET(2 + k)) != get32(hash + 4 * k))
 			fail("IDENTITY DATA%d differs from the model's identity", 2 + k);
+	// The self-test on the host's request, after a datapath reset, as nlut_device_bist runs it.
+	wr(NLUT_CTRL_REG_OFFSET, (1u << NLUT_CTRL_RESET_BIT) | (1u << NLUT_CTRL_CLEAR_BIT));
+	wr(NLUT_CTRL_REG_OFFSET, 1u << NLUT_CTRL_ENABLE_BIT);
+	wr(NLUT_BIST_CTRL_REG_OFFSET, 1u << NLUT_BIST_CTRL_START_BIT);
+	bist = 0;
+	for (int k = 0; k < 400 && !(bist >> NLUT_BIST_STATUS_DONE_BIT & 1); k++) {
+		bist = rd(NLUT_BIST_STATUS_REG_OFFSET);
+		for (int c = 0; c < 2000; c++)
+			tick();
+	}
+	if ((bist & 7u) != ((1u << NLUT_BIST_STATUS_DONE_BIT) | (1u << NLUT_BIST_STATUS_PASS_BIT)))
+		fail("the self-test the host started did not pass (BIST_STATUS 0x%x after %llu cycles)", bist,
+		     (unsigned long long)board->ft_cycles);
+	wr(NLUT_CTRL_REG_OFFSET, 0);
 	wr(NLUT_SCRATCH_REG_OFFSET, 0xA5C3E10Fu);
 	if (rd(NLUT_SCRATCH_REG_OFFSET) != 0xA5C3E10Fu)
 		fail("SCRATCH does not hold what was written");
