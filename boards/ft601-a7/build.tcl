@@ -18,8 +18,10 @@ set_part $part
 read_verilog $files
 # Pins, the FT601's clock and its bus timing; then the constraints that travel with their modules.
 read_xdc $src/constraints/ft601-a7/ft601-a7.xdc
-read_xdc -ref nlut_async_fifo $src/rtl/axis/nlut_async_fifo.xdc
-read_xdc -ref nlut_reset_sync $src/rtl/axis/nlut_reset_sync.xdc
+foreach m {nlut_async_fifo nlut_reset_sync} {
+    read_xdc -ref $m $src/rtl/axis/$m.xdc
+    set_property PROCESSING_ORDER LATE [get_files $src/rtl/axis/$m.xdc]
+}
 
 synth_design -top top -part $part -include_dirs [list $rtl $src/rtl/shell] \
     -generic BOARD_ID=$board_id -generic "RAM_INIT_FILE=$rtl/ram.hex"
