@@ -10,15 +10,14 @@
 // its frequency. nlut_wire_bridge is the one implementation of the protocol in logic (the iCE40's
 // UART bridge wraps the same module). The FT601 applies back-pressure both ways, so nothing is
 // dropped: a VECTORS payload of up to 2**VBUF_BITS words waits in the protocol engine's buffer
-// until its CRC is good. Frames are whole words, so a word to the host has all four bytes; a
-// partial word is sent only when the engine stops mid-word (FLUSH_IDLE clock cycles).
+// until its CRC is good. Frames are whole words, so a word to the host always has all four bytes;
+// words from the host may be partial (BE), at the end of a USB transfer.
 `default_nettype none
 
 module nlut_ft601_bridge #(
     parameter integer IN_BEATS   = 1,       // 32-bit beats per input record
     parameter integer OUT_BEATS  = 2,       // 32-bit beats per result record
-    parameter integer VBUF_BITS  = 14,      // VECTORS payload buffer: 2**VBUF_BITS words (64 KiB)
-    parameter integer FLUSH_IDLE = 15       // cycles before a partial word leaves
+    parameter integer VBUF_BITS  = 14       // VECTORS payload buffer: 2**VBUF_BITS words (64 KiB)
 ) (
     // FT601 side
     input  wire        ft_clk,
@@ -124,38 +123,24 @@ module nlut_ft601_bridge #(
     end
 
     // ---------------- bytes -> words to send ----------------
+    // Every frame nlut_wire_bridge sends is 16 + 4k bytes, so four bytes always make a word and BE
+    // is always 1111: no partial word is ever needed (nor a timeout to flush one).
     wire [7:0] out_byte;
     wire       out_valid;
     reg [31:0] pw;                          // bytes gathered, lowest first
     reg [2:0]  pn;                          // how many
-    reg [3:0]  p_idle;                      // cycles without a byte while pn is 1..3
-    reg [35:0] ow;                          // the word offered to the FIFO
-    reg        ov;
     wire       out_ready = pn != 3'd4;
-    wire       flush     = pn == 3'd4 || (pn != 3'd0 && !out_valid && p_idle == FLUSH_IDLE[3:0]);
-    wire       move      = flush && (!ov || tx_w_ready);
-    assign tx_w_data  = ow;
-    assign tx_w_valid = ov;
+    assign tx_w_data  = {4'b1111, pw};
+    assign tx_w_valid = pn == 3'd4;
 
     always @(posedge clk) begin
         if (rst) begin
-            pn     <= 3'd0;
-            p_idle <= 4'd0;
-            ov     <= 1'b0;
-        end else begin
-            if (ov && tx_w_ready) ov <= 1'b0;
-            if (move) begin
-                ow <= {pn == 3'd4 ? 4'b1111 : pn == 3'd3 ? 4'b0111 : pn == 3'd2 ? 4'b0011 : 4'b0001, pw};
-                ov <= 1'b1;
-                pn <= 3'd0;
-                p_idle <= 4'd0;
-            end else if (out_valid && out_ready) begin
-                pw[8 * pn[1:0] +: 8] <= out_byte;
-                pn <= pn + 1'b1;
-                p_idle <= 4'd0;
-            end else if (pn != 3'd0 && p_idle != FLUSH_IDLE[3:0]) begin
-                p_idle <= p_idle + 1'b1;
-            end
+            pn <= 3'd0;
+        end else if (tx_w_valid && tx_w_ready) begin
+            pn <= 3'd0;
+        end else if (out_valid && out_ready) begin
+            pw[8 * pn[1:0] +: 8] <= out_byte;
+            pn <= pn + 1'b1;
         end
     end
 
