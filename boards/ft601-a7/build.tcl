@@ -24,7 +24,7 @@ foreach m {nlut_async_fifo nlut_reset_sync} {
 }
 
 synth_design -top top -part $part -include_dirs [list $rtl $src/rtl/shell] \
-    -generic BOARD_ID=$board_id -generic "RAM_INIT_FILE=$rtl/ram.hex"
+    -generic BOARD_ID=$board_id -generic "RAM_INIT_FILE=\"$rtl/ram.hex\""
 opt_design
 place_design
 phys_opt_design
@@ -38,8 +38,14 @@ report_cdc -file $out/log/cdc.rpt
 set wns [get_property SLACK [get_timing_paths -max_paths 1 -nworst 1 -setup]]
 set whs [get_property SLACK [get_timing_paths -max_paths 1 -nworst 1 -hold]]
 puts "nlut: worst setup slack $wns ns, worst hold slack $whs ns"
-foreach t {Slice\ LUTs Slice\ Registers Block\ RAM\ Tile} {
-    puts "nlut: utilisation: [lindex [split [exec grep -m1 "| $t" $out/log/utilization.rpt] "\n"] 0]"
+set f [open $out/log/utilization.rpt r]
+set rpt [read $f]
+close $f
+foreach t {{Slice LUTs} {Slice Registers} {Block RAM Tile}} {
+    # report rows: | Slice LUTs | used | fixed | [prohibited |] available | util% |
+    if {[regexp -line "^\\|\\s*$t\\*?\\s*\\|\\s*(\[0-9.\]+)\\s*\\|.*\\|\\s*(\[0-9.\]+)\\s*\\|\$" $rpt -> used pct]} {
+        puts "nlut: utilisation: $t $used ($pct%)"
+    }
 }
 if {$wns < 0 || $whs < 0} {
     puts "nlut: timing not met (see $out/log/timing.rpt)"
