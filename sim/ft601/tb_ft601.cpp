@@ -346,6 +346,9 @@ int main(int argc, char **argv)
 		fail("the board's counters do not show %zu vectors in and out", n);
 	if (!board->ft.partial_in)
 		fail("no partial word (BE) crossed the bus: the test did not exercise it");
+	if (board->ft.partial_out)
+		fail("%llu partial words to the host: every frame is whole words",
+		     (unsigned long long)board->ft.partial_out);
 	printf("tb_ft601: %zu vectors equal to golden; boot, identity (registers and mailbox), CRC, SEQ, OFFSET, TYPE and LENGTH errors checked; "
 	       "a VECTORS frame of %zu bytes, shell clock %.2f MHz, back-pressure RXF_N %s/1000 TXE_N %s/1000, %llu words in (%llu partial), %llu out, "
 	       "%llu FT601 cycles (%.2f ms at 100 MHz)\n", n, (big < n ? big : n) * sh.in_record, 1e6 / (double)shell_ps, argv[5], argv[6],
