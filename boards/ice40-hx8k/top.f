@@ -4,5 +4,6 @@
 ../../rtl/axis/nlut_axis_fifo.v
 ../../rtl/shell/nlut_uart_rx.v
 ../../rtl/shell/nlut_uart_tx.v
+../../rtl/shell/nlut_wire_bridge.v
 ../../rtl/shell/nlut_uart_bridge.v
 top.v

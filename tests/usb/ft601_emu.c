@@ -2,7 +2,9 @@
  * issues (SUBMITURB, REAPURB[NDELAY], DISCARDURB, CLEAR_HALT, claims,
  * control requests) answered from the FT601's pipes, behind which the
  * board's protocol engine (firmware/proto) drives the golden board. So the
- * host sees the bytes the firmware would send, through real libusb. */
+ * host sees the bytes the firmware would send, through real libusb. Or any
+ * other backend behind the FIFO (ft601_emu_start_backend): the Verilated
+ * board RTL behind the FT601 bus model (ft601_rtl.cpp). */
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -65,6 +67,7 @@ struct ft601_emu {
 	uint64_t avail;            /* results the golden board holds */
 	struct nlut_engine eng;
 	uint8_t *rx, *tx, *scratch;
+	struct ft601_backend be;   /* what stands behind the FIFO: the engine, or another */
 	/* the FT601 */
 	GQueue out_q, in_q, other_q, done_q;
 	uint32_t reqs[MAX_REQS];   /* read requests for 0x82, oldest first */
@@ -117,6 +120,28 @@ static uint32_t b_pull(void *user, uint8_t *buf, uint32_t max)
 		return 0;
 	e->avail -= k;
 	return k;
+}
+
+/* ---- the default backend: the protocol engine ---- */
+
+static size_t eng_rx(void *user, const uint8_t *p, size_t n)
+{
+	return nlut_engine_rx(&((struct ft601_emu *)user)->eng, p, n);
+}
+
+static void eng_poll(void *user)
+{
+	nlut_engine_poll(&((struct ft601_emu *)user)->eng);
+}
+
+static size_t eng_pending(void *user)
+{
+	return nlut_engine_tx_pending(&((struct ft601_emu *)user)->eng);
+}
+
+static size_t eng_read(void *user, uint8_t *out, size_t max)
+{
+	return nlut_engine_tx_read(&((struct ft601_emu *)user)->eng, out, max);
 }
 
 /* ---- the FT601's pipes ---- */
@@ -225,7 +250,7 @@ static void pump(struct ft601_emu *e)
 			/* A stall part-way: the board took some, the host resends the rest. */
 			int k = left > 1 ? (int)rnd(e, (uint32_t)left) : 0;
 
-			k = (int)nlut_engine_rx(&e->eng, p + u->done, (size_t)k);
+			k = (int)e->be.rx(e->be.user, p + u->done, (size_t)k);
 			u->done += k;
 			e->st.bytes_out += (uint64_t)k;
 			g_queue_pop_head(&e->out_q);
@@ -234,12 +259,12 @@ static void pump(struct ft601_emu *e)
 			finish(e, u, -EPIPE, u->done, 0);
 			break;
 		}
-		size_t k = nlut_engine_rx(&e->eng, p + u->done, (size_t)left);
+		size_t k = e->be.rx(e->be.user, p + u->done, (size_t)left);
 
 		u->done += (int)k;
 		e->st.bytes_out += k;
 		if (u->done < u->urb->buffer_length) {
-			nlut_engine_poll(&e->eng);
+			e->be.poll(e->be.user);
 			if (!k)
 				break; /* back-pressure: the host must read first */
 			continue;
@@ -247,7 +272,7 @@ static void pump(struct ft601_emu *e)
 		g_queue_pop_head(&e->out_q);
 		finish(e, u, 0, u->done, 0);
 	}
-	nlut_engine_poll(&e->eng);
+	e->be.poll(e->be.user);
 	while (!e->halted_in && !e->f.mute && e->n_reqs && (u = g_queue_peek_head(&e->in_q))) {
 		uint32_t len = e->reqs[0];
 		gint64 at = now;
@@ -270,7 +295,7 @@ static void pump(struct ft601_emu *e)
 			finish(e, u, -EPIPE, 0, at);
 			break;
 		}
-		size_t n = nlut_engine_tx_pending(&e->eng);
+		size_t n = e->be.tx_pending(e->be.user);
 		int zlp = chance(e, e->f.zlp_in);
 
 		if (!n && !zlp)
@@ -286,7 +311,7 @@ static void pump(struct ft601_emu *e)
 			n = 1 + rnd(e, (uint32_t)n - 1);
 			e->st.short_in++;
 		}
-		n = nlut_engine_tx_read(&e->eng, u->urb->buffer, n);
+		n = e->be.tx_read(e->be.user, u->urb->buffer, n);
 		if (e->corrupt_in && n) {
 			e->corrupt_in = 0;
 			/* Inside a frame, off the sync bytes: a CRC error. */
@@ -297,7 +322,7 @@ static void pump(struct ft601_emu *e)
 		g_queue_pop_head(&e->in_q);
 		memmove(e->reqs, e->reqs + 1, --e->n_reqs * sizeof(e->reqs[0]));
 		finish(e, u, 0, (int)n, at);
-		nlut_engine_poll(&e->eng);
+		e->be.poll(e->be.user);
 	}
 }
 
@@ -462,14 +487,9 @@ static gboolean on_ioctl(UMockdevIoctlBase *h, UMockdevIoctlClient *c, gpointer 
 
 /* ---- setup ---- */
 
-int ft601_emu_start(const char *boards_dir, const char *board, const nlut_model *m, uint64_t seed,
-		    struct ft601_emu **out)
+static struct ft601_emu *emu_new(uint64_t seed)
 {
 	struct ft601_emu *e = g_new0(struct ft601_emu, 1);
-	struct nlut_device_opts o;
-	unsigned long sb, mb, sc;
-	GError *err = NULL;
-	char dev[4096];
 
 	g_mutex_init(&e->lock);
 	g_queue_init(&e->out_q);
@@ -477,6 +497,57 @@ int ft601_emu_start(const char *boards_dir, const char *board, const nlut_model 
 	g_queue_init(&e->other_q);
 	g_queue_init(&e->done_q);
 	e->rng = seed | 1;
+	return e;
+}
+
+/* The device node, served by on_ioctl, and the device's sysfs entry. */
+static int emu_attach(struct ft601_emu *e)
+{
+	GError *err = NULL;
+	char dev[4096];
+
+	e->tb = umockdev_testbed_new();
+	e->handler = umockdev_ioctl_base_new();
+	g_signal_connect(e->handler, "handle-ioctl", G_CALLBACK(on_ioctl), e);
+	/* The handler first, so the device node is served from the start. */
+	if (!umockdev_testbed_attach_ioctl(e->tb, DEVNODE, e->handler, &err)) {
+		fprintf(stderr, "ft601_emu: attach %s: %s\n", DEVNODE, err->message);
+		return -1;
+	}
+	snprintf(dev, sizeof(dev),
+		 "P: /devices/pci0000:00/0000:00:14.0/usb1/1-1\n"
+		 "N: bus/usb/001/002\n"
+		 "E: SUBSYSTEM=usb\nE: DRIVER=usb\nE: BUSNUM=001\nE: DEVNUM=002\n"
+		 "E: DEVNAME=" DEVNODE "\nE: DEVTYPE=usb_device\n"
+		 "A: bConfigurationValue=1\\n\nA: busnum=1\\n\nA: devnum=2\\n\n"
+		 "A: speed=5000\\n\nA: serial=" FT601_EMU_SERIAL "\\n\n"
+		 "A: idVendor=0403\\n\nA: idProduct=601f\\n\n"
+		 "H: descriptors=%s\n", descriptors);
+	if (!umockdev_testbed_add_from_string(e->tb, dev, &err)) {
+		fprintf(stderr, "ft601_emu: add device: %s\n", err->message);
+		return -1;
+	}
+	return 0;
+}
+
+int ft601_emu_start_backend(const struct ft601_backend *be, uint64_t seed, struct ft601_emu **out)
+{
+	struct ft601_emu *e = emu_new(seed);
+
+	e->be = *be;
+	if (emu_attach(e))
+		return -1;
+	*out = e;
+	return 0;
+}
+
+int ft601_emu_start(const char *boards_dir, const char *board, const nlut_model *m, uint64_t seed,
+		    struct ft601_emu **out)
+{
+	struct ft601_emu *e = emu_new(seed);
+	struct nlut_device_opts o;
+	unsigned long sb, mb, sc;
+
 	nlut_device_opts_init(&o);
 	uint32_t ni = nlut_model_num_inputs(m);
 
@@ -514,27 +585,9 @@ int ft601_emu_start(const char *boards_dir, const char *board, const nlut_model 
 		fprintf(stderr, "ft601_emu: engine configuration refused\n");
 		return -1;
 	}
-	e->tb = umockdev_testbed_new();
-	e->handler = umockdev_ioctl_base_new();
-	g_signal_connect(e->handler, "handle-ioctl", G_CALLBACK(on_ioctl), e);
-	/* The handler first, so the device node is served from the start. */
-	if (!umockdev_testbed_attach_ioctl(e->tb, DEVNODE, e->handler, &err)) {
-		fprintf(stderr, "ft601_emu: attach %s: %s\n", DEVNODE, err->message);
+	e->be = (struct ft601_backend){ eng_rx, eng_poll, eng_pending, eng_read, e };
+	if (emu_attach(e))
 		return -1;
-	}
-	snprintf(dev, sizeof(dev),
-		 "P: /devices/pci0000:00/0000:00:14.0/usb1/1-1\n"
-		 "N: bus/usb/001/002\n"
-		 "E: SUBSYSTEM=usb\nE: DRIVER=usb\nE: BUSNUM=001\nE: DEVNUM=002\n"
-		 "E: DEVNAME=" DEVNODE "\nE: DEVTYPE=usb_device\n"
-		 "A: bConfigurationValue=1\\n\nA: busnum=1\\n\nA: devnum=2\\n\n"
-		 "A: speed=5000\\n\nA: serial=" FT601_EMU_SERIAL "\\n\n"
-		 "A: idVendor=0403\\n\nA: idProduct=601f\\n\n"
-		 "H: descriptors=%s\n", descriptors);
-	if (!umockdev_testbed_add_from_string(e->tb, dev, &err)) {
-		fprintf(stderr, "ft601_emu: add device: %s\n", err->message);
-		return -1;
-	}
 	*out = e;
 	return 0;
 }
@@ -554,7 +607,8 @@ void ft601_emu_stop(struct ft601_emu *e)
 			g_object_unref(u->data);
 			g_free(u);
 		}
-	nlut_transport_golden.close(e->golden);
+	if (e->golden)
+		nlut_transport_golden.close(e->golden);
 	g_free(e->in_bits);
 	g_free(e->rx);
 	g_free(e->tx);
