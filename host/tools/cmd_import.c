@@ -14,18 +14,22 @@
 static void help(const char *prog)
 {
 	printf("Usage: %s [OPTIONS] DIR -o MODEL\n\n"
-	       "Read the Verilog that LogicNets, NeuraLUT or PolyLUT generate (neuron modules\n"
-	       "layer<i>_N<j> holding `case (M0)` tables, layer modules wiring them from M0 bit\n"
-	       "selects; `nlut gen --style logicnets` writes the same layout) and write a .nlut\n"
-	       "model computing the same function. Every case key is parsed, in any order;\n"
+	       "Read the Verilog that LogicNets, NeuraLUT, PolyLUT or PolyLUT-Add generate\n"
+	       "(neuron modules holding `case` tables, layer modules wiring them from bit\n"
+	       "selects of their input, a top wiring registers and layers; `nlut gen --style\n"
+	       "logicnets` writes the same layout) and write a .nlut model computing the same\n"
+	       "function. The layers are those on the top's path from its input to its output,\n"
+	       "in that order. Every case key is parsed, in any order;\n"
 	       "codes are taken as written (signed values in offset binary stay unsigned\n"
 	       "codes). The input quantisers are not in the Verilog: they come from\n"
 	       "--quant-from, or default to identity quantisers (offset 0, scale 1, widths\n"
 	       "inferred from the bit selects).\n\n"
 	       "  -o, --output MODEL   the .nlut file to write\n"
 	       "  --quant-from REF     take the input quantisers from model REF\n"
-	       "  --top NAME           top module (default logicnet): the layers are those it\n"
-	       "                       instantiates; must exist when given\n"
+	       "  --top NAME           top module (default: logicnet, else the only module with\n"
+	       "                       a clock that nothing instantiates); must exist. An\n"
+	       "                       ensemble writes one top per member (logicnet_0, ...):\n"
+	       "                       name the member to import\n"
 	       "  --name NAME          metadata name of the model\n"
 	       "  -h, --help           show this help\n",
 	       prog);
@@ -84,7 +88,8 @@ int cmd_import(int argc, char **argv)
 
 	for (struct dirent *de; dd && (de = readdir(dd));)
 		if (nlut_import_skips(de->d_name))
-			printf("note: skipped %s/%s (a Vivado netlist, not the RTL)\n", dir, de->d_name);
+			fprintf(stderr, "note: skipped %s/%s (a Vivado netlist, not the RTL)\n", dir,
+				de->d_name);
 	if (dd)
 		closedir(dd);
 	err = nlut_import_dir(dir, &o, &m);
