@@ -1091,6 +1091,12 @@ static const char *conn_port_name(struct inst *in, const char *sig)
 	return "";
 }
 
+/* File names in byte order (qsort over char *). */
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 /* Is module m instantiated by any module? */
 static int instantiated(struct db *db, const struct vmod *m)
 {
@@ -1325,7 +1331,7 @@ int nlut_import_dir(const char *dir, const struct nlut_import_opts *o, nlut_mode
 		n_names++;
 	}
 	closedir(d);
-	qsort(names, n_names, sizeof(*names), (int (*)(const void *, const void *))strcmp);
+	qsort(names, n_names, sizeof(*names), cmp_name);
 	/* A file that does not parse (a testbench, other RTL) matters only if
 	 * a module the model needs is then missing. */
 	char perr_detail[512] = "";
@@ -1448,6 +1454,9 @@ int nlut_import_dir(const char *dir, const struct nlut_import_opts *o, nlut_mode
 		}
 	}
 	free(li.off);
+	if (!ret && o && o->threshold_set &&
+	    (ret = nlut_model_set_threshold(m, o->threshold_signed, o->threshold)))
+		ret = ng_pass(ret, "--threshold");
 	if (!ret && (ret = nlut_model_validate(m)))
 		ret = ng_pass(ret, "imported model");
 out:
