@@ -3,7 +3,8 @@
 # a binary classifier (one output neuron) is refused without a threshold and
 # imports with --threshold / --threshold-code as the same function as a
 # format 1.2 model; the Vivado netlist note goes to stderr; an ensemble's
-# folder is refused naming its tops, and one member imports by --top.
+# folder is refused naming its tops, and one member imports by --top; and
+# nlut minimise keeps a model's output decoding.
 # Usage: import_programs.sh NLUT MKMODEL WORKDIR
 set -u
 NLUT=$1 MKMODEL=$2 W=$3
@@ -62,6 +63,14 @@ expect 1 "2 top modules (logicnet_0, logicnet_1).*--top NAME" -- "$NLUT" import 
 expect 0 "imported" -- "$NLUT" import --quant-from "$W/m.nlut" --top logicnet_1 "$W/m" -o "$W/m1.nlut"
 [ "$(id "$W/m1.nlut")" = "$(id "$W/m.nlut")" ] && ok || bad "member import differs"
 expect 1 "--top logicnet_2: no module logicnet_2" -- "$NLUT" import --top logicnet_2 "$W/m" -o "$W/x.nlut"
+
+# nlut minimise keeps the output decoding (a group-sum model came back as
+# argmax over every last-layer neuron): the same identity, tables unchanged.
+"$MKMODEL" "$W/gs.nlut" 8x1:6/3/1,12/4/1+gs3 4 || exit 1
+expect 0 "" -- "$NLUT" minimise "$W/gs.nlut" -o "$W/gs-min.nlut"
+[ "$(id "$W/gs-min.nlut")" = "$(id "$W/gs.nlut")" ] && ok || bad "minimise dropped the group sums"
+expect 0 "" -- "$NLUT" minimise "$W/ths.nlut" -o "$W/ths-min.nlut"
+[ "$(id "$W/ths-min.nlut")" = "$(id "$W/ths.nlut")" ] && ok || bad "minimise dropped the threshold"
 
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]
