@@ -1454,6 +1454,15 @@ int nlut_import_dir(const char *dir, const struct nlut_import_opts *o, nlut_mode
 		}
 	}
 	free(li.off);
+	/* PolyLUT-Add: layer<k> then adder<k>, as nlut adder neurons where the
+	 * adder tables are functions of the sum. */
+	uint8_t adder_layer[NLUT_MAX_LAYERS] = { 0 };
+
+	for (uint32_t l = 0; l < L; l++)
+		adder_layer[l] = !strncmp(layers[l]->name, "adder", 5) &&
+				 isdigit((unsigned char)layers[l]->name[5]);
+	if (!ret)
+		ret = ng_import_fold_adders(&m, adder_layer);
 	if (!ret && o && o->threshold_set &&
 	    (ret = nlut_model_set_threshold(m, o->threshold_signed, o->threshold)))
 		ret = ng_pass(ret, "--threshold");

@@ -69,7 +69,6 @@ static void same_function(const nlut_model *a, const nlut_model *b, uint64_t see
 	assert_non_null(sb);
 	assert_int_equal(nlut_model_num_inputs(b), ni);
 	assert_int_equal(nlut_model_num_classes(b), nc);
-	assert_int_equal(nlut_model_num_layers(b), nlut_model_num_layers(a));
 	assert_int_equal(nlut_golden_new(a, &ga), 0);
 	assert_int_equal(nlut_golden_new(b, &gb), 0);
 	rm_codes(a, seed, N, codes);
@@ -182,7 +181,8 @@ static void test_address_data(void **state)
 
 /* PolyLUT-Add: layer<k> holds two sub-tables per neuron (N<j>_E0, N<j>_E1,
  * outputs back to back), adder<k> one table per neuron over its two
- * sub-table codes; imported as two table layers per PolyLUT-Add layer. */
+ * sub-table codes; with random adder tables (not functions of a sum),
+ * imported as two table layers per PolyLUT-Add layer. */
 static void test_polylut_add(void **state)
 {
 	(void)state;
@@ -213,6 +213,66 @@ static void test_polylut_add(void **state)
 	assert_non_null(b);
 	assert_int_equal(nlut_model_num_layers(b), 4);
 	same_function(m, b, 6);
+	nlut_model_free(b);
+	nlut_model_free(m);
+}
+
+/* PolyLUT-Add whose first adder layer's tables depend only on the two's
+ * complement sum of their two codes (the mean of two signed values): that
+ * pair imports as one layer of nlut adder neurons, the second pair (random
+ * tables) as two table layers; the function is the same. */
+static void test_polylut_add_folds(void **state)
+{
+	(void)state;
+	char dir[512];
+	const uint32_t w[] = { 8, 4, 4, 2 }, f[] = { 3, 2, 2, 2 };
+	const uint8_t ob[] = { 3, 2, 2, 3 };
+	nlut_model *m = table_model(8, 2, 4, w, f, ob, 32);
+	struct vl_style st = { "", "polylut_add", "M0", "M1", 1, 0 };
+	uint64_t rs = 99;
+
+	assert_non_null(m);
+	for (uint32_t l = 1; l < 4; l += 2) {
+		const struct nlut_layer *Ly = nlut_model_layer(m, l);
+		unsigned sw = nlut_model_layer(m, l - 1)->neurons[0].out_bits;
+
+		for (uint32_t j = 0; j < Ly->n_neurons; j++) {
+			uint32_t src[2] = { 2 * j, 2 * j + 1 }, n = 1u << (2 * sw);
+			const struct nlut_neuron *nn = &Ly->neurons[j];
+			uint16_t *t = malloc(n * sizeof(*t)), g[64];
+
+			assert_non_null(t);
+			for (uint32_t k = 0; k < 64; k++)
+				g[k] = (uint16_t)rm_below(&rs, 1u << nn->out_bits);
+			for (uint32_t c = 0; c < n; c++) {
+				int32_t a = (int32_t)(c & ((1u << sw) - 1)), b = (int32_t)(c >> sw);
+
+				a -= a >> (sw - 1) << sw;
+				b -= b >> (sw - 1) << sw;
+				/* layer 1: a function of the sum; layer 3: random. */
+				t[c] = l == 1 ? g[(a + b) & 63] : nn->table[c];
+			}
+			assert_int_equal(nlut_model_set_neuron(m, l, j, 2, src, nn->out_bits, t), 0);
+			free(t);
+		}
+	}
+	assert_int_equal(nlut_model_validate(m), 0);
+	fresh_dir(dir, sizeof(dir), "polylut_add_folds");
+	assert_int_equal(vl_write(m, dir, &st), 0);
+	nlut_model *b = import(dir, NULL, m);
+
+	assert_non_null(b);
+	assert_int_equal(nlut_model_num_layers(b), 3);
+	const struct nlut_layer *L0 = nlut_model_layer(b, 0);
+
+	assert_int_equal(L0->n_neurons, 4);
+	for (uint32_t j = 0; j < 4; j++) {
+		assert_int_equal(L0->neurons[j].kind, NLUT_NEURON_ADDER);
+		assert_int_equal(L0->neurons[j].n_sub, 2);
+		assert_int_equal(L0->neurons[j].addr_bits, 4); /* 3-bit codes summed */
+	}
+	assert_int_equal(nlut_model_layer(b, 1)->neurons[0].kind, NLUT_NEURON_TABLE);
+	same_function(m, b, 8);
 	nlut_model_free(b);
 	nlut_model_free(m);
 }
@@ -259,6 +319,7 @@ int main(void)
 		cmocka_unit_test(test_ensemble),
 		cmocka_unit_test(test_address_data),
 		cmocka_unit_test(test_polylut_add),
+		cmocka_unit_test(test_polylut_add_folds),
 		cmocka_unit_test(test_top_path),
 	};
 
