@@ -168,7 +168,11 @@ int ng_import_fold_adders(nlut_model **mp, const uint8_t *adder_layer)
 			}
 		}
 		if (ret) {
+			/* Not expressible as adder neurons after all: the two
+			 * table layers stand (they compute the same). */
 			nlut_model_free(nm);
+			if (ret != NLUT_ERROR_NO_MEM)
+				ret = 0;
 		} else {
 			nlut_model_free(m);
 			*mp = nm;
