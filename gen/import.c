@@ -1119,7 +1119,8 @@ static int has_clock(const struct vmod *m)
 
 /*
  * The top: `name` (which must exist), else `logicnet`, else the one module
- * with a clock that nothing instantiates and that instantiates modules. An
+ * with a clock, one data input and one output that nothing instantiates and
+ * that instantiates modules. An
  * ensemble writes one such top per member (logicnet_0, logicnet_1, ...) with
  * nothing stating how their outputs combine: the user picks one member.
  * *top = NULL: no top at all (a folder of layer modules).
@@ -1142,7 +1143,10 @@ static int pick_top(struct db *db, const char *name, const char *dir, struct vmo
 	for (uint32_t i = 0; i < db->n_mods; i++) {
 		struct vmod *m = db->mods[i];
 
-		if (!m->n_insts || !has_clock(m) || instantiated(db, m))
+		/* A LogicNets-style top: a clock, one data input, one output
+		 * (an nlut_core has valid and enable ports too: not one). */
+		if (!m->n_insts || !has_clock(m) || !io_port(m, 0) || !io_port(m, 1) ||
+		    instantiated(db, m))
 			continue;
 		if (!n++)
 			*top = m;
