@@ -14,6 +14,7 @@
 #include <nlut/nlut.h>
 
 #include "random_model.h"
+#include "ref_eval.h"
 
 static uint32_t rd32(const uint8_t *p)
 {
@@ -105,6 +106,11 @@ static void test_threshold_decoding(void **state)
 			if (sg && code >= 16)
 				code -= 32;
 			assert_int_equal(cls, code >= t);
+			/* The naive reference evaluator agrees. */
+			uint16_t rs[2];
+
+			assert_int_equal(ref_eval(r, codes, rs), cls);
+			assert_memory_equal(rs, sc, sizeof(rs));
 			assert_int_equal(sc[1], code >= t);
 			assert_int_equal(sc[0], code < t);
 			n1 += cls;
