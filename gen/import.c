@@ -1,7 +1,10 @@
-/* import.c - read a LogicNets / NeuraLUT / PolyLUT Verilog directory (neuron
- * modules layer<i>_N<j> with `case (M0)` tables, layer modules wiring them
- * from M0 bit selects) into a model. Also reads nlut's own adder-neuron
- * extension (sub-tables layer<i>_N<j>_S<s> summed into the neuron's table). */
+/* import.c - read a LogicNets / NeuraLUT / PolyLUT / PolyLUT-Add Verilog
+ * directory into a model: the layers are the layer modules on the top's path
+ * from its input to its output (registers and aliases pass it on), a layer's
+ * neurons the instances driving slices of its output (`case` tables over
+ * bit selects of its input, any port names). Also reads nlut's own
+ * adder-neuron extension (sub-tables layer<i>_N<j>_S<s> summed into the
+ * neuron's table); import_adder.c folds PolyLUT-Add's layer pairs. */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
