@@ -51,6 +51,14 @@ int ng_vhdl_write(const nlut_model *m, const struct nlut_plan *p, const struct n
 /* Total width of layer l's outputs, and of its input bus (l = 0: features). */
 uint32_t ng_layer_out_width(const nlut_model *m, uint32_t l);
 uint32_t ng_layer_in_width(const nlut_model *m, uint32_t l);
+/* A threshold-decoded model (format 1.2) as one unsigned comparison: class
+ * 1 iff {1'b0, code ^ *flip} >= *t over *w + 1 bits (*flip = the sign bit
+ * for a signed code, *t = threshold + 2^(w-1) then). 0: not such a model. */
+int ng_threshold_cmp(const nlut_model *m, unsigned *w, uint32_t *flip, uint32_t *t);
+/* Import: fold each PolyLUT-Add pair (table layer l - 1, adder_layer[l] set)
+ * whose adder tables depend only on the two's complement sum of their two
+ * codes into one layer of adder neurons; *m is replaced when any folds. */
+int ng_import_fold_adders(nlut_model **m, const uint8_t *adder_layer);
 /* Bit offsets of the sources in layer l's input bus: n + 1 entries (the last
  * is the bus width), malloc'd; NULL when out of memory. */
 uint32_t *ng_src_offsets(const nlut_model *m, uint32_t l);

@@ -1,7 +1,10 @@
-/* import.c - read a LogicNets / NeuraLUT / PolyLUT Verilog directory (neuron
- * modules layer<i>_N<j> with `case (M0)` tables, layer modules wiring them
- * from M0 bit selects) into a model. Also reads nlut's own adder-neuron
- * extension (sub-tables layer<i>_N<j>_S<s> summed into the neuron's table). */
+/* import.c - read a LogicNets / NeuraLUT / PolyLUT / PolyLUT-Add Verilog
+ * directory into a model: the layers are the layer modules on the top's path
+ * from its input to its output (registers and aliases pass it on), a layer's
+ * neurons the instances driving slices of its output (`case` tables over
+ * bit selects of its input, any port names). Also reads nlut's own
+ * adder-neuron extension (sub-tables layer<i>_N<j>_S<s> summed into the
+ * neuron's table); import_adder.c folds PolyLUT-Add's layer pairs. */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -759,6 +762,35 @@ static struct wire *find_port(struct vmod *m, const char *name, int out)
 	return NULL;
 }
 
+/* Clock, reset and enable inputs of a top or register: not data. */
+static int is_control(const char *name)
+{
+	static const char *const ctl[] = { "clk", "clock", "rst", "reset", "rst_n", "resetn",
+					   "aresetn", "ce", "en" };
+
+	for (size_t i = 0; i < sizeof(ctl) / sizeof(ctl[0]); i++)
+		if (!strcmp(name, ctl[i]))
+			return 1;
+	return 0;
+}
+
+/* The one data input (out = 0) or output (out = 1) port of m, whatever its
+ * name (LogicNets: M0 / M1; other writers: address / data, ...); NULL when
+ * m has none or several. */
+static struct wire *io_port(struct vmod *m, int out)
+{
+	struct wire *w = NULL;
+
+	for (uint32_t i = 0; i < m->n_ports; i++) {
+		if (m->ports[i].out != out || (!out && is_control(m->ports[i].name)))
+			continue;
+		if (w)
+			return NULL;
+		w = &m->ports[i];
+	}
+	return w;
+}
+
 static struct wire *find_wire(struct vmod *m, const char *name)
 {
 	for (uint32_t i = 0; i < m->n_wires; i++)
@@ -834,6 +866,7 @@ static int resolve(struct arena *a, struct vmod *m, const struct bits *t, int de
 }
 
 struct layer_in {
+	const char *sig; /* the layer's input port */
 	uint32_t n;     /* sources */
 	uint32_t *off;  /* n + 1 offsets */
 };
@@ -842,11 +875,14 @@ struct layer_in {
 static int group_sources(const struct bits *b, const struct layer_in *li, uint32_t *src,
 			 uint8_t *srcw, uint32_t *n_src, const char *what)
 {
+	const char *in = li->sig;
+
 	uint32_t p = 0, k = 0;
 
 	while (p < b->n) {
-		if (!b->b[p].sig || strcmp(b->b[p].sig, "M0"))
-			return ng_fail(NLUT_ERROR_INCONSISTENT, "%s: input bit %u is not from M0", what, p);
+		if (!b->b[p].sig || strcmp(b->b[p].sig, in))
+			return ng_fail(NLUT_ERROR_INCONSISTENT, "%s: input bit %u is not from %s", what, p,
+				       in);
 		uint32_t x = (uint32_t)b->b[p].bit, lo = 0, hi = li->n;
 
 		while (hi - lo > 1) {
@@ -862,7 +898,7 @@ static int group_sources(const struct bits *b, const struct layer_in *li, uint32
 		if (x >= li->off[li->n] || li->off[lo] != x || p + w > b->n)
 			goto bad;
 		for (uint32_t i = 1; i < w; i++)
-			if (!b->b[p + i].sig || strcmp(b->b[p + i].sig, "M0") ||
+			if (!b->b[p + i].sig || strcmp(b->b[p + i].sig, in) ||
 			    (uint32_t)b->b[p + i].bit != x + i)
 				goto bad;
 		if (k == NLUT_MAX_FAN_IN)
@@ -875,8 +911,8 @@ static int group_sources(const struct bits *b, const struct layer_in *li, uint32
 		continue;
 bad:
 		return ng_fail(NLUT_ERROR_INCONSISTENT,
-			       "%s: input bits from M0[%u] do not cover one whole source of the "
-			       "previous layer, LSB first (width mismatch)", what, x);
+			       "%s: input bits from %s[%u] do not cover one whole source of the "
+			       "previous layer, LSB first (width mismatch)", what, in, x);
 	}
 	*n_src = k;
 	return 0;
@@ -892,11 +928,11 @@ static int case_table(struct vmod *nm, uint32_t addr_bits, uint32_t out_bits, ui
 	if (!nm->has_case)
 		return ng_fail(NLUT_ERROR_MALFORMED, "%s:%d: module %s has no case table", nm->file,
 			       nm->line, nm->name);
-	struct wire *m0 = find_port(nm, "M0", 0), *m1 = find_port(nm, "M1", 1);
+	struct wire *m0 = io_port(nm, 0), *m1 = io_port(nm, 1);
 
 	if (!m0 || !m1)
-		return ng_fail(NLUT_ERROR_MALFORMED, "%s:%d: module %s lacks input M0 or output M1",
-			       nm->file, nm->line, nm->name);
+		return ng_fail(NLUT_ERROR_MALFORMED, "%s:%d: module %s has not one input and one "
+			       "output port", nm->file, nm->line, nm->name);
 	if ((uint32_t)width(m0) != addr_bits || (nm->key_w >= 0 && (uint32_t)nm->key_w != addr_bits))
 		return ng_fail(NLUT_ERROR_INCONSISTENT,
 			       "%s:%d: %s: table keys are %d bits, M0 %d bits, its inputs %u bits "
@@ -948,19 +984,17 @@ static int case_table(struct vmod *nm, uint32_t addr_bits, uint32_t out_bits, ui
 	return 0;
 }
 
-/* Neuron number of "layer<l>_N<j>" (exactly), or -1. */
-static long neuron_no(const char *type, uint32_t l)
+/* The connection of instance in to port `port` of its module. */
+static struct expr *conn_to(struct inst *in, const struct wire *port)
 {
-	char pfx[32];
-	size_t n;
-	char *end;
+	return port ? conn_of(in, port->name) : NULL;
+}
 
-	n = (size_t)snprintf(pfx, sizeof(pfx), "layer%u_N", l);
-	if (strncmp(type, pfx, n) || !isdigit((unsigned char)type[n]))
-		return -1;
-	long j = strtol(type + n, &end, 10);
-
-	return *end ? -1 : j;
+/* Is e the whole signal `sig` (no select)? */
+static int is_whole(const struct expr *e, const char *sig)
+{
+	return e && e->n_terms == 1 && e->terms[0].n == 1 && e->terms[0].b[0].sig &&
+	       e->terms[0].b[0].bit < 0 && (!sig || !strcmp(e->terms[0].b[0].sig, sig));
 }
 
 static unsigned gcd_u(unsigned a, unsigned b)
@@ -979,31 +1013,33 @@ struct nr {
 	uint32_t lo, w;
 };
 
-static int build_layer(struct db *db, nlut_model *m, uint32_t l, struct layer_in *li,
-		       struct layer_in *lo_out);
+static int build_layer(struct db *db, nlut_model *m, uint32_t l, struct vmod *Lm,
+		       struct layer_in *li, struct layer_in *lo_out);
 
-static int infer_widths(struct db *db, struct vmod *L0, uint32_t in_w, uint32_t *fw)
+static int infer_widths(struct db *db, struct vmod *L0, const char *in_sig, uint32_t in_w,
+			uint32_t *fw)
 {
 	unsigned g = in_w;
 
 	for (uint32_t i = 0; i < L0->n_insts; i++) {
 		struct inst *in = &L0->insts[i];
-		struct expr *e = conn_of(in, "M0");
+		struct vmod *nm = find_mod(db, in->type);
+		struct expr *e = nm ? conn_to(in, io_port(nm, 0)) : NULL;
 		struct bits b = { 0, 0, NULL };
 		const char *why = "";
 
-		if (neuron_no(in->type, 0) < 0 || !e || e->n_terms != 1)
+		if (!e || e->n_terms != 1)
 			continue;
 		if (resolve(&db->a, L0, &e->terms[0], 8, &b, &why))
 			continue;
 		for (uint32_t p = 0; p < b.n;) {
 			uint32_t q = p + 1;
 
-			if (!b.b[p].sig || strcmp(b.b[p].sig, "M0")) {
+			if (!b.b[p].sig || strcmp(b.b[p].sig, in_sig)) {
 				p++;
 				continue;
 			}
-			while (q < b.n && b.b[q].sig && !strcmp(b.b[q].sig, "M0") &&
+			while (q < b.n && b.b[q].sig && !strcmp(b.b[q].sig, in_sig) &&
 			       b.b[q].bit == b.b[q - 1].bit + 1)
 				q++;
 			g = gcd_u(g, (unsigned)b.b[p].bit);
@@ -1037,6 +1073,230 @@ int nlut_import_skips(const char *name)
 	return 0;
 }
 
+/* The declaration (port or wire) of signal name in m, or NULL. */
+static struct wire *sig_decl(struct vmod *m, const char *name)
+{
+	struct wire *w = find_wire(m, name);
+
+	if (!w)
+		w = find_port(m, name, 0);
+	if (!w)
+		w = find_port(m, name, 1);
+	return w;
+}
+
+/* The port of `in` connected to the whole signal sig. */
+static const char *conn_port_name(struct inst *in, const char *sig)
+{
+	for (uint32_t c = 0; c < in->n; c++)
+		if (is_whole(in->c[c].e, sig))
+			return in->c[c].port;
+	return "";
+}
+
+/* File names in byte order (qsort over char *). */
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Is module m instantiated by any module? */
+static int instantiated(struct db *db, const struct vmod *m)
+{
+	for (uint32_t i = 0; i < db->n_mods; i++)
+		for (uint32_t k = 0; k < db->mods[i]->n_insts; k++)
+			if (!strcmp(db->mods[i]->insts[k].type, m->name))
+				return 1;
+	return 0;
+}
+
+/* Does m have a clock input (a top or a register)? */
+static int has_clock(const struct vmod *m)
+{
+	for (uint32_t i = 0; i < m->n_ports; i++)
+		if (!m->ports[i].out && (!strcmp(m->ports[i].name, "clk") ||
+					 !strcmp(m->ports[i].name, "clock")))
+			return 1;
+	return 0;
+}
+
+/*
+ * The top: `name` (which must exist), else `logicnet`, else the one module
+ * with a clock, one data input and one output that nothing instantiates and
+ * that instantiates modules. An
+ * ensemble writes one such top per member (logicnet_0, logicnet_1, ...) with
+ * nothing stating how their outputs combine: the user picks one member.
+ * *top = NULL: no top at all (a folder of layer modules).
+ */
+static int pick_top(struct db *db, const char *name, const char *dir, struct vmod **top)
+{
+	char list[256] = "";
+	size_t used = 0;
+	unsigned n = 0;
+
+	*top = NULL;
+	if (name) {
+		if (!(*top = find_mod(db, name)))
+			return ng_fail(NLUT_ERROR_NOT_FOUND, "--top %s: no module %s in %s", name, name,
+				       dir);
+		return 0;
+	}
+	if ((*top = find_mod(db, "logicnet")))
+		return 0;
+	for (uint32_t i = 0; i < db->n_mods; i++) {
+		struct vmod *m = db->mods[i];
+
+		/* A LogicNets-style top: a clock, one data input, one output
+		 * (an nlut_core has valid and enable ports too: not one). */
+		if (!m->n_insts || !has_clock(m) || !io_port(m, 0) || !io_port(m, 1) ||
+		    instantiated(db, m))
+			continue;
+		if (!n++)
+			*top = m;
+		if (used < sizeof(list) - 1)
+			used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s",
+						 n > 1 ? ", " : "", m->name);
+	}
+	if (n > 1) {
+		*top = NULL;
+		return ng_fail(NLUT_ERROR_UNSUPPORTED,
+			       "%s: %u top modules (%s): an ensemble's members? nothing in the "
+			       "Verilog states how they combine, so import one member with --top NAME",
+			       dir, n, list);
+	}
+	return 0;
+}
+
+/*
+ * Follow the top from its data input to its output: registers (modules
+ * without instances and without a table: myreg) and aliases (`wire W = X;`,
+ * `assign W = X;`) pass the signal on, layer modules (modules with
+ * instances) are the layers, in that order. Every instance of the top must
+ * be on that path.
+ */
+static int walk_top(struct db *db, struct vmod *tm, struct vmod **layers, uint32_t *L)
+{
+	struct wire *tin = io_port(tm, 0), *tout = io_port(tm, 1);
+	uint8_t *used;
+	const char *cur;
+	uint32_t n = 0, steps = 0;
+	int ret = 0;
+
+	if (!tin || !tout)
+		return ng_fail(NLUT_ERROR_MALFORMED, "%s:%d: top %s has not one data input and one "
+			       "output port", tm->file, tm->line, tm->name);
+	used = calloc(tm->n_insts + 1, 1);
+	if (!used)
+		return ng_fail(NLUT_ERROR_NO_MEM, "out of memory");
+	for (uint32_t i = 0; i < tm->n_insts && !ret; i++)
+		if (!find_mod(db, tm->insts[i].type))
+			ret = ng_fail(NLUT_ERROR_NOT_FOUND, "%s:%d: instance %s of missing module %s",
+				      tm->file, tm->insts[i].line, tm->insts[i].name, tm->insts[i].type);
+	for (cur = tin->name; !ret && strcmp(cur, tout->name); steps++) {
+		struct inst *in = NULL;
+		struct vmod *im = NULL;
+		uint32_t k = 0;
+
+		if (steps > tm->n_insts + tm->n_wires) {
+			ret = ng_fail(NLUT_ERROR_MALFORMED, "%s:%d: %s: the path from %s loops",
+				      tm->file, tm->line, tm->name, tin->name);
+			break;
+		}
+		for (uint32_t i = 0; i < tm->n_insts; i++) {
+			struct vmod *m = find_mod(db, tm->insts[i].type);
+
+			for (uint32_t c = 0; c < tm->insts[i].n; c++) {
+				struct wire *p;
+
+				if (!is_whole(tm->insts[i].c[c].e, cur) ||
+				    !(p = find_port(m, tm->insts[i].c[c].port, 0)) || is_control(p->name))
+					continue;
+				if (in && in != &tm->insts[i]) {
+					ret = ng_fail(NLUT_ERROR_UNSUPPORTED,
+						      "%s:%d: %s feeds both %s and %s: not a chain of "
+						      "layers", tm->file, tm->insts[i].line, cur, in->name,
+						      tm->insts[i].name);
+					goto out;
+				}
+				in = &tm->insts[i];
+				im = m;
+				k = i;
+			}
+		}
+		if (!in) {
+			/* wire W = cur; or assign W = cur; */
+			const char *next_sig = NULL;
+
+			for (uint32_t i = 0; i < tm->n_wires && !next_sig; i++)
+				if (tm->wires[i].init && is_whole(tm->wires[i].init, cur))
+					next_sig = tm->wires[i].name;
+			if (!next_sig) {
+				ret = ng_fail(NLUT_ERROR_MALFORMED, "%s:%d: %s: nothing reads %s, so the path "
+					      "from %s does not reach the output %s", tm->file, tm->line,
+					      tm->name, cur, tin->name, tout->name);
+				break;
+			}
+			cur = next_sig;
+			continue;
+		}
+		if (used[k]) {
+			ret = ng_fail(NLUT_ERROR_MALFORMED, "%s:%d: %s: the path from %s loops",
+				      tm->file, in->line, tm->name, tin->name);
+			break;
+		}
+		used[k] = 1;
+		if (im->has_case) {
+			ret = ng_fail(NLUT_ERROR_UNSUPPORTED, "%s:%d: %s: a table (%s) in the top, not in "
+				      "a layer module", tm->file, in->line, tm->name, im->name);
+			break;
+		}
+		struct expr *oe = conn_to(in, io_port(im, 1));
+		struct wire *ip = find_port(im, conn_port_name(in, cur), 0);
+		struct wire *cw = sig_decl(tm, cur);
+
+		if (ip && cw && width(ip) > 0 && width(ip) != width(cw)) {
+			ret = ng_fail(NLUT_ERROR_INCONSISTENT, "%s:%d: %s: %s is %d bits, input %s of %s "
+				      "%d bits (width mismatch)", tm->file, in->line, tm->name, cur,
+				      width(cw), ip->name, im->name, width(ip));
+			break;
+		}
+		if (oe && is_whole(oe, NULL) && (cw = sig_decl(tm, oe->terms[0].b[0].sig)) &&
+		    width(io_port(im, 1)) > 0 && width(io_port(im, 1)) != width(cw)) {
+			ret = ng_fail(NLUT_ERROR_INCONSISTENT, "%s:%d: %s: %s is %d bits, output %s of %s "
+				      "%d bits (width mismatch)", tm->file, in->line, tm->name,
+				      cw->name, width(cw), io_port(im, 1)->name, im->name,
+				      width(io_port(im, 1)));
+			break;
+		}
+		if (!oe || !is_whole(oe, NULL)) {
+			ret = ng_fail(NLUT_ERROR_MALFORMED, "%s:%d: %s: the output of %s must connect to a "
+				      "whole wire", tm->file, in->line, tm->name, in->name);
+			break;
+		}
+		if (im->n_insts) {
+			if (n == NLUT_MAX_LAYERS) {
+				ret = ng_fail(NLUT_ERROR_TOO_LARGE, "%s: more than %u layers", tm->name,
+					      NLUT_MAX_LAYERS);
+				break;
+			}
+			layers[n++] = im;
+		}
+		cur = oe->terms[0].b[0].sig;
+	}
+	for (uint32_t i = 0; i < tm->n_insts && !ret; i++)
+		if (!used[i])
+			ret = ng_fail(NLUT_ERROR_UNSUPPORTED, "%s:%d: %s: instance %s is not on the path "
+				      "from %s to %s", tm->file, tm->insts[i].line, tm->name,
+				      tm->insts[i].name, tin->name, tout->name);
+	if (!ret && !n)
+		ret = ng_fail(NLUT_ERROR_MALFORMED, "%s:%d: %s instantiates no layer module",
+			      tm->file, tm->line, tm->name);
+out:
+	free(used);
+	*L = n;
+	return ret;
+}
+
 int nlut_import_dir(const char *dir, const struct nlut_import_opts *o, nlut_model **out)
 {
 	struct db db;
@@ -1047,7 +1307,6 @@ int nlut_import_dir(const char *dir, const struct nlut_import_opts *o, nlut_mode
 	int ret = 0;
 	nlut_model *m = NULL;
 	struct nlut_quant *q = NULL;
-	const char *top = o && o->top ? o->top : "logicnet";
 
 	ng_clear_error();
 	if (!dir || !out)
@@ -1079,7 +1338,7 @@ int nlut_import_dir(const char *dir, const struct nlut_import_opts *o, nlut_mode
 		n_names++;
 	}
 	closedir(d);
-	qsort(names, n_names, sizeof(*names), (int (*)(const void *, const void *))strcmp);
+	qsort(names, n_names, sizeof(*names), cmp_name);
 	/* A file that does not parse (a testbench, other RTL) matters only if
 	 * a module the model needs is then missing. */
 	char perr_detail[512] = "";
@@ -1106,71 +1365,40 @@ int nlut_import_dir(const char *dir, const struct nlut_import_opts *o, nlut_mode
 	if (ret)
 		goto out;
 
-	/* Layers: layer0 .. layer<L-1>, those the top instantiates. LogicNets
-	 * never cleans its folder, so a layer<k>.v of an earlier, deeper run
-	 * may sit there unused: it is not part of this network. */
+	/* The layers are the layer modules on the top's path from its data
+	 * input to its output, in the order it wires them. LogicNets never
+	 * cleans its folder, so a layer<k>.v of an earlier, deeper run may sit
+	 * there unused: it is not part of this network. */
 	uint32_t L = 0;
-	struct vmod *tm = find_mod(&db, top);
+	struct vmod *layers[NLUT_MAX_LAYERS], *tm = NULL;
 
-	if (!tm && o && o->top) {
-		ret = ng_fail(NLUT_ERROR_NOT_FOUND, "--top %s: no module %s in %s", top, top, dir);
+	if ((ret = pick_top(&db, o ? o->top : NULL, dir, &tm)))
 		goto out;
-	}
 	if (tm) {
-		uint8_t used[NLUT_MAX_LAYERS] = { 0 };
-
-		for (uint32_t i = 0; i < tm->n_insts; i++) {
-			const char *t = tm->insts[i].type;
-			char *end;
-			unsigned long k;
-
-			if (!find_mod(&db, t)) {
-				ret = ng_fail(NLUT_ERROR_NOT_FOUND, "%s:%d: instance %s of missing module %s",
-					      tm->file, tm->insts[i].line, tm->insts[i].name, t);
-				goto out;
-			}
-			if (strncmp(t, "layer", 5) || !isdigit((unsigned char)t[5]))
-				continue;
-			k = strtoul(t + 5, &end, 10);
-			if (*end || k >= NLUT_MAX_LAYERS)
-				continue;
-			if (used[k]) {
-				ret = ng_fail(NLUT_ERROR_MALFORMED, "%s:%d: %s instantiates %s twice",
-					      tm->file, tm->insts[i].line, top, t);
-				goto out;
-			}
-			used[k] = 1;
-			if (k + 1 > L)
-				L = (uint32_t)k + 1;
-		}
-		for (uint32_t k = 0; k < L; k++)
-			if (!used[k]) {
-				ret = ng_fail(NLUT_ERROR_MALFORMED,
-					      "%s:%d: %s instantiates layer%u but not layer%u",
-					      tm->file, tm->line, top, L - 1, k);
-				goto out;
-			}
+		if ((ret = walk_top(&db, tm, layers, &L)))
+			goto out;
 	} else {
-		/* No top: the layers by name, layer0 upwards. */
+		/* No top at all: the layers by name, layer0 upwards. */
 		while (L < NLUT_MAX_LAYERS) {
 			char nm[32];
 
 			snprintf(nm, sizeof(nm), "layer%u", L);
-			if (!find_mod(&db, nm))
+			if (!(layers[L] = find_mod(&db, nm)))
 				break;
 			L++;
 		}
 	}
 	if (!L) {
-		ret = ng_fail(NLUT_ERROR_NOT_FOUND, "%s: no module layer0 (missing module)", dir);
+		ret = ng_fail(NLUT_ERROR_NOT_FOUND, "%s: no top module and no module layer0 (missing "
+			      "module)", dir);
 		goto out;
 	}
-	struct vmod *L0 = find_mod(&db, "layer0");
-	struct wire *m0 = find_port(L0, "M0", 0);
+	struct vmod *L0 = layers[0];
+	struct wire *m0 = io_port(L0, 0);
 
-	if (!m0 || !find_port(L0, "M1", 1)) {
-		ret = ng_fail(NLUT_ERROR_MALFORMED, "%s:%d: layer0 lacks input M0 or output M1",
-			      L0->file, L0->line);
+	if (!m0 || !io_port(L0, 1)) {
+		ret = ng_fail(NLUT_ERROR_MALFORMED, "%s:%d: layer module %s has not one input and one "
+			      "output port", L0->file, L0->line, L0->name);
 		goto out;
 	}
 	uint32_t in_w = (uint32_t)width(m0), n_in;
@@ -1184,8 +1412,9 @@ int nlut_import_dir(const char *dir, const struct nlut_import_opts *o, nlut_mode
 			w += nlut_model_quant(ref)[i].bits;
 		if (w != in_w) {
 			ret = ng_fail(NLUT_ERROR_INCONSISTENT,
-				      "%s:%d: layer0 input M0 is %u bits, the reference model's "
-				      "features %u bits (width mismatch)", L0->file, L0->line, in_w, w);
+				      "%s:%d: %s input %s is %u bits, the reference model's "
+				      "features %u bits (width mismatch)", L0->file, L0->line, L0->name,
+				      m0->name, in_w, w);
 			goto out;
 		}
 		q = malloc(n_in * sizeof(*q));
@@ -1194,7 +1423,7 @@ int nlut_import_dir(const char *dir, const struct nlut_import_opts *o, nlut_mode
 	} else {
 		uint32_t fw;
 
-		infer_widths(&db, L0, in_w, &fw);
+		infer_widths(&db, L0, m0->name, in_w, &fw);
 		n_in = in_w / fw;
 		q = malloc(n_in * sizeof(*q));
 		for (uint32_t i = 0; q && i < n_in; i++) {
@@ -1223,7 +1452,7 @@ int nlut_import_dir(const char *dir, const struct nlut_import_opts *o, nlut_mode
 	for (uint32_t i = 0; i < n_in; i++)
 		li.off[i + 1] = li.off[i] + q[i].bits;
 	for (uint32_t l = 0; l < L && !ret; l++) {
-		ret = build_layer(&db, m, l, &li, &lo);
+		ret = build_layer(&db, m, l, layers[l], &li, &lo);
 		free(li.off);
 		li = lo;
 		if (ret) {
@@ -1232,6 +1461,18 @@ int nlut_import_dir(const char *dir, const struct nlut_import_opts *o, nlut_mode
 		}
 	}
 	free(li.off);
+	/* PolyLUT-Add: layer<k> then adder<k>, as nlut adder neurons where the
+	 * adder tables are functions of the sum. */
+	uint8_t adder_layer[NLUT_MAX_LAYERS] = { 0 };
+
+	for (uint32_t l = 0; l < L; l++)
+		adder_layer[l] = !strncmp(layers[l]->name, "adder", 5) &&
+				 isdigit((unsigned char)layers[l]->name[5]);
+	if (!ret)
+		ret = ng_import_fold_adders(&m, adder_layer);
+	if (!ret && o && o->threshold_set &&
+	    (ret = nlut_model_set_threshold(m, o->threshold_signed, o->threshold)))
+		ret = ng_pass(ret, "--threshold");
 	if (!ret && (ret = nlut_model_validate(m)))
 		ret = ng_pass(ret, "imported model");
 out:
@@ -1255,8 +1496,8 @@ static int build_neuron(struct db *db, nlut_model *m, uint32_t l, uint32_t j, st
 			struct inst *in, uint32_t out_bits, const struct layer_in *li)
 {
 	char what[160], nm[64];
-	struct expr *e = conn_of(in, "M0");
 	struct vmod *nmod = find_mod(db, in->type);
+	struct expr *e = conn_to(in, io_port(nmod, 0));
 	uint32_t src[NLUT_MAX_FAN_IN], n_src;
 	uint8_t srcw[NLUT_MAX_FAN_IN];
 	const char *why = "";
@@ -1264,7 +1505,8 @@ static int build_neuron(struct db *db, nlut_model *m, uint32_t l, uint32_t j, st
 
 	snprintf(what, sizeof(what), "%s:%d: %s", Lm->file, in->line, in->type);
 	if (!e)
-		return ng_fail(NLUT_ERROR_MALFORMED, "%s: no M0 connection", what);
+		return ng_fail(NLUT_ERROR_MALFORMED, "%s: its input port is not connected (or the "
+			       "module has not one input and one output)", what);
 	/* An adder neuron's M0 is a wire holding a sum. */
 	struct wire *sw = e->n_terms == 1 && e->terms[0].n == 1 && e->terms[0].b[0].bit < 0
 				  ? find_wire(Lm, e->terms[0].b[0].sig) : NULL;
@@ -1335,7 +1577,8 @@ static int build_neuron(struct db *db, nlut_model *m, uint32_t l, uint32_t j, st
 			ret = ng_fail(NLUT_ERROR_INCONSISTENT, "%s: sub-table widths differ (width mismatch)",
 				      what);
 		for (uint32_t i = 0; i < Lm->n_insts && !sub; i++) {
-			struct expr *oe = conn_of(&Lm->insts[i], "M1");
+			struct vmod *im = find_mod(db, Lm->insts[i].type);
+			struct expr *oe = im ? conn_to(&Lm->insts[i], io_port(im, 1)) : NULL;
 
 			if (oe && oe->n_terms == 1 && oe->terms[0].n == 1 &&
 			    !strcmp(oe->terms[0].b[0].sig, x))
@@ -1353,7 +1596,7 @@ static int build_neuron(struct db *db, nlut_model *m, uint32_t l, uint32_t j, st
 			break;
 		}
 		/* Sub inputs: slices of the neuron's fan-in wire. */
-		struct expr *se = conn_of(sub, "M0");
+		struct expr *se = conn_to(sub, io_port(smod, 0));
 		struct bits sbits = { 0, 0, NULL };
 
 		if (!se || se->n_terms != 1 || resolve(&db->a, Lm, &se->terms[0], 1, &sbits, &why)) {
@@ -1428,96 +1671,98 @@ static int build_neuron(struct db *db, nlut_model *m, uint32_t l, uint32_t j, st
 	return ret;
 }
 
-static int build_layer(struct db *db, nlut_model *m, uint32_t l, struct layer_in *li,
-		       struct layer_in *lo_out)
+static int cmp_nr(const void *a, const void *b)
 {
-	char nm[32];
-	struct vmod *Lm;
+	const struct nr *x = a, *y = b;
+
+	return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+/*
+ * Layer l from layer module Lm: its neurons are the instances driving slices
+ * of its output port, in the order of those slices (neuron names do not
+ * matter: layer<k>_N<j>, ens<e>_layer<k>_N<j>, PolyLUT-Add's layer<k>_N<j>_E<a>
+ * and adder<k>_N<j>); instances driving inner wires are adder sub-tables.
+ */
+static int build_layer(struct db *db, nlut_model *m, uint32_t l, struct vmod *Lm,
+		       struct layer_in *li, struct layer_in *lo_out)
+{
+	const char *nm = Lm->name;
 	struct wire *m0, *m1;
 	struct nr *nr = NULL;
-	uint32_t n = 0, max_j = 0;
+	uint32_t n = 0;
 	int ret = 0;
 
 	lo_out->off = NULL;
-	snprintf(nm, sizeof(nm), "layer%u", l);
-	Lm = find_mod(db, nm);
-	m0 = find_port(Lm, "M0", 0);
-	m1 = find_port(Lm, "M1", 1);
+	m0 = io_port(Lm, 0);
+	m1 = io_port(Lm, 1);
 	if (!m0 || !m1)
-		return ng_fail(NLUT_ERROR_MALFORMED, "%s:%d: %s lacks input M0 or output M1", Lm->file,
-			       Lm->line, nm);
+		return ng_fail(NLUT_ERROR_MALFORMED, "%s:%d: layer module %s has not one input and "
+			       "one output port", Lm->file, Lm->line, nm);
 	if ((uint32_t)width(m0) != li->off[li->n])
 		return ng_fail(NLUT_ERROR_INCONSISTENT,
-			       "%s:%d: %s input M0 is %d bits, the previous layer gives %u (width "
-			       "mismatch)", Lm->file, Lm->line, nm, width(m0), li->off[li->n]);
-	for (uint32_t i = 0; i < Lm->n_insts; i++) {
-		struct inst *in = &Lm->insts[i];
-
-		if (!find_mod(db, in->type))
-			return ng_fail(NLUT_ERROR_NOT_FOUND, "%s:%d: instance %s of missing module %s",
-				       Lm->file, in->line, in->name, in->type);
-		long j = neuron_no(in->type, l);
-
-		if (j < 0)
-			continue;
-		if ((uint32_t)j >= NLUT_MAX_NEURONS)
-			return ng_fail(NLUT_ERROR_TOO_LARGE, "%s:%d: neuron %ld", Lm->file, in->line, j);
-		n++;
-		if ((uint32_t)j > max_j)
-			max_j = (uint32_t)j;
-	}
-	if (!n)
-		return ng_fail(NLUT_ERROR_MALFORMED, "%s:%d: %s has no neuron instances", Lm->file,
-			       Lm->line, nm);
-	nr = calloc(max_j + 1, sizeof(*nr));
+			       "%s:%d: %s input %s is %d bits, the previous layer gives %u (width "
+			       "mismatch)", Lm->file, Lm->line, nm, m0->name, width(m0), li->off[li->n]);
+	li->sig = m0->name;
+	nr = calloc(Lm->n_insts + 1, sizeof(*nr));
 	if (!nr)
 		return ng_fail(NLUT_ERROR_NO_MEM, "out of memory");
 	for (uint32_t i = 0; i < Lm->n_insts; i++) {
 		struct inst *in = &Lm->insts[i];
-		long j = neuron_no(in->type, l);
+		struct vmod *im = find_mod(db, in->type);
 
-		if (j < 0)
-			continue;
-		struct expr *oe = conn_of(in, "M1");
-
-		if (!oe || oe->n_terms != 1 || !oe->terms[0].n || !oe->terms[0].b[0].sig ||
-		    strcmp(oe->terms[0].b[0].sig, "M1")) {
-			ret = ng_fail(NLUT_ERROR_MALFORMED, "%s:%d: %s: M1 must connect to a slice of M1",
-				      Lm->file, in->line, in->name);
+		if (!im) {
+			ret = ng_fail(NLUT_ERROR_NOT_FOUND, "%s:%d: instance %s of missing module %s",
+				      Lm->file, in->line, in->name, in->type);
 			goto out;
 		}
+		struct wire *ip = io_port(im, 0), *op = io_port(im, 1);
+		struct expr *oe = conn_to(in, op);
+
+		if (!ip || !op || !oe) {
+			ret = ng_fail(NLUT_ERROR_MALFORMED, "%s:%d: %s: module %s has not one input and "
+				      "one output port, both connected", Lm->file, in->line, in->name,
+				      in->type);
+			goto out;
+		}
+		/* Not a slice of the output: an adder sub-table (checked by its
+		 * neuron). */
+		if (oe->n_terms != 1 || !oe->terms[0].n || !oe->terms[0].b[0].sig ||
+		    strcmp(oe->terms[0].b[0].sig, m1->name))
+			continue;
 		const struct bits *ob = &oe->terms[0];
 		uint32_t lo = ob->b[0].bit < 0 ? (uint32_t)m1->lsb : (uint32_t)ob->b[0].bit;
 		uint32_t w = ob->b[0].bit < 0 ? (uint32_t)width(m1) : ob->n;
 
 		for (uint32_t k = 1; k < ob->n; k++)
-			if (ob->b[k].bit != ob->b[k - 1].bit + 1 || strcmp(ob->b[k].sig, "M1")) {
-				ret = ng_fail(NLUT_ERROR_MALFORMED, "%s:%d: %s: M1 must connect to a slice "
-					      "of M1", Lm->file, in->line, in->name);
+			if (ob->b[k].bit != ob->b[k - 1].bit + 1 || !ob->b[k].sig ||
+			    strcmp(ob->b[k].sig, m1->name)) {
+				ret = ng_fail(NLUT_ERROR_MALFORMED, "%s:%d: %s: its output must connect "
+					      "to one slice of %s", Lm->file, in->line, in->name,
+					      m1->name);
 				goto out;
 			}
-		if (nr[j].in) {
-			ret = ng_fail(NLUT_ERROR_INCONSISTENT, "%s:%d: %s instantiated twice (also at "
-				      "line %d)", Lm->file, in->line, in->type, nr[j].in->line);
-			goto out;
-		}
-		nr[j].in = in;
-		nr[j].lo = lo;
-		nr[j].w = w;
+		nr[n].in = in;
+		nr[n].lo = lo;
+		nr[n].w = w;
+		n++;
 	}
-	for (uint32_t j = 0; j <= max_j; j++)
-		if (!nr[j].in) {
-			ret = ng_fail(NLUT_ERROR_NOT_FOUND, "%s:%d: %s has no instance of layer%u_N%u "
-				      "(missing module)", Lm->file, Lm->line, nm, l, j);
-			goto out;
-		}
-	n = max_j + 1;
-	/* Outputs in neuron order, back to back. */
-	for (uint32_t j = 0, off = 0; j < n; off += nr[j].w, j++)
+	if (!n) {
+		ret = ng_fail(NLUT_ERROR_MALFORMED, "%s:%d: %s has no neuron instances", Lm->file,
+			      Lm->line, nm);
+		goto out;
+	}
+	if (n > NLUT_MAX_NEURONS) {
+		ret = ng_fail(NLUT_ERROR_TOO_LARGE, "%s:%d: %s: %u neurons", Lm->file, Lm->line, nm, n);
+		goto out;
+	}
+	/* Neurons in the order of their output slices, back to back. */
+	qsort(nr, n, sizeof(*nr), cmp_nr);
+	for (uint32_t j = 0, off = (uint32_t)m1->lsb; j < n; off += nr[j].w, j++)
 		if (nr[j].lo != off) {
-			ret = ng_fail(NLUT_ERROR_UNSUPPORTED, "%s:%d: %s drives M1[%u] onwards, "
-				      "expected M1[%u] (outputs not in neuron order)", Lm->file,
-				      nr[j].in->line, nr[j].in->name, nr[j].lo, off);
+			ret = ng_fail(NLUT_ERROR_INCONSISTENT, "%s:%d: %s drives %s[%u] onwards, "
+				      "expected %s[%u] (neuron outputs overlap or leave a gap)", Lm->file,
+				      nr[j].in->line, nr[j].in->name, m1->name, nr[j].lo, m1->name, off);
 			goto out;
 		}
 	if (nlut_model_add_layer(m, n) < 0) {
@@ -1538,8 +1783,8 @@ static int build_layer(struct db *db, nlut_model *m, uint32_t l, struct layer_in
 	for (uint32_t j = 0; j < n; j++)
 		lo_out->off[j + 1] = lo_out->off[j] + nr[j].w;
 	if (lo_out->off[n] != (uint32_t)width(m1))
-		ret = ng_fail(NLUT_ERROR_INCONSISTENT, "%s:%d: %s output M1 is %d bits, its neurons "
-			      "drive %u (width mismatch)", Lm->file, Lm->line, nm, width(m1),
+		ret = ng_fail(NLUT_ERROR_INCONSISTENT, "%s:%d: %s output %s is %d bits, its neurons "
+			      "drive %u (width mismatch)", Lm->file, Lm->line, nm, m1->name, width(m1),
 			      lo_out->off[n]);
 out:
 	free(nr);

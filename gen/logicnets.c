@@ -186,8 +186,10 @@ int nlut_gen_logicnets(const nlut_model *m, const char *dir, const char *id, int
 
 	if (nlut_model_decoding(m) != NLUT_DECODE_ARGMAX)
 		return ng_fail(NLUT_ERROR_UNSUPPORTED,
-			       "the LogicNets style has no group sums (a format 1.1 group-sum model): "
-			       "use the nlut style");
+			       "the LogicNets style has %s: use the nlut style",
+			       nlut_model_decoding(m) == NLUT_DECODE_THRESHOLD
+			       ? "no threshold decoding (a format 1.2 threshold model)"
+			       : "no group sums (a format 1.1 group-sum model)");
 	for (uint32_t l = 0; l < L && !ret; l++)
 		ret = write_layer(m, l, dir, id, yosys);
 	if (ret)

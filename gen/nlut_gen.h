@@ -291,7 +291,11 @@ struct nlut_import_opts {
 	 * identity quantisers (offset 0, scale 1) with widths read from the
 	 * Verilog. */
 	const nlut_model *quant_from;
-	const char *top;  /* top module name; NULL = "logicnet" */
+	const char *top;  /* top module name; NULL = "logicnet", else the only top */
+	/* Threshold decoding of a one-neuron last layer (format 1.2): class 1
+	 * iff its code (two's complement when threshold_signed) >= threshold. */
+	int threshold_set, threshold_signed;
+	int32_t threshold;
 };
 
 /* Read directory dir and build the model. Every failure names the file, line

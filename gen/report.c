@@ -581,8 +581,12 @@ static int parse_with(const char *hier, const char *flat, const char *top,
 		snprintf(r->row[L + 1].name, sizeof(r->row[L + 1].name), "groupsum");
 		snprintf(r->row[L + 1].kind, sizeof(r->row[L + 1].kind), "group_sum");
 	}
-	snprintf(r->row[last].name, sizeof(r->row[last].name), "argmax");
-	snprintf(r->row[last].kind, sizeof(r->row[last].kind), "argmax");
+	/* A threshold model's last row: its comparator (glue logic in the
+	 * top) and the two-class argmax after it. */
+	const char *dec = nlut_model_decoding(m) == NLUT_DECODE_THRESHOLD ? "threshold" : "argmax";
+
+	snprintf(r->row[last].name, sizeof(r->row[last].name), "%s", dec);
+	snprintf(r->row[last].kind, sizeof(r->row[last].kind), "%s", dec);
 	snprintf(r->total.name, sizeof(r->total.name), "total");
 
 	if ((ret = read_blif(hier, &nl)))

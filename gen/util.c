@@ -185,6 +185,19 @@ uint32_t ng_layer_in_width(const nlut_model *m, uint32_t l)
 	return w;
 }
 
+int ng_threshold_cmp(const nlut_model *m, unsigned *w, uint32_t *flip, uint32_t *t)
+{
+	int is_signed;
+	int32_t th;
+
+	if (!nlut_model_threshold(m, &is_signed, &th))
+		return 0;
+	*w = nlut_model_layer(m, nlut_model_num_layers(m) - 1)->neurons[0].out_bits;
+	*flip = is_signed ? 1u << (*w - 1) : 0u;
+	*t = (uint32_t)((int64_t)th + (int64_t)*flip);
+	return 1;
+}
+
 uint32_t *ng_src_offsets(const nlut_model *m, uint32_t l)
 {
 	uint32_t n = l ? nlut_model_layer(m, l - 1)->n_neurons : nlut_model_num_inputs(m);

@@ -526,6 +526,8 @@ static int write_core(const nlut_model *m, const struct nlut_plan *p, const stru
 		      const char *dir, const char *id, const char *policy, int fixed)
 {
 	uint32_t L = p->n_layers, A = L + p->n_sum; /* A: the argmax compare unit */
+	uint32_t tflip = 0, tt = 0;
+	unsigned tw = 0;
 	struct sbuf sb;
 	char nm[64], val[256];
 	int ret;
@@ -623,6 +625,20 @@ static int write_core(const nlut_model *m, const struct nlut_plan *p, const stru
 			sb_printf(&sb, "    nlut_gsum%u u_gsum%u (\n"
 				       "        .in_bits(pipe%u_codes),\n"
 				       "        .out_bits(u%u_codes)\n    );\n\n", st, st, b, b);
+		} else if (b == A && ng_threshold_cmp(m, &tw, &tflip, &tt)) {
+			sb_printf(&sb, "threshold compare (about %u LUT levels)\n", p->unit_levels[b]);
+			sb_printf(&sb, "    // class 1 iff the last neuron's %s code >= %d: one unsigned\n"
+				       "    // compare (a signed code's sign bit flipped, the threshold\n"
+				       "    // offset by 2^%u); one-hot 1-bit scores, class 0 in the LSB.\n",
+				  tflip ? "signed" : "unsigned", (int)((int64_t)tt - tflip), tw - 1);
+			sb_printf(&sb, "    wire u%u_valid = pipe%u_valid;\n", b, b);
+			sb_printf(&sb, "    wire u%u_t = {1'b0, pipe%u_codes ^ %u'd%u} >= %u'd%u;\n", b, b, tw,
+				  tflip, tw + 1, tt);
+			sb_printf(&sb, "    wire [1:0] u%u_scores = {u%u_t, ~u%u_t};\n", b, b, b);
+			sb_printf(&sb, "    wire [0:0] u%u_ge;\n", b);
+			sb_printf(&sb, "    nlut_argmax_cmp u_argmax_cmp (\n"
+				       "        .scores(u%u_scores),\n"
+				       "        .ge(u%u_ge)\n    );\n\n", b, b);
 		} else if (b == A) {
 			sb_printf(&sb, "argmax compare (about %u LUT levels)\n", p->unit_levels[b]);
 			sb_printf(&sb, "    wire u%u_valid = pipe%u_valid;\n", b, b);

@@ -643,6 +643,8 @@ static int write_core(const struct vh *v)
 {
 	const struct nlut_plan *p = v->p;
 	uint32_t L = p->n_layers, U = p->n_units, A = L + p->n_sum; /* A: argmax compare */
+	uint32_t tflip = 0, tt = 0;
+	unsigned tw = 0;
 	struct core c;
 	struct sbuf sb;
 	char nm[64], val[64];
@@ -699,6 +701,22 @@ static int write_core(const struct vh *v)
 			sb_printf(&c.body, "    u_gsum%u : entity work.nlut_gsum%u\n"
 					   "        port map (in_bits => pipe%u_codes, out_bits => "
 					   "u%u_codes);\n\n", b - L, b - L, b, b);
+		} else if (b == A && ng_threshold_cmp(v->m, &tw, &tflip, &tt)) {
+			/* Threshold: one unsigned compare (see gen_private.h), one-hot
+			 * 1-bit scores {t, not t}, class 0 in the LSB. */
+			snprintf(nm, sizeof(nm), "u%u_scores", b);
+			signal(&c, nm, 2);
+			snprintf(nm, sizeof(nm), "u%u_ge", b);
+			signal(&c, nm, 1);
+			sb_printf(&c.body, "    -- class 1 iff the last neuron's %s code >= %d\n"
+					   "    u%u_scores(1) <= '1' when unsigned('0' & (pipe%u_codes xor "
+					   "std_logic_vector(to_unsigned(%u, %u)))) >= to_unsigned(%u, %u) "
+					   "else '0';\n"
+					   "    u%u_scores(0) <= not u%u_scores(1);\n"
+					   "    u_argmax_cmp : entity work.nlut_argmax_cmp\n"
+					   "        port map (scores => u%u_scores, ge => u%u_ge);\n\n",
+				  tflip ? "signed" : "unsigned", (int)((int64_t)tt - tflip), b, b, tflip,
+				  tw, tt, tw + 1, b, b, b, b);
 		} else if (b == A) {
 			snprintf(nm, sizeof(nm), "u%u_scores", b);
 			signal(&c, nm, v->scores_w);

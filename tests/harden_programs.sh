@@ -125,9 +125,10 @@ sed 's/module logicnet/module logicnet/' "$W/sq/logicnet.v" >"$W/sq/logicnet_pos
 expect 0 "note: skipped .*logicnet_post_synth.v (a Vivado netlist" -- \
 	"$NLUT" import --quant-from "$W/sq.nlut" "$W/sq" -o "$W/sq-back2.nlut"
 [ "$("$NLUT" info "$W/sq-back2.nlut" | grep identity)" = "$want" ] && ok || bad "post-synth netlist changed the import"
-# A top that uses layer2 and layer1 but not layer0 is refused.
+# A top that wires layer2 (8 bits in) where its 16-bit input comes is refused.
 sed 's/^layer0 /layer2 /; s/module logicnet/module gapped/' "$W/sq/logicnet.v" >"$W/sq/gapped.v"
-expect 1 "gapped instantiates layer2 but not layer0" -- "$NLUT" import --top gapped "$W/sq" -o "$W/x.nlut"
+expect 1 "gapped: M0w is 16 bits, input M0 of layer2 8 bits (width mismatch)" -- \
+	"$NLUT" import --top gapped "$W/sq" -o "$W/x.nlut"
 
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]

@@ -578,7 +578,8 @@ static void section_rejections(void **state)
 	EXPECT(src_bits1, 0, NLUT_ERROR_INCONSISTENT);
 	EXPECT(entry3, 2, NLUT_ERROR_INCONSISTENT);
 	EXPECT(n_classes, 3, NLUT_ERROR_INCONSISTENT);
-	EXPECT(outp_kind, 3, NLUT_ERROR_UNSUPPORTED);
+	EXPECT(outp_kind, 4, NLUT_ERROR_UNSUPPORTED);
+	EXPECT(outp_kind, 3, NLUT_ERROR_MALFORMED); /* a threshold needs 16 bytes (format 1.2) */
 	EXPECT(meta_dup, 1, NLUT_ERROR_INCONSISTENT);
 	EXPECT(meta_nul, 1, NLUT_ERROR_INCONSISTENT);
 	EXPECT(extra_payload, 1, NLUT_ERROR_MALFORMED);

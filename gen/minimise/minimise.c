@@ -722,6 +722,14 @@ static int rebuild(const nlut_model *m, const struct mjob *j, nlut_model **out)
 							  subs, out_t);
 		}
 	}
+	/* The output decoding too: group sums, a threshold. */
+	int th_s;
+	int32_t th_t;
+
+	if (!err && nlut_model_decoding(m) == NLUT_DECODE_GROUP_SUM)
+		err = nlut_model_set_group_sum(nm, nlut_model_num_classes(m));
+	if (!err && nlut_model_threshold(m, &th_s, &th_t))
+		err = nlut_model_set_threshold(nm, th_s, th_t);
 	for (uint32_t i = 0; i < nlut_model_meta_count(m) && !err; i++) {
 		const char *key, *value;
 

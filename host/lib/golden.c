@@ -94,6 +94,12 @@ NLUT_API int nlut_golden_new(const nlut_model *m, nlut_golden **out)
 	g->n_layers = nlut_model_num_layers(m);
 	g->n_classes = nlut_model_num_classes(m);
 	g->group = nlut_model_group_size(m);
+	if (nlut_model_threshold(m, &g->thr_signed, &g->thr_t)) {
+		const struct nlut_layer *LL = nlut_model_layer(m, g->n_layers - 1);
+
+		g->thr = 1;
+		g->thr_w = LL->neurons[0].out_bits;
+	}
 
 	/* First pass: sizes. */
 	for (uint32_t l = 0; l < g->n_layers; l++) {
@@ -389,6 +395,23 @@ KERNEL void nlut_golden_store(const nlut_golden *g, uint16_t *act, unsigned n,
 	uint16_t best_v[B];
 	uint32_t best_c[B];
 
+	if (g->thr) {
+		/* Threshold: one code per vector, one-hot scores. */
+		uint32_t sign = g->thr_signed ? 1u << (g->thr_w - 1) : 0u;
+
+		for (unsigned b = 0; b < n; b++) {
+			int32_t v = (int32_t)(((uint32_t)last[b] ^ sign)) - (int32_t)sign;
+			uint32_t d = v >= g->thr_t;
+
+			if (cls)
+				cls[b] = d;
+			if (scores) {
+				scores[(size_t)b * 2] = (uint16_t)!d;
+				scores[(size_t)b * 2 + 1] = (uint16_t)d;
+			}
+		}
+		return;
+	}
 	if (g->group > 1)
 		group_sums(g, last);
 	/* Class-outer so the comparisons run across the block; strict > keeps

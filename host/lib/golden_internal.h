@@ -28,6 +28,12 @@ struct nlut_golden {
 	uint32_t n_inputs, n_classes, n_neurons, n_layers;
 	uint32_t group;        /* last-layer neurons per class score: 1 = argmax
 				* of the outputs, else their group sums */
+	int thr;               /* threshold decoding (format 1.2): class 1 iff the
+				* one last-layer code >= thr_t, read as thr_w-bit
+				* two's complement when thr_signed */
+	int thr_signed;
+	int32_t thr_t;
+	unsigned thr_w;
 	uint16_t *in_max;      /* per feature: 2^bits - 1 */
 	uint32_t *layer_first; /* slot of each layer's first neuron; inputs are slots 0.. */
 	uint32_t *layer_size;

@@ -105,6 +105,8 @@ NLUT_API uint32_t nlut_model_num_classes(const nlut_model *m)
 {
 	if (m->decode == NLUT_DECODE_GROUP_SUM)
 		return m->n_classes;
+	if (m->decode == NLUT_DECODE_THRESHOLD)
+		return 2;
 	return m->n_layers ? m->layers[m->n_layers - 1].n_neurons : 0;
 }
 
@@ -128,6 +130,8 @@ NLUT_API unsigned nlut_model_score_bits(const nlut_model *m, uint32_t c)
 	uint32_t g = nlut_model_group_size(m);
 	uint64_t max = 0;
 
+	if (m->decode == NLUT_DECODE_THRESHOLD)
+		return 1; /* one-hot: the score of the decided class is 1 */
 	if (m->decode != NLUT_DECODE_GROUP_SUM)
 		return L->neurons[c].out_bits;
 	for (uint32_t j = c * g; j < c * g + g && j < L->n_neurons; j++)
@@ -141,13 +145,48 @@ NLUT_API unsigned nlut_model_score_bits(const nlut_model *m, uint32_t c)
 
 unsigned nlut_model_min_minor(const nlut_model *m)
 {
-	return m->decode == NLUT_DECODE_GROUP_SUM ? 1u : 0u;
+	return m->decode == NLUT_DECODE_THRESHOLD ? 2u : m->decode == NLUT_DECODE_GROUP_SUM ? 1u : 0u;
+}
+
+NLUT_API int nlut_model_threshold(const nlut_model *m, int *is_signed, int32_t *threshold)
+{
+	if (!m || m->decode != NLUT_DECODE_THRESHOLD)
+		return 0;
+	if (is_signed)
+		*is_signed = m->th_signed;
+	if (threshold)
+		*threshold = m->threshold;
+	return 1;
 }
 
 int nlut_model_check_decode(const nlut_model *m, const char *where)
 {
 	if (m->decode == NLUT_DECODE_ARGMAX)
 		return NLUT_SUCCESS;
+	if (m->decode == NLUT_DECODE_THRESHOLD) {
+		const struct nlut_layer *L = m->n_layers ? &m->layers[m->n_layers - 1] : NULL;
+
+		if (!L || L->n_neurons != 1)
+			return nlut_fail(NLUT_ERROR_INCONSISTENT,
+					 "%s: a threshold decodes a last layer of one neuron, not %u",
+					 where, L ? L->n_neurons : 0);
+		if (m->th_signed != 0 && m->th_signed != 1)
+			return nlut_fail(NLUT_ERROR_INCONSISTENT, "%s: threshold signedness %d (0 or 1)",
+					 where, m->th_signed);
+		unsigned w = L->neurons[0].out_bits;
+
+		if (!w) /* neuron not set yet: nlut_model_validate checks it */
+			return NLUT_SUCCESS;
+		int64_t lo = m->th_signed ? -(1ll << (w - 1)) : 0;
+		int64_t hi = m->th_signed ? (1ll << (w - 1)) : (1ll << w);
+
+		if (m->threshold < lo || m->threshold > hi)
+			return nlut_fail(NLUT_ERROR_INCONSISTENT,
+					 "%s: threshold %d outside %lld .. %lld for a %u-bit %s code",
+					 where, m->threshold, (long long)lo, (long long)hi, w,
+					 m->th_signed ? "signed" : "unsigned");
+		return NLUT_SUCCESS;
+	}
 	if (m->decode != NLUT_DECODE_GROUP_SUM)
 		return nlut_fail(NLUT_ERROR_UNSUPPORTED, "%s: unknown output decoding %u", where,
 				 m->decode);

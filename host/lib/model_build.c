@@ -178,6 +178,31 @@ NLUT_API int nlut_model_validate(const nlut_model *m)
 	return NLUT_SUCCESS;
 }
 
+NLUT_API int nlut_model_set_threshold(nlut_model *m, int is_signed, int32_t threshold)
+{
+	if (!m)
+		return nlut_fail(NLUT_ERROR_INVALID_PARAM, "model is NULL");
+	if (!m->n_layers)
+		return nlut_fail(NLUT_ERROR_INVALID_PARAM, "threshold: the model has no layer yet");
+	uint32_t d = m->decode, n = m->n_classes;
+	int s = m->th_signed;
+	int32_t t = m->threshold;
+
+	m->decode = NLUT_DECODE_THRESHOLD;
+	m->n_classes = 0;
+	m->th_signed = is_signed;
+	m->threshold = threshold;
+	int err = nlut_model_check_decode(m, "threshold");
+
+	if (err) {
+		m->decode = d;
+		m->n_classes = n;
+		m->th_signed = s;
+		m->threshold = t;
+	}
+	return err;
+}
+
 NLUT_API int nlut_model_set_group_sum(nlut_model *m, uint32_t n_classes)
 {
 	if (!m)

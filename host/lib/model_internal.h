@@ -5,7 +5,7 @@
 #include <nlut/model.h>
 
 #define NLUT_FMT_MAJOR 1u
-#define NLUT_FMT_MINOR 1u /* highest minor this code reads and writes */
+#define NLUT_FMT_MINOR 2u /* highest minor this code reads and writes */
 #define NLUT_HEADER_SIZE 32u
 #define NLUT_SECTION_OVERHEAD 20u /* tag, flags, length, crc */
 #define NLUT_SECTION_CRITICAL 1u
@@ -33,6 +33,8 @@ struct nlut_model {
 	 * last layer, each summed). */
 	uint32_t decode;
 	uint32_t n_classes; /* GROUP_SUM only */
+	int th_signed;      /* THRESHOLD only: the code read as two's complement */
+	int32_t threshold;  /* THRESHOLD only: class 1 iff code >= threshold */
 };
 
 /* Lowest minor version of format 1 that holds m's content. */

@@ -304,9 +304,31 @@ static int read_layr(struct cur *c, nlut_model *m)
 
 static int read_outp(struct cur *c, nlut_model *m)
 {
-	if (c->len != 8)
+	if (c->len < 8)
 		return nlut_fail(NLUT_ERROR_MALFORMED, "%s: payload is %zu bytes, expected 8", c->where, c->len);
 	uint32_t kind = g32(c), n = g32(c);
+	size_t want = kind == NLUT_DECODE_THRESHOLD ? 16 : 8;
+
+	if (kind != NLUT_DECODE_ARGMAX && kind != NLUT_DECODE_GROUP_SUM && kind != NLUT_DECODE_THRESHOLD)
+		return nlut_fail(NLUT_ERROR_UNSUPPORTED, "%s: unknown output decoding %u", c->where, kind);
+
+	if (c->len != want)
+		return nlut_fail(NLUT_ERROR_MALFORMED, "%s: payload is %zu bytes, expected %zu", c->where,
+				 c->len, want);
+	if (kind == NLUT_DECODE_THRESHOLD) {
+		uint32_t sg = g32(c), t = g32(c);
+
+		if (n != 2)
+			return nlut_fail(NLUT_ERROR_INCONSISTENT, "%s: a threshold decodes 2 classes, not %u",
+					 c->where, n);
+		if (sg > 1)
+			return nlut_fail(NLUT_ERROR_INCONSISTENT, "%s: threshold signedness %u (0 or 1)",
+					 c->where, sg);
+		m->decode = kind;
+		m->th_signed = (int)sg;
+		m->threshold = (int32_t)t;
+		return nlut_model_check_decode(m, c->where);
+	}
 
 	if (kind == NLUT_DECODE_GROUP_SUM) {
 		/* The neurons' widths are known here: the whole rule applies. */

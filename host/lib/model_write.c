@@ -196,6 +196,10 @@ int nlut_model_encode(const nlut_model *m, struct nlut_encoding *e)
 	s = begin_section(&b, "OUTP", NLUT_SECTION_CRITICAL);
 	put32(&b, m->decode);
 	put32(&b, nlut_model_num_classes(m));
+	if (m->decode == NLUT_DECODE_THRESHOLD) {
+		put32(&b, (uint32_t)m->th_signed);
+		put32(&b, (uint32_t)m->threshold);
+	}
 	end_section(&b, s, e);
 
 	if (m->n_meta) {

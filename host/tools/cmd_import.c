@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <nlut/nlut.h>
@@ -14,18 +15,27 @@
 static void help(const char *prog)
 {
 	printf("Usage: %s [OPTIONS] DIR -o MODEL\n\n"
-	       "Read the Verilog that LogicNets, NeuraLUT or PolyLUT generate (neuron modules\n"
-	       "layer<i>_N<j> holding `case (M0)` tables, layer modules wiring them from M0 bit\n"
-	       "selects; `nlut gen --style logicnets` writes the same layout) and write a .nlut\n"
-	       "model computing the same function. Every case key is parsed, in any order;\n"
+	       "Read the Verilog that LogicNets, NeuraLUT, PolyLUT or PolyLUT-Add generate\n"
+	       "(neuron modules holding `case` tables, layer modules wiring them from bit\n"
+	       "selects of their input, a top wiring registers and layers; `nlut gen --style\n"
+	       "logicnets` writes the same layout) and write a .nlut model computing the same\n"
+	       "function. The layers are those on the top's path from its input to its output,\n"
+	       "in that order. Every case key is parsed, in any order;\n"
 	       "codes are taken as written (signed values in offset binary stay unsigned\n"
 	       "codes). The input quantisers are not in the Verilog: they come from\n"
 	       "--quant-from, or default to identity quantisers (offset 0, scale 1, widths\n"
 	       "inferred from the bit selects).\n\n"
 	       "  -o, --output MODEL   the .nlut file to write\n"
 	       "  --quant-from REF     take the input quantisers from model REF\n"
-	       "  --top NAME           top module (default logicnet): the layers are those it\n"
-	       "                       instantiates; must exist when given\n"
+	       "  --top NAME           top module (default: logicnet, else the only module with\n"
+	       "                       a clock that nothing instantiates); must exist. An\n"
+	       "                       ensemble writes one top per member (logicnet_0, ...):\n"
+	       "                       name the member to import\n"
+	       "  --threshold T        a binary classifier (one output neuron): class 1 iff\n"
+	       "                       its code >= T (format 1.2 threshold decoding); needs\n"
+	       "  --threshold-code FMT signed (w-bit two's complement) or unsigned. Without\n"
+	       "                       them a one-neuron output is refused: argmax over one\n"
+	       "                       class would always answer class 0\n"
 	       "  --name NAME          metadata name of the model\n"
 	       "  -h, --help           show this help\n",
 	       prog);
@@ -38,6 +48,8 @@ int cmd_import(int argc, char **argv)
 		{ "quant-from", required_argument, NULL, 'Q' },
 		{ "top", required_argument, NULL, 't' },
 		{ "name", required_argument, NULL, 'n' },
+		{ "threshold", required_argument, NULL, 'T' },
+		{ "threshold-code", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -45,6 +57,7 @@ int cmd_import(int argc, char **argv)
 	struct nlut_import_opts o;
 	nlut_model *ref = NULL, *m = NULL;
 	char id[NLUT_ID_STR_SIZE];
+	const char *code = NULL;
 	int c, err;
 
 	memset(&o, 0, sizeof(o));
@@ -63,6 +76,19 @@ int cmd_import(int argc, char **argv)
 		case 'n':
 			name = optarg;
 			break;
+		case 'T': {
+			char *end;
+			long v = strtol(optarg, &end, 0);
+
+			if (!*optarg || *end || v < -65536 || v > 65536)
+				return tool_usage_error(prog, "--threshold: expected an integer code");
+			o.threshold_set = 1;
+			o.threshold = (int32_t)v;
+			break;
+		}
+		case 'C':
+			code = optarg;
+			break;
 		case 'h':
 			help(prog);
 			return NLUT_EXIT_OK;
@@ -76,6 +102,13 @@ int cmd_import(int argc, char **argv)
 		return tool_usage_error(prog, "missing -o MODEL");
 	const char *dir = argv[optind];
 
+	if (code && strcmp(code, "signed") && strcmp(code, "unsigned"))
+		return tool_usage_error(prog, "--threshold-code: signed or unsigned");
+	if (o.threshold_set != !!code)
+		return tool_usage_error(prog, "--threshold T needs --threshold-code signed|unsigned, "
+					"and the other way round");
+	o.threshold_signed = code && !strcmp(code, "signed");
+
 	if (qfrom && (err = nlut_model_load(qfrom, &ref)))
 		return tool_fail(prog, err, "cannot load --quant-from model");
 	o.quant_from = ref;
@@ -84,13 +117,21 @@ int cmd_import(int argc, char **argv)
 
 	for (struct dirent *de; dd && (de = readdir(dd));)
 		if (nlut_import_skips(de->d_name))
-			printf("note: skipped %s/%s (a Vivado netlist, not the RTL)\n", dir, de->d_name);
+			fprintf(stderr, "note: skipped %s/%s (a Vivado netlist, not the RTL)\n", dir,
+				de->d_name);
 	if (dd)
 		closedir(dd);
 	err = nlut_import_dir(dir, &o, &m);
 	nlut_model_free(ref);
 	if (err) {
 		fprintf(stderr, "%s: %s (%s)\n", prog, nlut_gen_error_detail(), nlut_strerror(err));
+		return NLUT_EXIT_FAIL;
+	}
+	if (nlut_model_num_classes(m) == 1) {
+		fprintf(stderr, "%s: %s: the output layer has one neuron: a binary classifier? give "
+			"--threshold T --threshold-code signed|unsigned (class 1 iff its code >= T); "
+			"as argmax over one class it would always answer class 0\n", prog, dir);
+		nlut_model_free(m);
 		return NLUT_EXIT_FAIL;
 	}
 	nlut_model_set_meta(m, "generator", "nlut import");

@@ -89,8 +89,14 @@ static void print_json(const char *path, const nlut_model *m, const char *id)
 		       (unsigned long long)s.in_bits.hi, (unsigned long long)s.out_bits.hi, s.adders,
 		       (unsigned long long)s.entries);
 	}
+	int th_s;
+	int32_t th_t;
+
 	printf("],\"classes\":%u,\"decoding\":\"%s\",", nlut_model_num_classes(m),
-	       nlut_model_decoding(m) == NLUT_DECODE_GROUP_SUM ? "group_sum" : "argmax");
+	       nlut_model_decoding(m) == NLUT_DECODE_GROUP_SUM ? "group_sum"
+	       : nlut_model_decoding(m) == NLUT_DECODE_THRESHOLD ? "threshold" : "argmax");
+	if (nlut_model_threshold(m, &th_s, &th_t))
+		printf("\"threshold\":%d,\"threshold_signed\":%s,", th_t, th_s ? "true" : "false");
 	if (nlut_model_decoding(m) == NLUT_DECODE_GROUP_SUM)
 		printf("\"group_size\":%u,\"score_bits\":%u,", nlut_model_group_size(m),
 		       nlut_model_score_bits(m, 0));
@@ -137,7 +143,13 @@ static void print_text(const char *path, const nlut_model *m, const char *id)
 		printf("          %5u %8u %7s %8s %8s %9s %14llu%s\n", l, L->n_neurons, a, b, c, d,
 		       (unsigned long long)s.entries, s.adders ? "  (adder neurons)" : "");
 	}
-	if (nlut_model_decoding(m) == NLUT_DECODE_GROUP_SUM)
+	int th_s;
+	int32_t th_t;
+
+	if (nlut_model_threshold(m, &th_s, &th_t))
+		printf("classes   2 (threshold: class 1 iff the last neuron's %s code >= %d)\n",
+		       th_s ? "signed" : "unsigned", th_t);
+	else if (nlut_model_decoding(m) == NLUT_DECODE_GROUP_SUM)
 		printf("classes   %u (argmax of the sums of %u last-layer outputs each, %u-bit scores, "
 		       "ties to the lowest index)\n", nlut_model_num_classes(m), nlut_model_group_size(m),
 		       nlut_model_score_bits(m, 0));

@@ -69,7 +69,8 @@ static int rm_entry(const char *path, const struct stat *st, int flag, struct FT
 	return remove(path);
 }
 
-static const char *const kinds[] = { "input", "encoder", "lut", "group_sum", "argmax" };
+static const char *const kinds[] = { "input", "encoder", "lut", "group_sum", "argmax",
+				      "threshold" };
 #define N_KINDS (sizeof(kinds) / sizeof(kinds[0]))
 
 /* LUTs and FFs of the rows of each kind. */
@@ -95,7 +96,7 @@ static void print_text(const char *path, const char *id, const struct nlut_repor
 	       "          LUT6 + MUXF7/F8 in one level; carries add no level)\n");
 	printf("counted   the whole core, from the feature codes the host sends to the class:\n"
 	       "          every layer (a threshold/thermometer encoder is a layer), group sums,\n"
-	       "          argmax and pipeline registers\n");
+	       "          argmax (a threshold's comparator) and pipeline registers\n");
 	printf("stages    %s\n\n", policy);
 	if (b)
 		printf("          %10s %8s   %10s %8s\n", "nlut LUTs", "FFs", "LogicNets", "FFs");
@@ -116,10 +117,12 @@ static void print_text(const char *path, const char *id, const struct nlut_repor
 	}
 	by_kind(r, kl, kf);
 	printf("by kind  ");
-	for (size_t k = 0; k < N_KINDS; k++)
-		if (kl[k] || kf[k])
-			printf(" %s %llu LUTs/%llu FFs%s", kinds[k], (unsigned long long)kl[k],
-			       (unsigned long long)kf[k], k + 1 < N_KINDS ? "," : "");
+	for (size_t k = 0, first = 1; k < N_KINDS; k++)
+		if (kl[k] || kf[k]) {
+			printf("%s %s %llu LUTs/%llu FFs", first ? "" : ",", kinds[k],
+			       (unsigned long long)kl[k], (unsigned long long)kf[k]);
+			first = 0;
+		}
 	printf("\n");
 	printf("\nLUT levels per stage: nlut");
 	for (uint32_t s = 0; s < r->n_stages; s++)

@@ -53,6 +53,25 @@ uint32_t ref_eval(const nlut_model *m, const uint16_t *codes, uint16_t *scores)
 		prev = cur;
 	}
 	uint32_t nc = nlut_model_num_classes(m), best = 0;
+	int th_signed;
+	int32_t th;
+
+	/* Threshold (format 1.2): one neuron; class 1 iff its code, read as
+	 * stated, >= T; scores one-hot. */
+	if (nlut_model_threshold(m, &th_signed, &th)) {
+		unsigned w = nlut_model_layer(m, nlut_model_num_layers(m) - 1)->neurons[0].out_bits;
+		int64_t v = prev[0];
+
+		if (th_signed && v >= (1ll << (w - 1)))
+			v -= 1ll << w;
+		best = v >= th;
+		if (scores) {
+			scores[0] = (uint16_t)(best == 0);
+			scores[1] = (uint16_t)(best == 1);
+		}
+		free(prev);
+		return best;
+	}
 	/* Group sum (format 1.1): class c's score adds neurons c*G .. c*G+G-1. */
 	uint32_t G = nlut_model_layer(m, nlut_model_num_layers(m) - 1)->n_neurons / nc;
 	uint32_t *sc = calloc(nc, sizeof(*sc));

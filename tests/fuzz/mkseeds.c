@@ -15,6 +15,7 @@
 
 #include "data_internal.h"
 #include "random_model.h"
+#include "vlayout.h"
 
 static const char *out_root;
 
@@ -260,15 +261,53 @@ static void copy_dir(const char *target, const char *dir, const char *suffix, in
 
 /* ---- Verilog: LogicNets-style output of small models, in one file ---- */
 
+/* Every .v file of dir in one seed OUT/corpus_verilog/NAME.v, the top file
+ * last, as a reader would meet it; the rest in folder order. */
+static void concat_dir(const char *dir, const char *top_file, const char *seed_name)
+{
+	struct dirent *e;
+	DIR *d;
+	char *all = NULL;
+	size_t n = 0;
+
+	for (int pass = 0; pass < 2; pass++) {
+		if (!(d = opendir(dir)))
+			exit(1);
+		while ((e = readdir(d))) {
+			char path[2048];
+			size_t l = strlen(e->d_name);
+			uint8_t *b;
+			size_t k;
+
+			if (l < 3 || strcmp(e->d_name + l - 2, ".v") ||
+			    !strcmp(e->d_name, top_file) != !pass)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+			if (nlut_data_slurp(path, 16u << 20, &b, &k))
+				die(path);
+			/* A newline between files: LogicNets ends its layer
+			 * files with `endmodule` and no newline. */
+			if (!(all = realloc(all, n + k + 2)))
+				exit(1);
+			memcpy(all + n, b, k);
+			n += k;
+			all[n++] = '\n';
+			free(b);
+		}
+		closedir(d);
+	}
+	char name[64];
+
+	snprintf(name, sizeof(name), "%s.v", seed_name);
+	put("verilog", name, all, n);
+	free(all);
+}
+
 static void verilog_seed(const char *shape_name, const struct rm_spec *sp, uint64_t seed)
 {
 	char dir[1024];
 	nlut_model *m = rm_build(sp, seed);
 	struct nlut_gen_opts o;
-	struct dirent *e;
-	DIR *d;
-	char *all = NULL;
-	size_t n = 0;
 
 	if (!m)
 		die("rm_build");
@@ -280,35 +319,68 @@ static void verilog_seed(const char *shape_name, const struct rm_spec *sp, uint6
 		exit(1);
 	}
 	nlut_model_free(m);
-	/* The top last, as a reader would meet it; the rest in folder order. */
-	for (int pass = 0; pass < 2; pass++) {
-		if (!(d = opendir(dir)))
-			exit(1);
-		while ((e = readdir(d))) {
-			char path[2048];
-			size_t l = strlen(e->d_name);
-			uint8_t *b;
-			size_t k;
+	concat_dir(dir, "logicnet.v", shape_name);
+}
 
-			if (l < 3 || strcmp(e->d_name + l - 2, ".v") ||
-			    !strcmp(e->d_name, "logicnet.v") != !pass)
-				continue;
-			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-			if (nlut_data_slurp(path, 16u << 20, &b, &k))
-				die(path);
-			if (!(all = realloc(all, n + k + 1)))
-				exit(1);
-			memcpy(all + n, b, k);
-			n += k;
-			free(b);
-		}
-		closedir(d);
+/* The layouts other generators write (tests/common/vlayout.h), each in one
+ * file: an ensemble of two members (two tops: refused), one member alone
+ * (prefixed modules, top logicnet_0), address/data neuron ports,
+ * PolyLUT-Add (layer<k> of sub-tables, adder<k>, top polylut_add, an
+ * `assign` between layers), and a stale deeper layer beside the top. */
+static void layout_seeds(void)
+{
+	struct rm_spec sp = { .n_inputs = 6, .in_bits = 1, .n_layers = 2, .width = { 4, 2 },
+			      .fan_in = { 3, 2 }, .out_bits = { 1, 2 } };
+	struct rm_spec pa = { .n_inputs = 4, .in_bits = 2, .n_layers = 2, .width = { 4, 2 },
+			      .fan_in = { 2, 2 }, .out_bits = { 2, 2 } };
+	const struct vl_style ens0 = { "ens0_", "logicnet_0", "M0", "M1", 0, 0 };
+	const struct vl_style ens1 = { "ens1_", "logicnet_1", "M0", "M1", 0, 0 };
+	const struct vl_style ad = { "", "logicnet", "address", "data", 0, 0 };
+	const struct vl_style poly = { "", "polylut_add", "M0", "M1", 1, 1 };
+	nlut_model *a = rm_build(&sp, 3), *b = rm_build(&sp, 4), *p = rm_build(&pa, 5);
+	char dir[1024];
+
+	if (!a || !b || !p)
+		die("rm_build");
+	/* PolyLUT-Add's adder neuron j reads its sub-tables 2j and 2j + 1. */
+	const struct nlut_layer *L1 = nlut_model_layer(p, 1);
+
+	for (uint32_t j = 0; j < L1->n_neurons; j++) {
+		uint32_t src[2] = { 2 * j, 2 * j + 1 };
+
+		if (nlut_model_set_neuron(p, 1, j, 2, src, L1->neurons[j].out_bits,
+					  L1->neurons[j].table))
+			die("adder layer");
 	}
-	char name[64];
+	snprintf(dir, sizeof(dir), "%s/verilog_member", out_root);
+	if (mkdir(dir, 0777) || vl_write(a, dir, &ens0))
+		die(dir);
+	concat_dir(dir, "logicnet_0.v", "member");
+	if (vl_write(b, dir, &ens1))
+		die(dir);
+	concat_dir(dir, "logicnet_1.v", "ensemble");
+	snprintf(dir, sizeof(dir), "%s/verilog_address_data", out_root);
+	if (mkdir(dir, 0777) || vl_write(a, dir, &ad))
+		die(dir);
+	concat_dir(dir, "logicnet.v", "address_data");
+	snprintf(dir, sizeof(dir), "%s/verilog_polylut_add", out_root);
+	if (mkdir(dir, 0777) || vl_write(p, dir, &poly))
+		die(dir);
+	concat_dir(dir, "polylut_add.v", "polylut_add");
+	/* A stale layer2 (layer1's widths) the top does not instantiate. */
+	snprintf(dir, sizeof(dir), "%s/verilog_address_data/layer2.v", out_root);
+	FILE *f = fopen(dir, "w");
 
-	snprintf(name, sizeof(name), "%s.v", shape_name);
-	put("verilog", name, all, n);
-	free(all);
+	if (!f || fputs("module layer2 (input [3:0] M0, output [3:0] M1);\n"
+			"layer1_N0 a (.address({M0[1], M0[0]}), .data(M1[1:0]));\n"
+			"layer1_N1 b (.address({M0[3], M0[2]}), .data(M1[3:2]));\nendmodule\n", f) < 0 ||
+	    fclose(f))
+		die(dir);
+	snprintf(dir, sizeof(dir), "%s/verilog_address_data", out_root);
+	concat_dir(dir, "logicnet.v", "stale_layer");
+	nlut_model_free(a);
+	nlut_model_free(b);
+	nlut_model_free(p);
 }
 
 int main(int argc, char **argv)
@@ -350,5 +422,6 @@ int main(int argc, char **argv)
 	sp = (struct rm_spec){ .n_inputs = 6, .in_bits = 1, .n_layers = 3, .width = { 4, 3, 2 },
 			       .fan_in = { 3, 2, 2 }, .out_bits = { 1, 2, 3 } };
 	verilog_seed("deep", &sp, 2);
+	layout_seeds();
 	return 0;
 }

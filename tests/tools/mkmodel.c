@@ -1,7 +1,9 @@
 /* mkmodel.c - write a seeded random model for tests, fuzz seeds and
  * benchmarks: mkmodel OUT SHAPE SEED [KEY=VALUE...], SHAPE = "jsc2l" or
  * "INPUTSxBITS:WIDTH/FANIN/OUTBITS,..." (e.g. 64x2:32/4/2,10/4/4), optionally
- * followed by "+gsN": group-sum decoding into N classes (format 1.1); each
+ * followed by "+gsN": group-sum decoding into N classes (format 1.1), or
+ * "+thuT" / "+thsT": threshold decoding of a one-neuron last layer, class 1
+ * iff its unsigned / signed code >= T (format 1.2); each
  * KEY=VALUE is a metadata entry more. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +13,7 @@
 
 #include "random_model.h"
 
-static int parse_shape(const char *s, struct rm_spec *sp, unsigned *gs)
+static int parse_shape(const char *s, struct rm_spec *sp, unsigned *gs, int *th, int *th_t)
 {
 	int used = 0;
 	unsigned n, b;
@@ -40,6 +42,10 @@ static int parse_shape(const char *s, struct rm_spec *sp, unsigned *gs)
 			s++;
 		if (sscanf(s, "+gs%u%n", gs, &used) == 1 && *gs)
 			s += used;
+		else if (sscanf(s, "+thu%d%n", th_t, &used) == 1)
+			*th = 1, s += used;
+		else if (sscanf(s, "+ths%d%n", th_t, &used) == 1)
+			*th = 2, s += used;
 	}
 	return *s || !sp->n_layers ? -1 : 0;
 }
@@ -48,14 +54,17 @@ int main(int argc, char **argv)
 {
 	struct rm_spec sp;
 	unsigned gs = 0;
+	int th = 0, th_t = 0;
 
-	if (argc < 4 || parse_shape(argv[2], &sp, &gs)) {
-		fprintf(stderr, "usage: mkmodel OUT SHAPE SEED [KEY=VALUE...]  (SHAPE: jsc2l or 64x2:32/4/2,10/4/4[+gsN])\n");
+	if (argc < 4 || parse_shape(argv[2], &sp, &gs, &th, &th_t)) {
+		fprintf(stderr, "usage: mkmodel OUT SHAPE SEED [KEY=VALUE...]  (SHAPE: jsc2l or "
+			"64x2:32/4/2,10/4/4[+gsN|+thuT|+thsT])\n");
 		return 2;
 	}
 	nlut_model *m = rm_build(&sp, strtoull(argv[3], NULL, 0));
 
-	if (m && gs && nlut_model_set_group_sum(m, gs)) {
+	if (m && ((gs && nlut_model_set_group_sum(m, gs)) ||
+		  (th && nlut_model_set_threshold(m, th == 2, th_t)))) {
 		nlut_model_free(m);
 		m = NULL;
 	}

@@ -80,9 +80,13 @@ struct nlut_layer {
 /* Output decoding (docs/model-format.md, "OUTP"). */
 enum nlut_decode {
 	NLUT_DECODE_ARGMAX = 1,    /* class scores = the last layer's outputs */
-	NLUT_DECODE_GROUP_SUM = 2  /* format 1.1: class c's score = the unsigned sum
+	NLUT_DECODE_GROUP_SUM = 2, /* format 1.1: class c's score = the unsigned sum
 				    * of the last layer's outputs c*G .. c*G+G-1,
 				    * G = neurons / classes (DWN's popcount) */
+	NLUT_DECODE_THRESHOLD = 3  /* format 1.2: one last-layer neuron; class 1 iff
+				    * its code, read unsigned or as two's
+				    * complement, is >= a threshold (binary
+				    * classifiers); scores one-hot, 1 bit each */
 };
 
 /* ---- reading and writing ---- */
@@ -132,6 +136,14 @@ int nlut_model_set_neuron_adder(nlut_model *m, uint32_t layer,
  * n_classes = 0 goes back to argmax. */
 int nlut_model_set_group_sum(nlut_model *m, uint32_t n_classes);
 
+/* Decode the last layer (one neuron of w bits) by a threshold: class 1 iff
+ * its code >= threshold, the code read as unsigned (is_signed = 0, threshold
+ * in 0 .. 2^w) or as w-bit two's complement (is_signed = 1, threshold in
+ * -2^(w-1) .. 2^(w-1)); two classes. Checked again by validation. */
+int nlut_model_set_threshold(nlut_model *m, int is_signed, int32_t threshold);
+/* The threshold decoding's parameters (0 when the model has none). */
+int nlut_model_threshold(const nlut_model *m, int *is_signed, int32_t *threshold);
+
 /* Set, replace (value != NULL) or remove (value == NULL) a metadata entry.
  * Keys and values are UTF-8 without NUL; order of insertion is kept. */
 int nlut_model_set_meta(nlut_model *m, const char *key, const char *value);
@@ -148,7 +160,8 @@ uint32_t nlut_model_num_inputs(const nlut_model *m);
 const struct nlut_quant *nlut_model_quant(const nlut_model *m);
 uint32_t nlut_model_num_layers(const nlut_model *m);
 const struct nlut_layer *nlut_model_layer(const nlut_model *m, uint32_t i);
-/* Number of classes: the last layer's neurons (argmax) or the groups. */
+/* Number of classes: the last layer's neurons (argmax), the groups, or 2
+ * (threshold). */
 uint32_t nlut_model_num_classes(const nlut_model *m);
 /* enum nlut_decode of the model. */
 unsigned nlut_model_decoding(const nlut_model *m);
