@@ -74,7 +74,8 @@ expect 0 "identity" -- "$NLUT" info "$W/link.nlut"
 ln -s nowhere/x.nlut "$W/dangling.nlut"
 expect 1 "symbolic link to nothing" -- "$NLUT" import "$W/ln" -o "$W/dangling.nlut"
 mkfifo "$W/fifo" || exit 1
-cat "$W/fifo" >"$W/from-fifo" &
+# A bounded reader: an import that never opens the FIFO must not hang the test.
+timeout 60 cat "$W/fifo" >"$W/from-fifo" &
 reader=$!
 expect 0 "imported" -- "$NLUT" import "$W/ln" -o "$W/fifo"
 wait $reader
