@@ -441,6 +441,55 @@ static void test_adder_poly_equal_trained(void **state)
 	}
 }
 
+/*
+ * SparseLUT connectivity training: with prune = 2 the neurons read other
+ * sources than the same seed's fixed random connectivity, still fan_in
+ * distinct ones each, and the tables still equal the trained pass.
+ */
+static void test_prune_regrow(void **state)
+{
+	nlut_model *m[2] = { NULL, NULL };
+	nlut_trainer *t[2] = { NULL, NULL };
+	uint32_t moved = 0, total = 0;
+
+	(void)state;
+	need_digits();
+	for (int k = 0; k < 2; k++) {
+		struct nlut_train_config c;
+
+		tiny_config(&c);
+		nlut_train_config_set(&c, "fan_in", "3", NULL);
+		nlut_train_config_set(&c, "epochs", "8", NULL);
+		nlut_train_config_set(&c, "prune", k ? "2" : "0", NULL);
+		/* Adder neurons: their sub-neurons keep disjoint inputs. */
+		nlut_train_config_set(&c, "adder", "2", NULL);
+		t[k] = train(&c, &m[k]);
+		check_tables_equal_trained(t[k], m[k], k ? "pruned" : "unpruned");
+	}
+	for (uint32_t l = 0; l < nlut_model_num_layers(m[1]); l++) {
+		const struct nlut_layer *L = nlut_model_layer(m[1], l);
+		const struct nlut_layer *L0 = nlut_model_layer(m[0], l);
+
+		for (uint32_t j = 0; j < L->n_neurons; j++) {
+			const struct nlut_neuron *nr = &L->neurons[j];
+
+			assert_int_equal(nr->fan_in, 6);
+			for (uint32_t i = 0; i < nr->fan_in; i++) {
+				for (uint32_t k = 0; k < i; k++)
+					assert_int_not_equal(nr->src[i], nr->src[k]);
+				moved += nr->src[i] != L0->neurons[j].src[i];
+				total++;
+			}
+		}
+	}
+	print_message("prune = 2: %u of %u inputs moved\n", moved, total);
+	assert_true(moved > 0);
+	for (int k = 0; k < 2; k++) {
+		nlut_model_free(m[k]);
+		nlut_trainer_free(t[k]);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -452,6 +501,7 @@ int main(void)
 		cmocka_unit_test(test_stop),
 		cmocka_unit_test(test_quantisers),
 		cmocka_unit_test(test_adder_poly_equal_trained),
+		cmocka_unit_test(test_prune_regrow),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

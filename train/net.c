@@ -366,11 +366,13 @@ oom:
 	return nt_fail(NLUT_ERROR_NO_MEM, "copy of the network");
 }
 
-/* Parameters and batch-norm statistics (same shape). */
+/* Parameters, batch-norm statistics and connectivity (same shape). */
 void nt_net_copy_values(struct nt_net *dst, const struct nt_net *src)
 {
 	memcpy(dst->p, src->p, src->n_params * sizeof(float));
 	for (uint32_t l = 0; l < src->n_layers; l++) {
+		memcpy(dst->layer[l].src, src->layer[l].src,
+		       (size_t)src->layer[l].n * src->layer[l].f * sizeof(uint32_t));
 		memcpy(dst->layer[l].run_mean, src->layer[l].run_mean,
 		       src->layer[l].nu * sizeof(float));
 		memcpy(dst->layer[l].run_var, src->layer[l].run_var,

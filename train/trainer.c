@@ -37,6 +37,7 @@ void nlut_trainer_free(nlut_trainer *t)
 	free(t->bn);
 	free(t->g_loss);
 	free(t->g_correct);
+	free(t->conn_born);
 	free(t);
 }
 
@@ -530,6 +531,15 @@ int nlut_trainer_run(nlut_trainer *t, nlut_train_progress_fn fn, void *user,
 		}
 		double val;
 
+		/* Connectivity training in the first half of the epochs. */
+		if (c->prune && (ep + 1) % c->prune == 0 && 2 * (ep + 1) <= c->epochs) {
+			uint32_t dropped;
+
+			rc = nt_prune_regrow(t, ++t->prune_rounds, &dropped);
+			if (rc)
+				break;
+			t->prune_dropped += dropped;
+		}
 		rc = validate(t, &t->net, &val);
 		if (rc)
 			break;
