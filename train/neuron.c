@@ -345,6 +345,12 @@ static void unit_backward(const struct nt_net *net, uint32_t l, struct nt_ws *ws
 	for (uint32_t b = 0; b < g; b++)
 		dy[b] = istd * (gamma * dzz[b] - m1 - yh[b] * m2);
 
+	if (ws->score[l]) {
+		float *sc = ws->score[l] + (size_t)u * L->n_prev;
+
+		for (uint32_t m = 0; m < L->n_prev; m++)
+			sc[m] += dot(dy, P + (size_t)m * g, g);
+	}
 	gather(L, u, P, X, g);
 	if (dP)
 		memset(dx, 0, (size_t)f * g * sizeof(float));

@@ -11,6 +11,8 @@
 /* An input is dropped when its significance is below this fraction of the
  * mean significance of its sub-neuron's inputs. */
 #define DROP_FRACTION 0.5f
+/* Ghost batches of training rows that score the candidate sources. */
+#define SCORE_GHOSTS 8u
 
 /* Significance of input i of unit u: how strongly the unit's pre-activation
  * depends on it, from the weights that read it, times the input's scale. */
@@ -96,7 +98,21 @@ int nt_prune_regrow(nlut_trainer *t, uint32_t round, uint32_t *dropped)
 			return nt_fail(NLUT_ERROR_NO_MEM, "connectivity training");
 	}
 	uint32_t *born = t->conn_born;
+	float *score[NLUT_MAX_LAYERS] = { 0 };
+	int rc = NLUT_SUCCESS;
 
+	for (uint32_t l = 0; l < net->n_layers; l++) {
+		const struct nt_layer *L = &net->layer[l];
+
+		score[l] = calloc((size_t)L->nu * L->n_prev, sizeof(float));
+		if (!score[l]) {
+			rc = nt_fail(NLUT_ERROR_NO_MEM, "connectivity training scores");
+			goto out;
+		}
+	}
+	rc = nt_score_sources(t, score, SCORE_GHOSTS);
+	if (rc)
+		goto out;
 	for (uint32_t l = 0; l < net->n_layers; l++) {
 		struct nt_layer *L = &net->layer[l];
 		struct nt_rng r;
@@ -122,15 +138,26 @@ int nt_prune_regrow(nlut_trainer *t, uint32_t round, uint32_t *dropped)
 				if ((b[i] && round - b[i] < 2) || !(sig[i] < DROP_FRACTION * mean) ||
 				    2 * (dropped_here + 1) > L->fu || L->f >= L->n_prev)
 					continue;
-				/* Regrow: a random source the neuron does not read. */
-				uint32_t x, clash;
+				/* Regrow: the source the neuron does not read whose
+				 * values correlate most with the gradient of the
+				 * sub-neuron's pre-activation (RigL); ties and zero
+				 * scores go to a random start of the scan. */
+				const float *sc = score[l] + (size_t)u * L->n_prev;
+				uint32_t x = UINT32_MAX, start = nt_rng_below(&r, L->n_prev);
+				float best = -1.0f;
 
-				do {
-					x = nt_rng_below(&r, L->n_prev);
-					clash = 0;
-					for (uint32_t k = 0; k < L->f; k++)
-						clash |= nsrc[k] == x;
-				} while (clash);
+				for (uint32_t k = 0; k < L->n_prev; k++) {
+					uint32_t m = (start + k) % L->n_prev, clash = m == src[i];
+
+					for (uint32_t q = 0; q < L->f; q++)
+						clash |= nsrc[q] == m;
+					if (!clash && fabsf(sc[m]) > best) {
+						best = fabsf(sc[m]);
+						x = m;
+					}
+				}
+				if (x == UINT32_MAX)
+					continue;
 				src[i] = x;
 				b[i] = round;
 				reset_input(t, l, u, i);
@@ -139,5 +166,8 @@ int nt_prune_regrow(nlut_trainer *t, uint32_t round, uint32_t *dropped)
 			*dropped += dropped_here;
 		}
 	}
-	return NLUT_SUCCESS;
+out:
+	for (uint32_t l = 0; l < net->n_layers; l++)
+		free(score[l]);
+	return rc;
 }

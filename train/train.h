@@ -165,6 +165,10 @@ struct nt_ws {
 	float *dout[NLUT_MAX_LAYERS];  /* [n][g] */
 	float *xg, *dx, *dh, *dz, *y, *dy; /* single-unit scratch */
 	float *phi, *pt, *dv, *du;     /* monomials [nm][g]; [g] each */
+	/* When set (connectivity training): [nu][n_prev] += the gradient of a
+	 * unit's pre-activation's loss times every source of the layer below,
+	 * summed over the batch (RigL's regrowth score). */
+	float *score[NLUT_MAX_LAYERS];
 };
 
 int nt_ws_init(struct nt_ws *ws, const struct nt_net *net, uint32_t g);

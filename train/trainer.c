@@ -292,6 +292,26 @@ static void ghost_task(void *arg, uint32_t gi, unsigned worker)
 		nt_layer_backward(net, l, ws, g, grad);
 }
 
+int nt_score_sources(nlut_trainer *t, float **score, uint32_t n_ghosts)
+{
+	struct step_ctx s = { t, t->train_idx };
+	struct nt_ws *ws = &t->ws[0];
+
+	if (n_ghosts * t->ghost > t->n_train)
+		n_ghosts = t->n_train / t->ghost;
+	for (uint32_t l = 0; l < t->net.n_layers; l++)
+		ws->score[l] = score[l];
+	/* Ghost batches of the first training rows, one after another on
+	 * this thread: the scores do not depend on the threads. */
+	for (uint32_t gi = 0; gi < n_ghosts; gi++) {
+		s.rows = t->train_idx + (size_t)gi * t->ghost;
+		ghost_task(&s, 0, 0);
+	}
+	for (uint32_t l = 0; l < t->net.n_layers; l++)
+		ws->score[l] = NULL;
+	return NLUT_SUCCESS;
+}
+
 struct reduce_ctx {
 	nlut_trainer *t;
 	size_t chunk;

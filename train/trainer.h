@@ -35,6 +35,9 @@ struct nlut_trainer {
 /* SparseLUT connectivity training, round 1, 2, ... (sparse.c): drops the
  * least significant inputs of every neuron and regrows them elsewhere. */
 int nt_prune_regrow(nlut_trainer *t, uint32_t round, uint32_t *dropped);
+/* Add to score[l] ([nu][n_prev] per layer) the regrowth scores of n_ghosts
+ * ghost batches of training rows (trainer.c). */
+int nt_score_sources(nlut_trainer *t, float **score, uint32_t n_ghosts);
 
 /* Metadata of a compiled model: name, dataset, train.* and generator. */
 int nt_compile_meta(nlut_trainer *t, nlut_model *m);
