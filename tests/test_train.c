@@ -482,8 +482,11 @@ static void test_prune_regrow(void **state)
 			}
 		}
 	}
-	print_message("prune = 2: %u of %u inputs moved\n", moved, total);
+	print_message("prune = 2: %u of %u inputs moved (%s)\n", moved, total,
+		      nlut_model_meta(m[1], "train.connectivity"));
 	assert_true(moved > 0);
+	assert_non_null(strstr(nlut_model_meta(m[1], "train.connectivity"), "2 rounds"));
+	assert_null(nlut_model_meta(m[0], "train.connectivity"));
 	for (int k = 0; k < 2; k++) {
 		nlut_model_free(m[k]);
 		nlut_trainer_free(t[k]);

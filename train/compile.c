@@ -206,6 +206,10 @@ int nt_compile_meta(nlut_trainer *t, nlut_model *m)
 	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)t->c.seed);
 	if (!rc)
 		rc = set_meta(m, "train.seed", buf);
+	snprintf(buf, sizeof(buf), "%u rounds, %u inputs moved", t->prune_rounds,
+		 t->prune_dropped);
+	if (!rc && t->c.prune)
+		rc = set_meta(m, "train.connectivity", buf);
 	dump = nlut_train_config_dump(&t->c);
 	if (!rc)
 		rc = dump ? set_meta(m, "train.config", dump) :
