@@ -152,6 +152,41 @@ static void test_labels_file(void **state)
 	nlut_data_free(te);
 }
 
+/* The PolyLUT / adder / SparseLUT keys: dumped whenever one is set, read
+ * back the same; the checks name the key that breaks a limit. */
+static void test_adder_keys(void **state)
+{
+	struct nlut_train_config c;
+
+	(void)state;
+	parse_ok(&c, "train = d.csv\nlayers = 8,2\nneuron = poly\ndegree = 3\n");
+	assert_int_equal(c.neuron, NLUT_TRAIN_NEURON_POLY);
+	round_trip(&c);
+	parse_ok(&c, "train = d.csv\nlayers = 8,2\nadder = 3\nsub_bits = 5\nfan_in = 2\n");
+	round_trip(&c);
+	assert_int_equal(nlut_train_config_check(&c), 0);
+	parse_ok(&c, "train = d.csv\nlayers = 8,2\nprune = 2\n");
+	round_trip(&c);
+	parse_ok(&c, "train = d.csv\nlayers = 8,2\ndegree = 1\n");
+	round_trip(&c);
+	/* 4 x 3 = 12 inputs of a neuron above a layer of 8. */
+	parse_ok(&c, "train = d.csv\nlayers = 16,8,2\nadder = 4\nfan_in = 3\n");
+	assert_int_equal(nlut_train_config_check(&c), NLUT_ERROR_INVALID_PARAM);
+	assert_non_null(strstr(nlut_train_error_detail(), "adder: layer 2 reads 4 x 3 = 12"));
+	parse_ok(&c, "train = d.csv\nlayers = 64,2\nneuron = poly\ndegree = 4\nfan_in = 12\n");
+	assert_int_equal(nlut_train_config_check(&c), NLUT_ERROR_INVALID_PARAM);
+	assert_non_null(strstr(nlut_train_error_detail(), "monomials"));
+	parse_ok(&c, "train = d.csv\nlayers = 64,2\nneuron = lut\nadder = 2\n");
+	assert_int_equal(nlut_train_config_check(&c), NLUT_ERROR_INVALID_PARAM);
+	nlut_train_config_init(&c);
+	assert_int_equal(nlut_train_config_set(&c, "neuron", "polynomial", "--neuron"),
+			 NLUT_ERROR_INVALID_PARAM);
+	assert_int_equal(nlut_train_config_set(&c, "degree", "5", "--degree"),
+			 NLUT_ERROR_INVALID_PARAM);
+	assert_int_equal(nlut_train_config_set(&c, "adder", "17", "--adder"),
+			 NLUT_ERROR_INVALID_PARAM);
+}
+
 static void test_empty_dump_loads(void **state)
 {
 	struct nlut_train_config c;
@@ -171,6 +206,7 @@ int main(void)
 		cmocka_unit_test(test_model_too_large),
 		cmocka_unit_test(test_labels_file),
 		cmocka_unit_test(test_empty_dump_loads),
+		cmocka_unit_test(test_adder_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -382,6 +382,117 @@ static void test_quantisers(void **state)
 	nlut_trainer_free(t);
 }
 
+/*
+ * PolyLUT and adder neurons (PolyLUT-Add / SparseLUT): the trained
+ * quantised pass equals the golden model of the file on every test sample,
+ * each neuron compiled to the kind the config asks for, and the network
+ * learnt something.
+ */
+static void test_adder_poly_equal_trained(void **state)
+{
+	static const struct {
+		const char *name, *kv[12];
+		uint8_t kind;
+		uint32_t n_sub;
+		double min_acc;
+	} cases[] = {
+		{ "poly", { "neuron", "poly", "degree", "2", "fan_in", "4", NULL }, 0, 0, 0.6 },
+		{ "poly3", { "neuron", "poly", "degree", "3", "fan_in", "3", "hidden_bits", "3",
+			     NULL }, 0, 0, 0.6 },
+		{ "adder_poly", { "neuron", "poly", "degree", "2", "fan_in", "3", "adder", "2",
+				  "sub_bits", "3", NULL }, 1, 2, 0.6 },
+		{ "adder_net", { "adder", "3", "fan_in", "2", "sub_bits", "4", "out_bits", "5",
+				 NULL }, 1, 3, 0.6 },
+		/* 1-bit sub-neurons: codes -1 and 0. */
+		{ "adder_sub1", { "neuron", "poly", "fan_in", "2", "adder", "4", "sub_bits", "1",
+				  NULL }, 1, 4, 0.3 },
+	};
+
+	(void)state;
+	need_digits();
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct nlut_train_config c;
+		nlut_model *m = NULL;
+		nlut_trainer *t;
+		double acc;
+
+		tiny_config(&c);
+		nlut_train_config_set(&c, "epochs", "6", NULL);
+		for (int k = 0; cases[i].kv[k]; k += 2)
+			assert_int_equal(nlut_train_config_set(&c, cases[i].kv[k], cases[i].kv[k + 1],
+							       NULL), 0);
+		t = train(&c, &m);
+		for (uint32_t l = 0; l < nlut_model_num_layers(m); l++) {
+			const struct nlut_neuron *nr = &nlut_model_layer(m, l)->neurons[0];
+
+			assert_int_equal(nr->kind, cases[i].kind);
+			if (cases[i].kind == NLUT_NEURON_ADDER) {
+				assert_int_equal(nr->n_sub, cases[i].n_sub);
+				assert_int_equal(nr->fan_in, cases[i].n_sub * nr->sub[0].n_in);
+			}
+		}
+		check_tables_equal_trained(t, m, cases[i].name);
+		acc = accuracy(m);
+		print_message("%s digits model: test accuracy %.4f, %llu table entries\n",
+			      cases[i].name, acc, (unsigned long long)nlut_model_table_entries(m));
+		assert_true(acc > cases[i].min_acc);
+		nlut_model_free(m);
+		nlut_trainer_free(t);
+	}
+}
+
+/*
+ * SparseLUT connectivity training: with prune = 2 the neurons read other
+ * sources than the same seed's fixed random connectivity, still fan_in
+ * distinct ones each, and the tables still equal the trained pass.
+ */
+static void test_prune_regrow(void **state)
+{
+	nlut_model *m[2] = { NULL, NULL };
+	nlut_trainer *t[2] = { NULL, NULL };
+	uint32_t moved = 0, total = 0;
+
+	(void)state;
+	need_digits();
+	for (int k = 0; k < 2; k++) {
+		struct nlut_train_config c;
+
+		tiny_config(&c);
+		nlut_train_config_set(&c, "fan_in", "3", NULL);
+		nlut_train_config_set(&c, "epochs", "8", NULL);
+		nlut_train_config_set(&c, "prune", k ? "2" : "0", NULL);
+		/* Adder neurons: their sub-neurons keep disjoint inputs. */
+		nlut_train_config_set(&c, "adder", "2", NULL);
+		t[k] = train(&c, &m[k]);
+		check_tables_equal_trained(t[k], m[k], k ? "pruned" : "unpruned");
+	}
+	for (uint32_t l = 0; l < nlut_model_num_layers(m[1]); l++) {
+		const struct nlut_layer *L = nlut_model_layer(m[1], l);
+		const struct nlut_layer *L0 = nlut_model_layer(m[0], l);
+
+		for (uint32_t j = 0; j < L->n_neurons; j++) {
+			const struct nlut_neuron *nr = &L->neurons[j];
+
+			assert_int_equal(nr->fan_in, 6);
+			for (uint32_t i = 0; i < nr->fan_in; i++) {
+				for (uint32_t k = 0; k < i; k++)
+					assert_int_not_equal(nr->src[i], nr->src[k]);
+				moved += nr->src[i] != L0->neurons[j].src[i];
+				total++;
+			}
+		}
+	}
+	print_message("prune = 2: %u of %u inputs moved (%s)\n", moved, total,
+		      nlut_model_meta(m[1], "train.connectivity"));
+	assert_true(moved > 0);
+	assert_non_null(strstr(nlut_model_meta(m[1], "train.connectivity"), "2 rounds"));
+	assert_null(nlut_model_meta(m[0], "train.connectivity"));
+	for (int k = 0; k < 2; k++) {
+		nlut_model_free(m[k]);
+		nlut_trainer_free(t[k]);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -392,6 +503,8 @@ int main(void)
 		cmocka_unit_test(test_reproducible),
 		cmocka_unit_test(test_stop),
 		cmocka_unit_test(test_quantisers),
+		cmocka_unit_test(test_adder_poly_equal_trained),
+		cmocka_unit_test(test_prune_regrow),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -16,16 +16,51 @@ struct compile_ctx {
 	uint16_t *tables;
 };
 
+/* Address width of an adder neuron's output table (docs/model-format.md). */
+static uint32_t adder_bits(const struct nt_flayer *F)
+{
+	return F->sub_bits + nt_ceil_log2(F->a);
+}
+
+/* Table entries of neuron of layer F: one table, or the adder's. */
+static size_t neuron_entries(const struct nt_flayer *F)
+{
+	if (F->adder)
+		return ((size_t)F->a << (F->fu * F->in_bits)) + ((size_t)1 << adder_bits(F));
+	return (size_t)1 << (F->f * F->in_bits);
+}
+
 static void compile_task(void *arg, uint32_t task, unsigned worker)
 {
 	struct compile_ctx *cc = arg;
 	const struct nt_flayer *F = &cc->fz->layer[cc->task_layer[task]];
 	uint32_t j = cc->task_neuron[task], bits = F->in_bits, f = F->f;
-	uint32_t mask = (1u << bits) - 1u, size = 1u << (f * bits);
+	uint32_t mask = (1u << bits) - 1u, size = F->adder ? 0 : 1u << (f * bits);
 	uint16_t *tab = cc->tables + cc->task_off[task];
 	uint16_t codes[NLUT_MAX_FAN_IN];
 
 	(void)worker;
+	if (F->adder) {
+		/* Sub-tables over each unit's fu inputs (two's complement
+		 * entries of sub_bits), then the output table over the sum. */
+		uint32_t fu = F->fu, sub = 1u << (fu * bits), ab = adder_bits(F);
+		uint32_t smask = (1u << F->sub_bits) - 1u;
+
+		for (uint32_t a = 0; a < F->a; a++, tab += sub)
+			for (uint32_t addr = 0; addr < sub; addr++) {
+				for (uint32_t i = 0; i < fu; i++)
+					codes[i] = (uint16_t)((addr >> (i * bits)) & mask);
+				tab[addr] = (uint16_t)((uint32_t)nt_sub_code(F, j * F->a + a, codes) &
+						       smask);
+			}
+		for (uint32_t addr = 0; addr < 1u << ab; addr++) {
+			int32_t S = addr >= 1u << (ab - 1) ? (int32_t)addr - (int32_t)(1u << ab) :
+				    (int32_t)addr;
+
+			tab[addr] = nt_adder_code(F, j, S);
+		}
+		return;
+	}
 	/* Input 0 in the low bits of the address (docs/model-format.md). */
 	for (uint32_t addr = 0; addr < size; addr++) {
 		for (uint32_t i = 0; i < f; i++)
@@ -79,7 +114,7 @@ int nlut_trainer_compile(nlut_trainer *t, nlut_model **out)
 			cc.task_layer[task] = l;
 			cc.task_neuron[task] = j;
 			cc.task_off[task] = total;
-			total += (size_t)1 << (fz.layer[l].f * fz.layer[l].in_bits);
+			total += neuron_entries(&fz.layer[l]);
 			task++;
 		}
 	cc.tables = malloc(total * sizeof(uint16_t));
@@ -104,9 +139,27 @@ int nlut_trainer_compile(nlut_trainer *t, nlut_model **out)
 			goto out;
 		}
 		for (uint32_t j = 0; j < F->n; j++, task++) {
-			rc = nlut_model_set_neuron(m, l, j, F->f, F->src + (size_t)j * F->f,
-						   (uint8_t)F->out_bits,
-						   cc.tables + cc.task_off[task]);
+			const uint16_t *tab = cc.tables + cc.task_off[task];
+
+			if (F->adder) {
+				/* Sub-table a reads fan-in positions a fu .. a fu + fu - 1. */
+				uint32_t sub_n_in[NLUT_MAX_SUBTABLES], sub_in[NLUT_MAX_FAN_IN];
+				const uint16_t *sub_tab[NLUT_MAX_SUBTABLES];
+
+				for (uint32_t a = 0; a < F->a; a++) {
+					sub_n_in[a] = F->fu;
+					sub_tab[a] = tab + ((size_t)a << (F->fu * F->in_bits));
+				}
+				for (uint32_t i = 0; i < F->f; i++)
+					sub_in[i] = i;
+				rc = nlut_model_set_neuron_adder(
+					m, l, j, F->f, F->src + (size_t)j * F->f,
+					(uint8_t)F->out_bits, (uint8_t)F->sub_bits, F->a, sub_n_in,
+					sub_in, sub_tab, tab + ((size_t)F->a << (F->fu * F->in_bits)));
+			} else {
+				rc = nlut_model_set_neuron(m, l, j, F->f, F->src + (size_t)j * F->f,
+							   (uint8_t)F->out_bits, tab);
+			}
 			if (rc) {
 				snprintf(buf, sizeof(buf), "layer %u neuron %u", l, j);
 				rc = nt_pass(rc, buf);
@@ -153,6 +206,10 @@ int nt_compile_meta(nlut_trainer *t, nlut_model *m)
 	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)t->c.seed);
 	if (!rc)
 		rc = set_meta(m, "train.seed", buf);
+	snprintf(buf, sizeof(buf), "%u rounds, %u inputs moved", t->prune_rounds,
+		 t->prune_dropped);
+	if (!rc && t->c.prune)
+		rc = set_meta(m, "train.connectivity", buf);
 	dump = nlut_train_config_dump(&t->c);
 	if (!rc)
 		rc = dump ? set_meta(m, "train.config", dump) :

@@ -18,6 +18,7 @@ static const char *const keys[] = {
 	"bn_momentum", "schedule", "seed", "threads", "output", "name",
 	"neuron", "thermometer", "tau", "rewire",
 	"train_labels", "test_labels",
+	"degree", "adder", "sub_bits", "prune",
 };
 
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
@@ -46,6 +47,8 @@ void nlut_train_config_init(struct nlut_train_config *c)
 	c->sched = NLUT_SCHED_COSINE;
 	c->seed = 1;
 	c->thermometer = 1;
+	c->degree = 2;
+	c->sub_bits = 4;
 	snprintf(c->output, sizeof(c->output), "model.nlut");
 }
 
@@ -307,10 +310,21 @@ int nlut_train_config_set(struct nlut_train_config *c, const char *key,
 			c->neuron = NLUT_TRAIN_NEURON_NET;
 		else if (!strcmp(v, "lut"))
 			c->neuron = NLUT_TRAIN_NEURON_LUT;
+		else if (!strcmp(v, "poly"))
+			c->neuron = NLUT_TRAIN_NEURON_POLY;
 		else
-			return BAD("expected 'net' or 'lut'");
+			return BAD("expected 'net', 'lut' or 'poly'");
 		return NLUT_SUCCESS;
 	}
+	if (!strcmp(key, "degree"))
+		return parse_u32(v, 1, NLUT_TRAIN_MAX_DEGREE, &c->degree) ? BAD("expected 1..4") : 0;
+	if (!strcmp(key, "adder"))
+		return parse_u32(v, 0, NLUT_MAX_SUBTABLES, &c->adder) ?
+		       BAD("expected 0..16 sub-neurons (0 = no adder)") : 0;
+	if (!strcmp(key, "sub_bits"))
+		return parse_u32(v, 1, 16, &c->sub_bits) ? BAD("expected 1..16") : 0;
+	if (!strcmp(key, "prune"))
+		return parse_u32(v, 0, 100000, &c->prune) ? BAD("expected epochs between prune/regrow rounds, 0 = none") : 0;
 	if (!strcmp(key, "thermometer"))
 		return parse_u32(v, 1, 255, &c->thermometer) ? BAD("expected 1..255 thresholds") : 0;
 	if (!strcmp(key, "rewire"))
@@ -421,6 +435,25 @@ int nlut_train_config_load(struct nlut_train_config *c, const char *path)
 	return rc;
 }
 
+uint32_t nt_ceil_log2(uint32_t n)
+{
+	uint32_t b = 0;
+
+	while ((1u << b) < n)
+		b++;
+	return b;
+}
+
+/* Monomials of f variables of degree 1..d: C(f + d, d) - 1. */
+uint64_t nt_monomials(uint32_t f, uint32_t d)
+{
+	uint64_t c = 1;
+
+	for (uint32_t i = 1; i <= d; i++)
+		c = c * (f + i) / i;
+	return c - 1;
+}
+
 /* Fan-in of layer l: the l-th value given, else the last one. */
 uint32_t nt_fan_in(const struct nlut_train_config *c, uint32_t l)
 {
@@ -440,6 +473,19 @@ uint64_t nlut_train_config_table_bytes(const struct nlut_train_config *c)
 
 		if (c->neuron == NLUT_TRAIN_NEURON_LUT)
 			in = out = 1; /* binary LUT layers: one-bit codes in and out */
+		if (c->adder && c->neuron != NLUT_TRAIN_NEURON_LUT) {
+			/* A sub-tables of sub_bits entries, the output table, the
+			 * sub-tables' input lists. */
+			uint64_t sa = (uint64_t)f * in, oa = c->sub_bits + nt_ceil_log2(c->adder);
+
+			if (sa > 40 || oa > 40)
+				return UINT64_MAX;
+			sum += (uint64_t)c->width[l] *
+			       (8 + 5ull * f * c->adder + 2ull * c->adder +
+				((uint64_t)c->adder * (c->sub_bits > 8 ? 2 : 1) << sa) +
+				((uint64_t)(out > 8 ? 2 : 1) << oa));
+			continue;
+		}
 		addr = (uint64_t)f * in;
 		if (addr > 40)
 			return UINT64_MAX; /* refused by the table-size check anyway */
@@ -460,9 +506,34 @@ int nlut_train_config_check(const struct nlut_train_config *c)
 	if (c->n_fan_in > c->n_layers)
 		return nt_fail(NLUT_ERROR_INVALID_PARAM,
 			       "fan_in: %u values for %u layers", c->n_fan_in, c->n_layers);
+	if (c->adder && c->neuron == NLUT_TRAIN_NEURON_LUT)
+		return nt_fail(NLUT_ERROR_INVALID_PARAM,
+			       "adder: binary LUT neurons (neuron = lut) have no adder");
+	if (c->prune && c->neuron == NLUT_TRAIN_NEURON_LUT)
+		return nt_fail(NLUT_ERROR_INVALID_PARAM,
+			       "prune: binary LUT neurons use rewire, not prune");
+	/* An adder's output table: sub_bits + ceil(log2 adder) <= 16 + 4 address
+	 * bits, always within a table's 24. */
 	for (uint32_t l = 0; l < c->n_layers; l++) {
 		uint32_t f = nt_fan_in(c, l);
 		uint32_t bits = l ? c->hidden_bits : c->in_bits;
+		uint32_t a = c->adder && c->neuron != NLUT_TRAIN_NEURON_LUT ? c->adder : 1;
+
+		if (c->neuron == NLUT_TRAIN_NEURON_POLY &&
+		    nt_monomials(f, c->degree) > NLUT_TRAIN_MAX_MONOMIALS)
+			return nt_fail(NLUT_ERROR_INVALID_PARAM,
+				       "degree: layer %u: fan-in %u at degree %u has %llu monomials; at most %u",
+				       l, f, c->degree,
+				       (unsigned long long)nt_monomials(f, c->degree),
+				       NLUT_TRAIN_MAX_MONOMIALS);
+		if (a * f > NLUT_MAX_FAN_IN)
+			return nt_fail(NLUT_ERROR_INVALID_PARAM,
+				       "adder: layer %u: %u sub-neurons x fan-in %u = %u inputs; a neuron has at most %u",
+				       l, a, f, a * f, NLUT_MAX_FAN_IN);
+		if (a > 1 && ((l && a * f > c->width[l - 1])))
+			return nt_fail(NLUT_ERROR_INVALID_PARAM,
+				       "adder: layer %u reads %u x %u = %u inputs but layer %u has only %u neurons",
+				       l, a, f, a * f, l - 1, c->width[l - 1]);
 
 		if (c->neuron == NLUT_TRAIN_NEURON_LUT) {
 			/* One-bit inputs: the table has 2^f entries. */
@@ -566,6 +637,7 @@ static void sb_list(struct sbuf *b, const char *key, const uint32_t *v, uint32_t
 char *nlut_train_config_dump(const struct nlut_train_config *c)
 {
 	static const char *const conn[] = { "random", "local" };
+	static const char *const neuron[] = { "net", "lut", "poly" };
 	static const char *const sched[] = { "cosine", "step", "const" };
 	static const char *const qfit[] = { "global", "feature" };
 	struct sbuf b = { 0 };
@@ -611,10 +683,14 @@ char *nlut_train_config_dump(const struct nlut_train_config *c)
 	sb_printf(&b, "connectivity = %s\nwindow = %u\n", conn[c->conn], c->window);
 	/* The binary-LUT keys whenever one is set, so that the dump reads back
 	 * as the same settings even where they do not apply. */
-	if (c->neuron == NLUT_TRAIN_NEURON_LUT || c->thermometer != 1 || c->tau != 0 || c->rewire)
+	if (c->neuron != NLUT_TRAIN_NEURON_NET || c->thermometer != 1 || c->tau != 0 || c->rewire)
 		sb_printf(&b, "neuron = %s\nthermometer = %u\ntau = %s\nrewire = %u\n",
-			  c->neuron == NLUT_TRAIN_NEURON_LUT ? "lut" : "net", c->thermometer,
-			  dbl(g[0], c->tau), c->rewire);
+			  neuron[c->neuron], c->thermometer, dbl(g[0], c->tau), c->rewire);
+	/* The PolyLUT / adder / SparseLUT keys likewise. */
+	if (c->neuron == NLUT_TRAIN_NEURON_POLY || c->degree != 2 || c->adder ||
+	    c->sub_bits != 4 || c->prune)
+		sb_printf(&b, "degree = %u\nadder = %u\nsub_bits = %u\nprune = %u\n", c->degree,
+			  c->adder, c->sub_bits, c->prune);
 	sb_printf(&b, "epochs = %u\nbatch = %u\nghost = %u\n", c->epochs, c->batch, c->ghost);
 	sb_printf(&b, "lr = %s\nlr_min = %s\nwarmup = %s\nweight_decay = %s\nbn_momentum = %s\n",
 		  dbl(g[0], c->lr), dbl(g[1], c->lr_min), dbl(g[2], c->warmup),

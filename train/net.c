@@ -130,11 +130,43 @@ static void mark(uint8_t *decay, size_t from, size_t to)
 	memset(decay + from, 1, to - from);
 }
 
+/* Monomials of degree 1..deg over fu inputs: index tuples i1 <= i2 <= ...,
+ * degree 1 first (x0, x1, ...), then degree 2 (x0x0, x0x1, ...), and so on. */
+static uint32_t list_monomials(uint8_t *mono, uint32_t fu, uint32_t deg)
+{
+	uint32_t n = 0, idx[NLUT_TRAIN_MAX_DEGREE];
+
+	for (uint32_t k = 1; k <= deg; k++) {
+		for (uint32_t i = 0; i < k; i++)
+			idx[i] = 0;
+		for (;;) {
+			uint8_t *m = mono + (size_t)n * NLUT_TRAIN_MAX_DEGREE;
+
+			memset(m, 0xff, NLUT_TRAIN_MAX_DEGREE);
+			for (uint32_t i = 0; i < k; i++)
+				m[i] = (uint8_t)idx[i];
+			n++;
+			/* Next non-decreasing tuple. */
+			int32_t p = (int32_t)k - 1;
+
+			while (p >= 0 && idx[p] == fu - 1)
+				p--;
+			if (p < 0)
+				break;
+			idx[p]++;
+			for (uint32_t i = (uint32_t)p + 1; i < k; i++)
+				idx[i] = idx[p];
+		}
+	}
+	return n;
+}
+
 int nt_net_build(struct nt_net *net, const struct nlut_train_config *c,
 		 uint32_t n_in, uint32_t n_classes)
 {
 	size_t off = 0;
-	uint32_t first = 0;
+	uint32_t first = 0, first_unit = 0;
+	int poly = c->neuron == NLUT_TRAIN_NEURON_POLY;
 	int rc;
 
 	memset(net, 0, sizeof(*net));
@@ -146,18 +178,28 @@ int nt_net_build(struct nt_net *net, const struct nlut_train_config *c,
 			       c->width[c->n_layers - 1], n_classes);
 	for (uint32_t l = 0; l < c->n_layers; l++) {
 		struct nt_layer *L = &net->layer[l];
-		uint32_t n = c->width[l], f = nt_fan_in(c, l), d = c->depth, w = c->sub_width;
+		uint32_t n = c->width[l], fu = nt_fan_in(c, l), w = c->sub_width;
+		uint32_t d = poly ? 0 : c->depth, a = c->adder ? c->adder : 1;
+		uint32_t f = a * fu, nu = n * a;
 
 		L->n = n;
 		L->f = f;
+		L->a = a;
+		L->fu = fu;
+		L->nu = nu;
+		L->adder = c->adder != 0;
+		L->sub_bits = c->sub_bits;
 		L->d = d;
 		L->w = d ? w : 0;
 		L->skip = c->skip || d == 0;
+		L->deg = poly ? c->degree : 0;
+		L->nm = poly ? (uint32_t)nt_monomials(fu, c->degree) : fu;
 		L->n_prev = l ? c->width[l - 1] : n_in;
 		L->in_bits = l ? c->hidden_bits : c->in_bits;
 		L->out_bits = l + 1 == c->n_layers ? c->out_bits : c->hidden_bits;
-		L->first_neuron = first;
+		L->first_unit = first_unit;
 		first += n;
+		first_unit += nu;
 		if (f > L->n_prev)
 			return nt_fail(NLUT_ERROR_INVALID_PARAM,
 				       "fan_in: layer %u has fan-in %u but only %u inputs",
@@ -166,26 +208,33 @@ int nt_net_build(struct nt_net *net, const struct nlut_train_config *c,
 			net->max_n = n;
 		w = L->w;
 		L->p_a1 = off;
-		off += (size_t)n * w * f;
+		off += (size_t)nu * w * fu;
 		L->p_b1 = off;
-		off += (size_t)n * w;
+		off += (size_t)nu * w;
 		L->p_ak = off;
-		off += d > 1 ? (size_t)n * (d - 1) * w * w : 0;
+		off += d > 1 ? (size_t)nu * (d - 1) * w * w : 0;
 		L->p_bk = off;
-		off += d > 1 ? (size_t)n * (d - 1) * w : 0;
+		off += d > 1 ? (size_t)nu * (d - 1) * w : 0;
 		L->p_wout = off;
-		off += (size_t)n * w;
+		off += (size_t)nu * w;
 		L->p_wskip = off;
-		off += (size_t)n * f;
+		off += (size_t)nu * L->nm;
 		L->p_gamma = off;
-		off += n;
+		off += nu;
 		L->p_beta = off;
-		off += n;
+		off += nu;
 		L->p_step = off;
 		off += n;
+		L->p_sstep = off;
+		off += L->adder ? n : 0;
+		L->p_og = off;
+		off += L->adder ? n : 0;
+		L->p_ob = off;
+		off += L->adder ? n : 0;
 		L->p_end = off;
 	}
 	net->n_neurons = first;
+	net->n_units = first_unit;
 	if (n_in > net->max_n)
 		net->max_n = n_in;
 	net->n_params = off;
@@ -198,15 +247,18 @@ int nt_net_build(struct nt_net *net, const struct nlut_train_config *c,
 	for (uint32_t l = 0; l < net->n_layers; l++) {
 		struct nt_layer *L = &net->layer[l];
 		struct nt_rng r;
-		uint32_t f = L->f, w = L->w, d = L->d;
+		uint32_t fu = L->fu, w = L->w, d = L->d, nu = L->nu;
 
 		L->src = malloc((size_t)L->n * L->f * sizeof(uint32_t));
-		L->run_mean = calloc(L->n, sizeof(float));
-		L->run_var = malloc(L->n * sizeof(float));
-		if (!L->src || !L->run_mean || !L->run_var) {
+		L->run_mean = calloc(nu, sizeof(float));
+		L->run_var = malloc(nu * sizeof(float));
+		L->mono = malloc((size_t)L->nm * NLUT_TRAIN_MAX_DEGREE + 1);
+		if (!L->src || !L->run_mean || !L->run_var || !L->mono) {
 			nt_net_free(net);
 			return nt_fail(NLUT_ERROR_NO_MEM, "layer %u", l);
 		}
+		if (L->deg)
+			list_monomials(L->mono, fu, L->deg);
 		nt_rng_seed(&r, c->seed, 1 + l);
 		if (l == 0 && c->conn == NLUT_CONN_LOCAL) {
 			uint32_t iw = c->image_w / c->pool, ih = c->image_h / c->pool;
@@ -218,7 +270,7 @@ int nt_net_build(struct nt_net *net, const struct nlut_train_config *c,
 					       iw, ih, n_in);
 			}
 			conn_local(L, &r, iw, ih, c->window ? c->window :
-				   (uint32_t)ceil(sqrt(2.0 * f)));
+				   (uint32_t)ceil(sqrt(2.0 * L->f)));
 		} else {
 			rc = conn_random(L, &r);
 			if (rc) {
@@ -230,25 +282,35 @@ int nt_net_build(struct nt_net *net, const struct nlut_train_config *c,
 		float *p = net->p;
 
 		if (d) {
-			init_uniform(p + L->p_a1, (size_t)L->n * w * f, sqrtf(6.0f / (float)f), &r);
+			init_uniform(p + L->p_a1, (size_t)nu * w * fu, sqrtf(6.0f / (float)fu), &r);
 			init_uniform(p + L->p_ak, L->p_bk - L->p_ak, sqrtf(3.0f / (float)w), &r);
-			init_uniform(p + L->p_wout, (size_t)L->n * w, sqrtf(3.0f / (float)w), &r);
+			init_uniform(p + L->p_wout, (size_t)nu * w, sqrtf(3.0f / (float)w), &r);
 			mark(net->decay, L->p_a1, L->p_b1);
 			mark(net->decay, L->p_ak, L->p_bk);
 			mark(net->decay, L->p_wout, L->p_wskip);
 		}
 		if (L->skip) {
-			init_uniform(p + L->p_wskip, (size_t)L->n * f, sqrtf(3.0f / (float)f), &r);
+			init_uniform(p + L->p_wskip, (size_t)nu * L->nm, sqrtf(3.0f / (float)L->nm), &r);
 			mark(net->decay, L->p_wskip, L->p_gamma);
 		}
 		/* Batch norm makes unit variance; the step then spans about
 		 * +-2 standard deviations with 2^bits levels. */
+		for (uint32_t u = 0; u < nu; u++) {
+			p[L->p_gamma + u] = 1.0f;
+			p[L->p_beta + u] = 0.0f;
+			L->run_var[u] = 1.0f;
+		}
 		for (uint32_t j = 0; j < L->n; j++) {
-			p[L->p_gamma + j] = 1.0f;
-			p[L->p_beta + j] = 0.0f;
 			p[L->p_step + j] = L->out_bits == 1 ? 1.6f :
 					   4.0f / (float)(1u << L->out_bits);
-			L->run_var[j] = 1.0f;
+			if (L->adder) {
+				/* The sum of a unit-variance values, back to
+				 * unit variance. */
+				p[L->p_sstep + j] = L->sub_bits == 1 ? 1.6f :
+						    4.0f / (float)(1u << L->sub_bits);
+				p[L->p_og + j] = 1.0f / sqrtf((float)L->a);
+				p[L->p_ob + j] = 0.0f;
+			}
 		}
 	}
 	return NLUT_SUCCESS;
@@ -260,6 +322,8 @@ void nt_net_free(struct nt_net *net)
 		free(net->layer[l].src);
 		free(net->layer[l].run_mean);
 		free(net->layer[l].run_var);
+		free(net->layer[l].mono);
+		net->layer[l].mono = NULL;
 		net->layer[l].src = NULL;
 		net->layer[l].run_mean = net->layer[l].run_var = NULL;
 	}
@@ -275,6 +339,7 @@ int nt_net_copy(struct nt_net *dst, const struct nt_net *src)
 	for (uint32_t l = 0; l < src->n_layers; l++) {
 		dst->layer[l].src = NULL;
 		dst->layer[l].run_mean = dst->layer[l].run_var = NULL;
+		dst->layer[l].mono = NULL;
 	}
 	dst->p = malloc(src->n_params * sizeof(float));
 	dst->decay = malloc(src->n_params);
@@ -283,11 +348,13 @@ int nt_net_copy(struct nt_net *dst, const struct nt_net *src)
 		struct nt_layer *D = &dst->layer[l];
 
 		D->src = malloc((size_t)S->n * S->f * sizeof(uint32_t));
-		D->run_mean = malloc(S->n * sizeof(float));
-		D->run_var = malloc(S->n * sizeof(float));
-		if (!D->src || !D->run_mean || !D->run_var)
+		D->run_mean = malloc(S->nu * sizeof(float));
+		D->run_var = malloc(S->nu * sizeof(float));
+		D->mono = malloc((size_t)S->nm * NLUT_TRAIN_MAX_DEGREE + 1);
+		if (!D->src || !D->run_mean || !D->run_var || !D->mono)
 			goto oom;
 		memcpy(D->src, S->src, (size_t)S->n * S->f * sizeof(uint32_t));
+		memcpy(D->mono, S->mono, (size_t)S->nm * NLUT_TRAIN_MAX_DEGREE + 1);
 	}
 	if (!dst->p || !dst->decay)
 		goto oom;
@@ -299,15 +366,17 @@ oom:
 	return nt_fail(NLUT_ERROR_NO_MEM, "copy of the network");
 }
 
-/* Parameters and batch-norm statistics (same shape). */
+/* Parameters, batch-norm statistics and connectivity (same shape). */
 void nt_net_copy_values(struct nt_net *dst, const struct nt_net *src)
 {
 	memcpy(dst->p, src->p, src->n_params * sizeof(float));
 	for (uint32_t l = 0; l < src->n_layers; l++) {
+		memcpy(dst->layer[l].src, src->layer[l].src,
+		       (size_t)src->layer[l].n * src->layer[l].f * sizeof(uint32_t));
 		memcpy(dst->layer[l].run_mean, src->layer[l].run_mean,
-		       src->layer[l].n * sizeof(float));
+		       src->layer[l].nu * sizeof(float));
 		memcpy(dst->layer[l].run_var, src->layer[l].run_var,
-		       src->layer[l].n * sizeof(float));
+		       src->layer[l].nu * sizeof(float));
 	}
 }
 
@@ -327,6 +396,8 @@ void nt_frozen_free(struct nt_frozen *fz)
 		free(F->wout);
 		free(F->wskip);
 		free(F->bias);
+		free(F->oa);
+		free(F->ob);
 	}
 	memset(fz, 0, sizeof(*fz));
 }
@@ -358,75 +429,113 @@ int nt_freeze(struct nt_frozen *fz, const struct nt_net *net, uint32_t in_bits)
 	for (uint32_t l = 0; l < net->n_layers; l++) {
 		const struct nt_layer *L = &net->layer[l];
 		struct nt_flayer *F = &fz->layer[l];
-		uint32_t n = L->n, f = L->f, w = L->w, d = L->d;
+		uint32_t n = L->n, f = L->f, w = L->w, d = L->d, nu = L->nu, nm = L->nm;
 
 		F->n = n;
 		F->f = f;
 		F->d = d;
 		F->w = w;
+		F->a = L->a;
+		F->fu = L->fu;
+		F->nu = nu;
+		F->adder = L->adder;
+		F->sub_bits = L->sub_bits;
+		F->deg = L->deg;
+		F->nm = nm;
+		F->mono = L->mono;
 		F->in_bits = L->in_bits;
 		F->out_bits = L->out_bits;
 		F->src = L->src;
 		F->in_a = malloc((size_t)n * f * sizeof(float));
 		F->in_b = malloc((size_t)n * f * sizeof(float));
-		F->a1 = fdup(p + L->p_a1, (size_t)n * w * f);
-		F->b1 = fdup(p + L->p_b1, (size_t)n * w);
+		F->a1 = fdup(p + L->p_a1, (size_t)nu * w * L->fu);
+		F->b1 = fdup(p + L->p_b1, (size_t)nu * w);
 		F->ak = fdup(p + L->p_ak, L->p_bk - L->p_ak);
 		F->bk = fdup(p + L->p_bk, L->p_wout - L->p_bk);
-		F->wout = malloc(((size_t)n * w + 1) * sizeof(float));
-		F->wskip = malloc((size_t)n * f * sizeof(float));
-		F->bias = malloc(n * sizeof(float));
+		F->wout = malloc(((size_t)nu * w + 1) * sizeof(float));
+		F->wskip = malloc(((size_t)nu * nm + 1) * sizeof(float));
+		F->bias = malloc(nu * sizeof(float));
+		F->oa = malloc(n * sizeof(float));
+		F->ob = malloc(n * sizeof(float));
 		if (!F->in_a || !F->in_b || !F->a1 || !F->b1 || !F->ak || !F->bk ||
-		    !F->wout || !F->wskip || !F->bias) {
+		    !F->wout || !F->wskip || !F->bias || !F->oa || !F->ob) {
 			fz->n_layers = l + 1;
 			nt_frozen_free(fz);
 			return nt_fail(NLUT_ERROR_NO_MEM, "frozen network");
 		}
-		for (uint32_t j = 0; j < n; j++) {
-			float s = p[L->p_step + j];
-			float k = p[L->p_gamma + j] / sqrtf(L->run_var[j] + BN_EPS);
-			float c = p[L->p_beta + j] - k * L->run_mean[j];
+		for (size_t q = 0; q < (size_t)n * f; q++) {
+			if (l == 0) {
+				nt_input_map(in_bits, &F->in_a[q], &F->in_b[q]);
+			} else {
+				const struct nt_layer *P = &net->layer[l - 1];
+				uint32_t m = L->src[q];
+				float sm = p[P->p_step + m];
+				float half = (float)(1u << (P->out_bits - 1));
+
+				F->in_a[q] = sm;
+				F->in_b[q] = (0.5f - half) * sm;
+			}
+		}
+		for (uint32_t u = 0; u < nu; u++) {
+			uint32_t j = u / L->a;
+			/* Units quantise with the neuron's step, or the adder's
+			 * shared sub-neuron step. */
+			float s = L->adder ? p[L->p_sstep + j] : p[L->p_step + j];
+			float k = p[L->p_gamma + u] / sqrtf(L->run_var[u] + BN_EPS);
+			float c = p[L->p_beta + u] - k * L->run_mean[u];
 			float fold = k / s;
 
-			for (uint32_t i = 0; i < f; i++) {
-				size_t q = (size_t)j * f + i;
+			for (uint32_t i = 0; i < nm; i++) {
+				size_t q = (size_t)u * nm + i;
 
-				if (l == 0) {
-					nt_input_map(in_bits, &F->in_a[q], &F->in_b[q]);
-				} else {
-					const struct nt_layer *P = &net->layer[l - 1];
-					uint32_t m = L->src[q];
-					float sm = p[P->p_step + m];
-					float half = (float)(1u << (P->out_bits - 1));
-
-					F->in_a[q] = sm;
-					F->in_b[q] = (0.5f - half) * sm;
-				}
 				F->wskip[q] = L->skip ? p[L->p_wskip + q] * fold : 0.0f;
 			}
 			for (uint32_t k2 = 0; k2 < w; k2++)
-				F->wout[(size_t)j * w + k2] = p[L->p_wout + (size_t)j * w + k2] * fold;
-			F->bias[j] = c / s;
+				F->wout[(size_t)u * w + k2] = p[L->p_wout + (size_t)u * w + k2] * fold;
+			F->bias[u] = c / s;
+		}
+		for (uint32_t j = 0; j < n; j++) {
+			if (!L->adder) {
+				F->oa[j] = F->ob[j] = 0.0f;
+				continue;
+			}
+			/* V = ss (S + a/2); output quantiser input (og V + ob) / s. */
+			float s = p[L->p_step + j], ss = p[L->p_sstep + j], og = p[L->p_og + j];
+
+			F->oa[j] = og * ss / s;
+			F->ob[j] = (og * ss * 0.5f * (float)L->a + p[L->p_ob + j]) / s;
 		}
 	}
 	return NLUT_SUCCESS;
 }
 
-uint16_t nt_neuron_code(const struct nt_flayer *L, uint32_t j, const uint16_t *codes)
+/* Pre-quantiser value of unit u (in steps) from its fu input codes. */
+static float unit_value(const struct nt_flayer *L, uint32_t u, const uint16_t *codes)
 {
 	float x[NLUT_MAX_FAN_IN], h[NLUT_TRAIN_MAX_WIDTH], t[NLUT_TRAIN_MAX_WIDTH];
-	uint32_t f = L->f, w = L->w, d = L->d;
-	const float *ia = L->in_a + (size_t)j * f, *ib = L->in_b + (size_t)j * f;
-	const float *ws = L->wskip + (size_t)j * f;
-	float u = L->bias[j];
+	uint32_t f = L->fu, w = L->w, d = L->d, nm = L->nm;
+	const float *ia = L->in_a + (size_t)u * f, *ib = L->in_b + (size_t)u * f;
+	const float *ws = L->wskip + (size_t)u * nm;
+	float v = L->bias[u];
 
 	for (uint32_t i = 0; i < f; i++)
 		x[i] = (float)codes[i] * ia[i] + ib[i];
-	for (uint32_t i = 0; i < f; i++)
-		u += ws[i] * x[i];
+	if (L->deg) {
+		for (uint32_t m = 0; m < nm; m++) {
+			const uint8_t *mo = L->mono + (size_t)m * NLUT_TRAIN_MAX_DEGREE;
+			float ph = x[mo[0]];
+
+			for (uint32_t q = 1; q < NLUT_TRAIN_MAX_DEGREE && mo[q] != 0xff; q++)
+				ph *= x[mo[q]];
+			v += ws[m] * ph;
+		}
+	} else {
+		for (uint32_t i = 0; i < f; i++)
+			v += ws[i] * x[i];
+	}
 	if (d) {
-		const float *a1 = L->a1 + (size_t)j * w * f, *b1 = L->b1 + (size_t)j * w;
-		const float *wo = L->wout + (size_t)j * w;
+		const float *a1 = L->a1 + (size_t)u * w * f, *b1 = L->b1 + (size_t)u * w;
+		const float *wo = L->wout + (size_t)u * w;
 
 		for (uint32_t k = 0; k < w; k++) {
 			float z = b1[k];
@@ -436,8 +545,8 @@ uint16_t nt_neuron_code(const struct nt_flayer *L, uint32_t j, const uint16_t *c
 			h[k] = z > 0.0f ? z : 0.0f;
 		}
 		for (uint32_t s = 1; s < d; s++) {
-			const float *a = L->ak + ((size_t)j * (d - 1) + s - 1) * w * w;
-			const float *b = L->bk + ((size_t)j * (d - 1) + s - 1) * w;
+			const float *a = L->ak + ((size_t)u * (d - 1) + s - 1) * w * w;
+			const float *b = L->bk + ((size_t)u * (d - 1) + s - 1) * w;
 
 			for (uint32_t k = 0; k < w; k++) {
 				float z = b[k];
@@ -449,16 +558,43 @@ uint16_t nt_neuron_code(const struct nt_flayer *L, uint32_t j, const uint16_t *c
 			memcpy(h, t, w * sizeof(float));
 		}
 		for (uint32_t k = 0; k < w; k++)
-			u += wo[k] * h[k];
+			v += wo[k] * h[k];
 	}
-	/* Mid-rise quantiser in steps: k = clamp(floor(u)), code k + half. */
-	int32_t half = 1 << (L->out_bits - 1);
+	return v;
+}
+
+/* Mid-rise quantiser in steps: k = clamp(floor(u)), code k + half. */
+static uint16_t out_code(float u, uint32_t bits)
+{
+	int32_t half = 1 << (bits - 1);
 
 	if (!(u >= (float)-half))
 		return 0; /* also NaN */
 	if (u >= (float)(half - 1))
 		return (uint16_t)(2 * half - 1);
 	return (uint16_t)((int32_t)floorf(u) + half);
+}
+
+int32_t nt_sub_code(const struct nt_flayer *L, uint32_t u, const uint16_t *codes)
+{
+	return (int32_t)out_code(unit_value(L, u, codes), L->sub_bits) -
+	       (1 << (L->sub_bits - 1));
+}
+
+uint16_t nt_adder_code(const struct nt_flayer *L, uint32_t j, int32_t S)
+{
+	return out_code((float)S * L->oa[j] + L->ob[j], L->out_bits);
+}
+
+uint16_t nt_neuron_code(const struct nt_flayer *L, uint32_t j, const uint16_t *codes)
+{
+	int32_t S = 0;
+
+	if (!L->adder)
+		return out_code(unit_value(L, j, codes), L->out_bits);
+	for (uint32_t a = 0; a < L->a; a++)
+		S += nt_sub_code(L, j * L->a + a, codes + (size_t)a * L->fu);
+	return nt_adder_code(L, j, S);
 }
 
 void nt_frozen_forward(const struct nt_frozen *fz, const uint16_t *in_codes,

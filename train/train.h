@@ -15,8 +15,12 @@ int nt_fail(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)))
 int nt_pass(int err, const char *what);
 void nt_clear_error(void);
 
-/* Fan-in of layer l under config c (config.c). */
+/* Fan-in of layer l under config c (config.c): of a sub-neuron when the
+ * neurons are adders. */
 uint32_t nt_fan_in(const struct nlut_train_config *c, uint32_t l);
+uint32_t nt_ceil_log2(uint32_t n);
+/* Monomials of f variables of degree 1..d. */
+uint64_t nt_monomials(uint32_t f, uint32_t d);
 
 /* ---- random numbers: xoshiro256** seeded by splitmix64 ---- */
 struct nt_rng {
@@ -51,30 +55,42 @@ void nt_pool_run(struct nt_pool *p, nt_task_fn fn, void *arg, uint32_t n_tasks);
 /* ---- the network being trained ---- */
 
 /*
- * Layer l: n neurons of fan-in f; each a sub-network of depth d and width w
- * (d = 0: linear neuron) over its f inputs, then batch norm, then a learned
- * mid-rise quantiser of out_bits: k = clamp(floor(z / s), -2^(b-1),
- * 2^(b-1) - 1), value (k + 1/2) s, code k + 2^(b-1) (offset binary, so
- * codes order like values).
+ * Layer l: n neurons of fan-in f. Each neuron is a units (sub-neurons) of
+ * fan-in fu = f / a over disjoint slices of its inputs (a = 1 without an
+ * adder). A unit is a sub-network of depth d and width w (d = 0: linear)
+ * plus a linear "skip" term over its nm features: the fu inputs
+ * themselves, or (deg > 0, PolyLUT) the nm monomials of degree 1..deg
+ * listed in mono. Batch norm per unit follows. Without an adder the unit is
+ * the neuron and a learned mid-rise quantiser of out_bits with step s
+ * gives k = clamp(floor(z / s), -2^(b-1), 2^(b-1) - 1), value (k + 1/2) s,
+ * code k + 2^(b-1) (offset binary, so codes order like values). With an
+ * adder each unit is quantised alike to sub_bits with the neuron's shared
+ * step ss (its code is k, two's complement), the values are summed,
+ * V = ss (S + a/2) with S the integer sum of the codes, and the neuron's
+ * output quantiser reads og V + ob.
  *
- * Parameters of a layer, in the flat vector at offsets p_*:
- *   a1[n][w][f] b1[n][w] ak[n][d-1][w][w] bk[n][d-1][w] wout[n][w]
- *   wskip[n][f] gamma[n] beta[n] step[n]
+ * Parameters of a layer, in the flat vector at offsets p_* (nu = n a):
+ *   a1[nu][w][fu] b1[nu][w] ak[nu][d-1][w][w] bk[nu][d-1][w] wout[nu][w]
+ *   wskip[nu][nm] gamma[nu] beta[nu] step[n]; adder: sstep[n] og[n] ob[n]
  */
 struct nt_layer {
 	uint32_t n, f, d, w;
+	uint32_t a, fu, nu, adder, sub_bits;
+	uint32_t deg, nm;
+	uint8_t *mono;        /* [nm][NLUT_TRAIN_MAX_DEGREE] input indices, 0xff unused */
 	uint32_t in_bits, out_bits;
 	uint32_t n_prev;
 	int skip;
-	uint32_t *src;        /* [n][f] */
+	uint32_t *src;        /* [n][f] = [nu][fu] */
 	size_t p_a1, p_b1, p_ak, p_bk, p_wout, p_wskip, p_gamma, p_beta, p_step;
+	size_t p_sstep, p_og, p_ob;
 	size_t p_end;
-	float *run_mean, *run_var; /* [n] */
-	uint32_t first_neuron;     /* index over all layers (for BN statistics) */
+	float *run_mean, *run_var; /* [nu] */
+	uint32_t first_unit;       /* index over all layers (for BN statistics) */
 };
 
 struct nt_net {
-	uint32_t n_in, n_layers, n_neurons, max_n;
+	uint32_t n_in, n_layers, n_neurons, n_units, max_n;
 	struct nt_layer layer[NLUT_MAX_LAYERS];
 	size_t n_params;
 	float *p;
@@ -92,11 +108,14 @@ void nt_net_copy_values(struct nt_net *dst, const struct nt_net *src);
 /* One layer with batch norm and the quantiser step folded in. */
 struct nt_flayer {
 	uint32_t n, f, d, w, in_bits, out_bits;
+	uint32_t a, fu, nu, adder, sub_bits, deg, nm;
+	const uint8_t *mono;  /* borrowed from the nt_layer */
 	const uint32_t *src;  /* [n][f], borrowed from the nt_layer */
 	float *in_a, *in_b;   /* [n][f]: input value = code * a + b */
 	float *a1, *b1, *ak, *bk; /* as in nt_layer */
-	float *wout, *wskip;  /* [n][w], [n][f]: folded, in quantiser steps */
-	float *bias;          /* [n] */
+	float *wout, *wskip;  /* [nu][w], [nu][nm]: folded, in quantiser steps */
+	float *bias;          /* [nu] */
+	float *oa, *ob;       /* adder [n]: output quantiser input = S oa + ob */
 };
 
 struct nt_frozen {
@@ -118,6 +137,11 @@ void nt_frozen_free(struct nt_frozen *fz);
  * tables reproduce training-time quantised predictions by construction.
  */
 uint16_t nt_neuron_code(const struct nt_flayer *L, uint32_t j, const uint16_t *codes);
+/* Adder neurons: the two's complement code (as a signed value) of unit u
+ * from its fu input codes, and the output code of neuron j for the sum S of
+ * its units' codes. nt_neuron_code composes the two. */
+int32_t nt_sub_code(const struct nt_flayer *L, uint32_t u, const uint16_t *codes);
+uint16_t nt_adder_code(const struct nt_flayer *L, uint32_t j, int32_t S);
 
 /* Exact forward pass of one sample of input codes; act holds n_neurons
  * codes afterwards (layer after layer), scores are the last layer's. */
@@ -131,13 +155,20 @@ struct nt_ws {
 	uint32_t g;
 	float *x0;               /* [n_in][g] */
 	float *out[NLUT_MAX_LAYERS];   /* [n][g] quantised values */
+	float *us[NLUT_MAX_LAYERS];    /* adder: [nu][g] unit z / ss */
+	float *v[NLUT_MAX_LAYERS];     /* adder: [n][g] sum of unit values */
 	float *u[NLUT_MAX_LAYERS];     /* [n][g] z / s */
-	float *yhat[NLUT_MAX_LAYERS];  /* [n][g] normalised pre-activation */
-	float *z[NLUT_MAX_LAYERS];     /* [n][d][w][g] hidden pre-activations */
-	float *h[NLUT_MAX_LAYERS];     /* [n][d][w][g] hidden outputs */
-	float *istd[NLUT_MAX_LAYERS];  /* [n] */
+	float *yhat[NLUT_MAX_LAYERS];  /* [nu][g] normalised pre-activation */
+	float *z[NLUT_MAX_LAYERS];     /* [nu][d][w][g] hidden pre-activations */
+	float *h[NLUT_MAX_LAYERS];     /* [nu][d][w][g] hidden outputs */
+	float *istd[NLUT_MAX_LAYERS];  /* [nu] */
 	float *dout[NLUT_MAX_LAYERS];  /* [n][g] */
-	float *xg, *dx, *dh, *dz, *y, *dy; /* single-neuron scratch */
+	float *xg, *dx, *dh, *dz, *y, *dy; /* single-unit scratch */
+	float *phi, *pt, *dv, *du;     /* monomials [nm][g]; [g] each */
+	/* When set (connectivity training): [nu][n_prev] += the gradient of a
+	 * unit's pre-activation's loss times every source of the layer below,
+	 * summed over the batch (RigL's regrowth score). */
+	float *score[NLUT_MAX_LAYERS];
 };
 
 int nt_ws_init(struct nt_ws *ws, const struct nt_net *net, uint32_t g);

@@ -37,6 +37,7 @@ void nlut_trainer_free(nlut_trainer *t)
 	free(t->bn);
 	free(t->g_loss);
 	free(t->g_correct);
+	free(t->conn_born);
 	free(t);
 }
 
@@ -174,7 +175,7 @@ int nlut_trainer_new(const struct nlut_train_config *c,
 			goto fail;
 	}
 	t->grads = malloc((size_t)t->n_ghost * t->net.n_params * sizeof(float));
-	t->bn = malloc((size_t)t->n_ghost * t->net.n_neurons * 2 * sizeof(float));
+	t->bn = malloc((size_t)t->n_ghost * t->net.n_units * 2 * sizeof(float));
 	t->g_loss = calloc(t->n_ghost, sizeof(double));
 	t->g_correct = calloc(t->n_ghost, sizeof(uint32_t));
 	if (!t->grads || !t->bn || !t->g_loss || !t->g_correct)
@@ -233,7 +234,7 @@ static void ghost_task(void *arg, uint32_t gi, unsigned worker)
 	uint32_t g = t->ghost, n_in = t->n_in, last = net->n_layers - 1;
 	const uint32_t *rows = s->rows + (size_t)gi * g;
 	float *grad = t->grads + (size_t)gi * net->n_params;
-	float *bn = t->bn + (size_t)gi * net->n_neurons * 2;
+	float *bn = t->bn + (size_t)gi * net->n_units * 2;
 	float a, b;
 
 	nt_input_map(t->c.in_bits, &a, &b);
@@ -248,7 +249,7 @@ static void ghost_task(void *arg, uint32_t gi, unsigned worker)
 			ws->x0[(size_t)i * g + k] = (float)q[i] * a + b;
 	}
 	for (uint32_t l = 0; l < net->n_layers; l++)
-		nt_layer_forward(net, l, ws, g, bn + 2 * (size_t)net->layer[l].first_neuron);
+		nt_layer_forward(net, l, ws, g, bn + 2 * (size_t)net->layer[l].first_unit);
 
 	/* Softmax cross-entropy, mean over the whole batch. */
 	uint32_t C = net->layer[last].n;
@@ -289,6 +290,26 @@ static void ghost_task(void *arg, uint32_t gi, unsigned worker)
 	memset(grad, 0, net->n_params * sizeof(float));
 	for (uint32_t l = net->n_layers; l-- > 0;)
 		nt_layer_backward(net, l, ws, g, grad);
+}
+
+int nt_score_sources(nlut_trainer *t, float **score, uint32_t n_ghosts)
+{
+	struct step_ctx s = { t, t->train_idx };
+	struct nt_ws *ws = &t->ws[0];
+
+	if (n_ghosts * t->ghost > t->n_train)
+		n_ghosts = t->n_train / t->ghost;
+	for (uint32_t l = 0; l < t->net.n_layers; l++)
+		ws->score[l] = score[l];
+	/* Ghost batches of the first training rows, one after another on
+	 * this thread: the scores do not depend on the threads. */
+	for (uint32_t gi = 0; gi < n_ghosts; gi++) {
+		s.rows = t->train_idx + (size_t)gi * t->ghost;
+		ghost_task(&s, 0, 0);
+	}
+	for (uint32_t l = 0; l < t->net.n_layers; l++)
+		ws->score[l] = NULL;
+	return NLUT_SUCCESS;
 }
 
 struct reduce_ctx {
@@ -338,16 +359,19 @@ static void train_step(nlut_trainer *t, const uint32_t *rows, double lr,
 
 			if (!(*st > 1e-4f))
 				*st = 1e-4f;
+			st = &net->p[L->p_sstep + j];
+			if (L->adder && !(*st > 1e-4f))
+				*st = 1e-4f;
 		}
 	}
 	for (uint32_t gi = 0; gi < t->n_ghost; gi++) {
-		const float *bn = t->bn + (size_t)gi * net->n_neurons * 2;
+		const float *bn = t->bn + (size_t)gi * net->n_units * 2;
 
 		for (uint32_t l = 0; l < net->n_layers; l++) {
 			struct nt_layer *L = &net->layer[l];
-			const float *b = bn + 2 * (size_t)L->first_neuron;
+			const float *b = bn + 2 * (size_t)L->first_unit;
 
-			for (uint32_t j = 0; j < L->n; j++) {
+			for (uint32_t j = 0; j < L->nu; j++) {
 				L->run_mean[j] = (1.0f - m) * L->run_mean[j] + m * b[2 * j];
 				L->run_var[j] = (1.0f - m) * L->run_var[j] +
 						m * b[2 * j + 1] * unbias;
@@ -527,6 +551,15 @@ int nlut_trainer_run(nlut_trainer *t, nlut_train_progress_fn fn, void *user,
 		}
 		double val;
 
+		/* Connectivity training in the first half of the epochs. */
+		if (c->prune && (ep + 1) % c->prune == 0 && 2 * (ep + 1) <= c->epochs) {
+			uint32_t dropped;
+
+			rc = nt_prune_regrow(t, ++t->prune_rounds, &dropped);
+			if (rc)
+				break;
+			t->prune_dropped += dropped;
+		}
 		rc = validate(t, &t->net, &val);
 		if (rc)
 			break;
@@ -642,8 +675,15 @@ uint64_t nlut_trainer_table_entries(const nlut_trainer *t)
 
 	if (t->lut)
 		return nt_lut_table_entries(t);
-	for (uint32_t l = 0; l < t->net.n_layers; l++)
-		s += (uint64_t)t->net.layer[l].n << (t->net.layer[l].f * t->net.layer[l].in_bits);
+	for (uint32_t l = 0; l < t->net.n_layers; l++) {
+		const struct nt_layer *L = &t->net.layer[l];
+
+		if (L->adder)
+			s += (uint64_t)L->n * (((uint64_t)L->a << (L->fu * L->in_bits)) +
+					       (1ull << (L->sub_bits + nt_ceil_log2(L->a))));
+		else
+			s += (uint64_t)L->n << (L->f * L->in_bits);
+	}
 	return s;
 }
 

@@ -27,8 +27,17 @@ struct nlut_trainer {
 	uint32_t *g_correct;
 	struct nt_rng shuffle_rng;
 	uint64_t step, samples_done;
+	uint32_t *conn_born;      /* prune: round each connection was made ([n][f] per layer) */
+	uint32_t prune_rounds, prune_dropped;
 	struct nt_lut *lut;       /* neuron = lut: the binary LUT network (lutlayer.c) */
 };
+
+/* SparseLUT connectivity training, round 1, 2, ... (sparse.c): drops the
+ * least significant inputs of every neuron and regrows them elsewhere. */
+int nt_prune_regrow(nlut_trainer *t, uint32_t round, uint32_t *dropped);
+/* Add to score[l] ([nu][n_prev] per layer) the regrowth scores of n_ghosts
+ * ghost batches of training rows (trainer.c). */
+int nt_score_sources(nlut_trainer *t, float **score, uint32_t n_ghosts);
 
 /* Metadata of a compiled model: name, dataset, train.* and generator. */
 int nt_compile_meta(nlut_trainer *t, nlut_model *m);

@@ -17,6 +17,8 @@ extern "C" {
 
 #define NLUT_TRAIN_MAX_DEPTH 8u   /* hidden layers inside one neuron */
 #define NLUT_TRAIN_MAX_WIDTH 64u  /* units per hidden layer inside one neuron */
+#define NLUT_TRAIN_MAX_DEGREE 4u  /* degree of a PolyLUT polynomial */
+#define NLUT_TRAIN_MAX_MONOMIALS 1024u /* monomials of one polynomial */
 #define NLUT_TRAIN_PATH_MAX 1024u
 
 enum nlut_train_conn {
@@ -26,7 +28,8 @@ enum nlut_train_conn {
 
 enum nlut_train_neuron {
 	NLUT_TRAIN_NEURON_NET = 0, /* NeuraLUT sub-network (LogicNets at depth 0) */
-	NLUT_TRAIN_NEURON_LUT = 1  /* binary LUT layers, DWN (docs/train-config.md) */
+	NLUT_TRAIN_NEURON_LUT = 1, /* binary LUT layers, DWN (docs/train-config.md) */
+	NLUT_TRAIN_NEURON_POLY = 2 /* PolyLUT: a linear function of the monomials up to `degree` */
 };
 
 enum nlut_train_sched {
@@ -75,6 +78,10 @@ struct nlut_train_config {
 	uint32_t thermometer;     /* LUT: thresholds per feature */
 	double tau;               /* LUT: softmax temperature, 0 = sqrt(group) */
 	uint32_t rewire;          /* LUT: epochs between rewirings, 0 = fixed mapping */
+	uint32_t degree;          /* POLY: degree of the polynomial */
+	uint32_t adder;           /* sub-neurons summed per neuron (PolyLUT-Add), 0 = plain table */
+	uint32_t sub_bits;        /* adder: width of each sub-neuron's two's complement code */
+	uint32_t prune;           /* SparseLUT: epochs between prune/regrow rounds, 0 = fixed */
 	/* optimisation */
 	uint32_t epochs, batch, ghost;
 	double lr, lr_min, warmup, weight_decay, bn_momentum;
