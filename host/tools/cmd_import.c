@@ -38,8 +38,7 @@ int cmd_import(int argc, char **argv)
 		{ "quant-from", required_argument, NULL, 'Q' },
 		{ "top", required_argument, NULL, 't' },
 		{ "name", required_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		TOOL_OPTS_HELP,
 	};
 	const char *prog = argv[0], *out = NULL, *qfrom = NULL, *name = NULL;
 	struct nlut_import_opts o;
@@ -63,17 +62,12 @@ int cmd_import(int argc, char **argv)
 		case 'n':
 			name = optarg;
 			break;
-		case 'h':
-			help(prog);
-			return NLUT_EXIT_OK;
 		default:
-			return tool_usage_error(prog, "bad option");
+			return tool_opt_common(prog, c, NULL, help);
 		}
 	}
-	if (argc - optind != 1)
-		return tool_usage_error(prog, "expected one DIR argument");
-	if (!out)
-		return tool_usage_error(prog, "missing -o MODEL");
+	if ((err = tool_check_args(prog, argc, 1, "expected one DIR argument", out, "MODEL")))
+		return err;
 	const char *dir = argv[optind];
 
 	if (qfrom && (err = nlut_model_load(qfrom, &ref)))
@@ -89,10 +83,8 @@ int cmd_import(int argc, char **argv)
 		closedir(dd);
 	err = nlut_import_dir(dir, &o, &m);
 	nlut_model_free(ref);
-	if (err) {
-		fprintf(stderr, "%s: %s (%s)\n", prog, nlut_gen_error_detail(), nlut_strerror(err));
-		return NLUT_EXIT_FAIL;
-	}
+	if (err)
+		return tool_fail_detail(prog, NULL, nlut_gen_error_detail(), err);
 	nlut_model_set_meta(m, "generator", "nlut import");
 	if (name)
 		nlut_model_set_meta(m, "name", name);
