@@ -23,7 +23,8 @@ int usbfs_emu_chance(struct usbfs_emu *e, unsigned per_mille)
 	return per_mille && usbfs_emu_rnd(e, 1000) < per_mille;
 }
 
-void usbfs_emu_finish(struct usbfs_emu *e, struct usbfs_urb *u, int status, int actual, gint64 ready_at)
+void usbfs_emu_finish(struct usbfs_emu *e, struct usbfs_urb *u, int status, int actual,
+		      gint64 ready_at)
 {
 	u->urb->status = status;
 	u->urb->actual_length = actual;

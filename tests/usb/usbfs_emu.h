@@ -76,7 +76,8 @@ int usbfs_emu_attach(struct usbfs_emu *e);
 void usbfs_emu_fini(struct usbfs_emu *e);
 
 /* Complete u (queued for reaping, not before ready_at). */
-void usbfs_emu_finish(struct usbfs_emu *e, struct usbfs_urb *u, int status, int actual, gint64 ready_at);
+void usbfs_emu_finish(struct usbfs_emu *e, struct usbfs_urb *u, int status, int actual,
+		      gint64 ready_at);
 /* Answer u if it is a GET_DESCRIPTOR of a string (index 0: the languages;
  * 1..n_strings-1: strings[i] in UTF-16LE) and return 0; else -1, u left to
  * the caller. strings[0] is unused. */
