@@ -55,14 +55,12 @@ int cmd_gen(int argc, char **argv)
 		{ "bist-vectors", required_argument, NULL, 'B' },
 		{ "hdl", required_argument, NULL, 'H' },
 		{ "fixed-latency", no_argument, NULL, 'F' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		TOOL_OPTS_QUIET_HELP,
 	};
 	const char *prog = argv[0], *out = NULL;
 	struct nlut_gen_opts o;
 	struct nlut_plan plan;
-	int c, quiet = 0;
+	int c, rc, quiet = 0;
 
 	nlut_gen_opts_init(&o);
 	optind = 1;
@@ -105,20 +103,13 @@ int cmd_gen(int argc, char **argv)
 			o.bist_vectors = (uint32_t)n;
 			break;
 		}
-		case 'q':
-			quiet = 1;
-			break;
-		case 'h':
-			help(prog);
-			return NLUT_EXIT_OK;
 		default:
-			return tool_usage_error(prog, "bad option");
+			if ((rc = tool_opt_common(prog, c, &quiet, help)) != TOOL_OPT_NEXT)
+				return rc;
 		}
 	}
-	if (argc - optind != 1)
-		return tool_usage_error(prog, "expected one MODEL argument");
-	if (!out)
-		return tool_usage_error(prog, "missing -o DIR");
+	if ((rc = tool_check_args(prog, argc, 1, "expected one MODEL argument", out, "DIR")))
+		return rc;
 	const char *path = argv[optind];
 	nlut_model *m;
 	int err = nlut_model_load(path, &m);
@@ -136,11 +127,8 @@ int cmd_gen(int argc, char **argv)
 	}
 	err = nlut_gen_write(m, &o, out, &plan);
 	nlut_model_free(m);
-	if (err) {
-		fprintf(stderr, "%s: %s: %s (%s)\n", prog, path, nlut_gen_error_detail(),
-			nlut_strerror(err));
-		return NLUT_EXIT_FAIL;
-	}
+	if (err)
+		return tool_fail_detail(prog, path, nlut_gen_error_detail(), err);
 	if (!quiet && o.style == NLUT_GEN_STYLE_NLUT) {
 		char pol[32];
 

@@ -50,8 +50,7 @@ int cmd_import(int argc, char **argv)
 		{ "name", required_argument, NULL, 'n' },
 		{ "threshold", required_argument, NULL, 'T' },
 		{ "threshold-code", required_argument, NULL, 'C' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		TOOL_OPTS_HELP,
 	};
 	const char *prog = argv[0], *out = NULL, *qfrom = NULL, *name = NULL;
 	struct nlut_import_opts o;
@@ -89,17 +88,12 @@ int cmd_import(int argc, char **argv)
 		case 'C':
 			code = optarg;
 			break;
-		case 'h':
-			help(prog);
-			return NLUT_EXIT_OK;
 		default:
-			return tool_usage_error(prog, "bad option");
+			return tool_opt_common(prog, c, NULL, help);
 		}
 	}
-	if (argc - optind != 1)
-		return tool_usage_error(prog, "expected one DIR argument");
-	if (!out)
-		return tool_usage_error(prog, "missing -o MODEL");
+	if ((err = tool_check_args(prog, argc, 1, "expected one DIR argument", out, "MODEL")))
+		return err;
 	const char *dir = argv[optind];
 
 	if (code && strcmp(code, "signed") && strcmp(code, "unsigned"))
@@ -123,10 +117,8 @@ int cmd_import(int argc, char **argv)
 		closedir(dd);
 	err = nlut_import_dir(dir, &o, &m);
 	nlut_model_free(ref);
-	if (err) {
-		fprintf(stderr, "%s: %s (%s)\n", prog, nlut_gen_error_detail(), nlut_strerror(err));
-		return NLUT_EXIT_FAIL;
-	}
+	if (err)
+		return tool_fail_detail(prog, NULL, nlut_gen_error_detail(), err);
 	if (nlut_model_num_classes(m) == 1) {
 		fprintf(stderr, "%s: %s: the output layer has one neuron: a binary classifier? give "
 			"--threshold T --threshold-code signed|unsigned (class 1 iff its code >= T); "

@@ -106,15 +106,13 @@ int cmd_vectors(int argc, char **argv)
 		{ "labels", required_argument, NULL, 'L' },
 		{ "label-col", required_argument, NULL, 'c' },
 		{ "header", required_argument, NULL, 'H' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		TOOL_OPTS_QUIET_HELP,
 	};
 	const char *prog = argv[0], *out = NULL;
 	struct nlut_vectors_opts vo;
 	struct nlut_data_opts dopt;
 	uint64_t n_random = 0, seed = 1, v;
-	int c, quiet = 0, as_codes = 0;
+	int c, rc, quiet = 0, as_codes = 0;
 
 	memset(&vo, 0, sizeof(vo));
 	nlut_data_opts_init(&dopt);
@@ -156,25 +154,19 @@ int cmd_vectors(int argc, char **argv)
 			if (tool_opt_header(prog, optarg, &dopt.header))
 				return NLUT_EXIT_USAGE;
 			break;
-		case 'q':
-			quiet = 1;
-			break;
-		case 'h':
-			help(prog);
-			return NLUT_EXIT_OK;
 		default:
-			return tool_usage_error(prog, "bad option");
+			if ((rc = tool_opt_common(prog, c, &quiet, help)) != TOOL_OPT_NEXT)
+				return rc;
 		}
 	}
-	if (argc - optind != 2)
-		return tool_usage_error(prog, "expected MODEL and DATA arguments ('-' for no data)");
-	if (!out)
-		return tool_usage_error(prog, "missing -o DIR");
+	if ((rc = tool_check_args(prog, argc, 2, "expected MODEL and DATA arguments ('-' for no data)",
+				  out, "DIR")))
+		return rc;
 	const char *path = argv[optind], *data = argv[optind + 1];
 	nlut_model *m;
 	uint16_t *codes = NULL;
 	size_t n_data = 0;
-	int err = nlut_model_load(path, &m), rc;
+	int err = nlut_model_load(path, &m);
 
 	if (err)
 		return tool_fail(prog, err, "cannot load model");
@@ -208,11 +200,8 @@ int cmd_vectors(int argc, char **argv)
 	err = nlut_vectors_write(m, all, n, &vo, out);
 	free(all);
 	nlut_model_free(m);
-	if (err) {
-		fprintf(stderr, "%s: %s: %s (%s)\n", prog, path, nlut_gen_error_detail(),
-			nlut_strerror(err));
-		return NLUT_EXIT_FAIL;
-	}
+	if (err)
+		return tool_fail_detail(prog, path, nlut_gen_error_detail(), err);
 	if (!quiet)
 		printf("wrote %s/nlut_in.hex and nlut_out.hex: %zu vectors (%zu data rows, %llu random, "
 		       "seed %llu); testbenches nlut_vectors_tb.v and .vhd for a core %s\n",

@@ -1,5 +1,6 @@
 /* tool_util.c - shared helpers of the nlut programs. */
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,15 @@ int tool_fail(const char *prog, int err, const char *fmt, ...)
 	return NLUT_EXIT_FAIL;
 }
 
+int tool_fail_detail(const char *prog, const char *what, const char *detail, int err)
+{
+	if (what)
+		fprintf(stderr, "%s: %s: %s (%s)\n", prog, what, detail, nlut_strerror(err));
+	else
+		fprintf(stderr, "%s: %s (%s)\n", prog, detail, nlut_strerror(err));
+	return NLUT_EXIT_FAIL;
+}
+
 int tool_usage_error(const char *prog, const char *fmt, ...)
 {
 	va_list ap;
@@ -51,6 +61,29 @@ int tool_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 	if (errno || *end || v < min || v > max)
 		return -1;
 	*out = v;
+	return 0;
+}
+
+int tool_opt_common(const char *prog, int c, int *quiet, void (*help)(const char *prog))
+{
+	if (c == 'q' && quiet) {
+		*quiet = 1;
+		return TOOL_OPT_NEXT;
+	}
+	if (c == 'h') {
+		help(prog);
+		return NLUT_EXIT_OK;
+	}
+	return tool_usage_error(prog, "bad option");
+}
+
+int tool_check_args(const char *prog, int argc, int n_args, const char *operands, const char *out,
+		    const char *out_name)
+{
+	if (argc - optind != n_args)
+		return tool_usage_error(prog, "%s", operands);
+	if (!out)
+		return tool_usage_error(prog, "missing -o %s", out_name);
 	return 0;
 }
 

@@ -19,6 +19,11 @@ enum {
 int tool_fail(const char *prog, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* Print "PROG: WHAT: detail (nlut_strerror(err))" to stderr (no "WHAT: "
+ * when what is NULL), for the errors of a library with its own detail
+ * (nlut_gen_error_detail()); returns NLUT_EXIT_FAIL. */
+int tool_fail_detail(const char *prog, const char *what, const char *detail, int err);
+
 /* Print "PROG: message" and "Try 'PROG --help'." to stderr; returns
  * NLUT_EXIT_USAGE. */
 int tool_usage_error(const char *prog, const char *fmt, ...)
@@ -26,6 +31,24 @@ int tool_usage_error(const char *prog, const char *fmt, ...)
 
 /* Parse a whole decimal number in [min, max]; 0 on success. */
 int tool_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+
+/* The end of every program's getopt loop, for an option c its switch does
+ * not handle: -q/--quiet sets *quiet (NULL: the program has no -q) and
+ * gives TOOL_OPT_NEXT, the loop goes on; -h/--help prints help(prog) and
+ * gives NLUT_EXIT_OK; anything else prints the usage error "bad option"
+ * and gives NLUT_EXIT_USAGE. */
+#define TOOL_OPT_NEXT (-1)
+/* The last entries of a program's struct option table (<getopt.h>):
+ * --quiet (-q), --help (-h) and the end. */
+#define TOOL_OPTS_HELP { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 }
+#define TOOL_OPTS_QUIET_HELP { "quiet", no_argument, NULL, 'q' }, TOOL_OPTS_HELP
+int tool_opt_common(const char *prog, int c, int *quiet, void (*help)(const char *prog));
+
+/* After the options: exactly n_args operands (else the usage error
+ * `operands`) and an -o (out not NULL; else "missing -o OUT_NAME"). 0, or
+ * the usage error has been printed and NLUT_EXIT_USAGE is returned. */
+int tool_check_args(const char *prog, int argc, int n_args, const char *operands, const char *out,
+		    const char *out_name);
 
 /* Data options shared by every program that reads datasets: parse the
  * value of --label-col (N, 'last', 'none') or --header (yes, no, auto);

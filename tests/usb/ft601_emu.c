@@ -6,14 +6,9 @@
  * other backend behind the FIFO (ft601_emu_start_backend): the Verilated
  * board RTL behind the FT601 bus model (ft601_rtl.cpp). */
 #include <errno.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-
-#include <linux/usbdevice_fs.h>
-#include <umockdev.h>
 
 #include <nlut/regs.h>
 #include <nlut/stream.h>
@@ -21,8 +16,8 @@
 #include "board.h"
 #include "ft601_emu.h"
 #include "transport.h"
+#include "usbfs_emu.h"
 
-#define DEVNODE "/dev/bus/usb/001/002"
 #define EP_SESSION 0x01
 #define EP_OUT 0x02
 #define EP_IN 0x82
@@ -46,19 +41,8 @@ static const char descriptors[] =
 	"07050202000400" "06300f000000"
 	"07058202000400" "06300f000000";
 
-struct urb_ent {
-	UMockdevIoctlData *data;   /* the urb: a reference held until reaped */
-	struct usbdevfs_urb *urb;  /* its local copy; buffer points to a local copy too */
-	int done;                  /* OUT bytes the board has taken */
-	int rolled;                /* faults drawn for it */
-	int stall;                 /* drawn: ends in a stall */
-	gint64 ready_at;           /* delayed completion */
-};
-
 struct ft601_emu {
-	UMockdevTestbed *tb;
-	UMockdevIoctlBase *handler;
-	GMutex lock;
+	struct usbfs_emu u;        /* the device, its pipes and its lock */
 	/* the board */
 	void *golden;
 	struct nlut_board board;
@@ -69,15 +53,11 @@ struct ft601_emu {
 	uint8_t *rx, *tx, *scratch;
 	struct ft601_backend be;   /* what stands behind the FIFO: the engine, or another */
 	/* the FT601 */
-	GQueue out_q, in_q, other_q, done_q;
 	uint32_t reqs[MAX_REQS];   /* read requests for 0x82, oldest first */
 	unsigned n_reqs;
-	int halted_in, halted_out;
-	int unplugged;
 	int corrupt_in, corrupt_out;
 	struct ft601_faults f;
 	struct ft601_stats st;
-	uint64_t rng;
 };
 
 /* ---- the board: engine callbacks over the golden board ---- */
@@ -146,37 +126,19 @@ static size_t eng_read(void *user, uint8_t *out, size_t max)
 
 /* ---- the FT601's pipes ---- */
 
-static uint32_t rnd(struct ft601_emu *e, uint32_t n)
-{
-	e->rng ^= e->rng << 13;
-	e->rng ^= e->rng >> 7;
-	e->rng ^= e->rng << 17;
-	return n ? (uint32_t)(e->rng % n) : 0;
-}
-
-static int chance(struct ft601_emu *e, unsigned per_mille)
-{
-	return per_mille && rnd(e, 1000) < per_mille;
-}
-
-static void finish(struct ft601_emu *e, struct urb_ent *u, int status, int actual, gint64 ready_at)
-{
-	u->urb->status = status;
-	u->urb->actual_length = actual;
-	u->ready_at = ready_at;
-	g_queue_push_tail(&e->done_q, u);
-}
-
 /* Read requests arrive on the session pipe: 20 bytes, idx, pipe, cmd,
  * two reserved bytes, length, eight reserved bytes. */
-static void session_write(struct ft601_emu *e, struct urb_ent *u)
+static int session_write(void *chip, struct usbfs_urb *u)
 {
+	struct ft601_emu *e = chip;
 	const uint8_t *p = u->urb->buffer;
 
+	if (u->urb->endpoint != EP_SESSION)
+		return 0;
 	if (u->urb->buffer_length != 20 || !p) {
 		e->st.bad_requests++;
-		finish(e, u, -EPIPE, 0, 0);
-		return;
+		usbfs_emu_finish(&e->u, u, -EPIPE, 0, 0);
+		return 1;
 	}
 	if (p[5] == 1 && p[4] == EP_IN && e->n_reqs < MAX_REQS) {
 		e->reqs[e->n_reqs++] = (uint32_t)p[8] | (uint32_t)p[9] << 8 | (uint32_t)p[10] << 16 |
@@ -185,61 +147,37 @@ static void session_write(struct ft601_emu *e, struct urb_ent *u)
 	} else {
 		e->st.bad_requests++;
 	}
-	finish(e, u, 0, 20, 0);
+	usbfs_emu_finish(&e->u, u, 0, 20, 0);
+	return 1;
 }
 
-static void control(struct ft601_emu *e, struct urb_ent *u)
+/* String descriptors only. */
+static void control(void *chip, struct usbfs_urb *u)
 {
-	static const char *strings[] = { NULL, "FTDI", "FTDI SuperSpeed-FIFO Bridge", FT601_EMU_SERIAL };
-	uint8_t *p = u->urb->buffer;
-	int want = u->urb->buffer_length - 8;
+	static const char *const strings[] = { NULL, "FTDI", "FTDI SuperSpeed-FIFO Bridge",
+					       FT601_EMU_SERIAL };
+	struct ft601_emu *e = chip;
 
-	if (!p || want < 0)
-		goto stall;
-	unsigned type = p[3], idx = p[2];
-
-	if (p[0] != 0x80 || p[1] != 6 || type != 3 || idx > 3)
-		goto stall;
-	uint8_t d[64];
-	int n;
-
-	if (idx == 0) {
-		n = 4;
-		memcpy(d, "\x04\x03\x09\x04", 4);
-	} else {
-		size_t k = strlen(strings[idx]);
-
-		n = (int)(2 + 2 * k);
-		d[0] = (uint8_t)n;
-		d[1] = 3;
-		for (size_t i = 0; i < k; i++) {
-			d[2 + 2 * i] = (uint8_t)strings[idx][i];
-			d[3 + 2 * i] = 0;
-		}
-	}
-	if (n > want)
-		n = want;
-	memcpy(p + 8, d, (size_t)n);
-	finish(e, u, 0, n, 0);
-	return;
-stall:
-	finish(e, u, -EPIPE, 0, 0);
+	if (usbfs_emu_string(&e->u, u, strings, 4))
+		usbfs_emu_finish(&e->u, u, -EPIPE, 0, 0);
 }
 
 /* Move data as far as it goes: OUT transfers into the engine, results
  * into RESULTS frames, queued frames into IN transfers the host asked for. */
-static void pump(struct ft601_emu *e)
+static void pump(void *chip)
 {
+	struct ft601_emu *e = chip;
+	struct usbfs_emu *b = &e->u;
 	gint64 now = g_get_monotonic_time();
-	struct urb_ent *u;
+	struct usbfs_urb *u;
 
-	while (!e->halted_out && (u = g_queue_peek_head(&e->out_q))) {
+	while (!b->halted_out && (u = g_queue_peek_head(&b->out_q))) {
 		uint8_t *p = u->urb->buffer;
 		int left = u->urb->buffer_length - u->done;
 
 		if (!u->rolled) {
 			u->rolled = 1;
-			u->stall = chance(e, e->f.stall_out);
+			u->stall = usbfs_emu_chance(b, e->f.stall_out);
 			if (e->corrupt_out && left > 0) {
 				e->corrupt_out = 0;
 				p[u->done + (left > 40 ? 30 : left - 1)] ^= 0x10;
@@ -248,15 +186,12 @@ static void pump(struct ft601_emu *e)
 		}
 		if (u->stall) {
 			/* A stall part-way: the board took some, the host resends the rest. */
-			int k = left > 1 ? (int)rnd(e, (uint32_t)left) : 0;
+			int k = left > 1 ? (int)usbfs_emu_rnd(b, (uint32_t)left) : 0;
 
 			k = (int)e->be.rx(e->be.user, p + u->done, (size_t)k);
-			u->done += k;
 			e->st.bytes_out += (uint64_t)k;
-			g_queue_pop_head(&e->out_q);
-			e->halted_out = 1;
 			e->st.stalls_out++;
-			finish(e, u, -EPIPE, u->done, 0);
+			usbfs_emu_stall_out(b, u, k);
 			break;
 		}
 		size_t k = e->be.rx(e->be.user, p + u->done, (size_t)left);
@@ -269,34 +204,30 @@ static void pump(struct ft601_emu *e)
 				break; /* back-pressure: the host must read first */
 			continue;
 		}
-		g_queue_pop_head(&e->out_q);
-		finish(e, u, 0, u->done, 0);
+		g_queue_pop_head(&b->out_q);
+		usbfs_emu_finish(b, u, 0, u->done, 0);
 	}
 	e->be.poll(e->be.user);
-	while (!e->halted_in && !e->f.mute && e->n_reqs && (u = g_queue_peek_head(&e->in_q))) {
+	while (!b->halted_in && !e->f.mute && e->n_reqs && (u = g_queue_peek_head(&b->in_q))) {
 		uint32_t len = e->reqs[0];
 		gint64 at = now;
 
 		if (!u->rolled) {
 			u->rolled = 1;
-			u->stall = e->f.stall_in_always || chance(e, e->f.stall_in);
-			if (chance(e, e->f.delay_in)) {
-				u->ready_at = now + 1 + rnd(e, e->f.delay_max_us ? e->f.delay_max_us : 1000);
+			u->stall = e->f.stall_in_always || usbfs_emu_chance(b, e->f.stall_in);
+			if (usbfs_emu_delay(b, u, now, e->f.delay_in, e->f.delay_max_us))
 				e->st.delayed_in++;
-			}
 		}
 		if (u->ready_at > at)
 			at = u->ready_at;
 		if (u->stall) {
-			g_queue_pop_head(&e->in_q);
 			memmove(e->reqs, e->reqs + 1, --e->n_reqs * sizeof(e->reqs[0]));
-			e->halted_in = 1;
 			e->st.stalls_in++;
-			finish(e, u, -EPIPE, 0, at);
+			usbfs_emu_stall_in(b, u, at);
 			break;
 		}
 		size_t n = e->be.tx_pending(e->be.user);
-		int zlp = chance(e, e->f.zlp_in);
+		int zlp = usbfs_emu_chance(b, e->f.zlp_in);
 
 		if (!n && !zlp)
 			break; /* nothing to send: the transfer waits */
@@ -307,8 +238,8 @@ static void pump(struct ft601_emu *e)
 		if (zlp) {
 			n = 0;
 			e->st.zlp_in++;
-		} else if (n > 1 && chance(e, e->f.short_in)) {
-			n = 1 + rnd(e, (uint32_t)n - 1);
+		} else if (n > 1 && usbfs_emu_chance(b, e->f.short_in)) {
+			n = 1 + usbfs_emu_rnd(b, (uint32_t)n - 1);
 			e->st.short_in++;
 		}
 		n = e->be.tx_read(e->be.user, u->urb->buffer, n);
@@ -319,215 +250,27 @@ static void pump(struct ft601_emu *e)
 			e->st.corrupted_in++;
 		}
 		e->st.bytes_in += n;
-		g_queue_pop_head(&e->in_q);
+		g_queue_pop_head(&b->in_q);
 		memmove(e->reqs, e->reqs + 1, --e->n_reqs * sizeof(e->reqs[0]));
-		finish(e, u, 0, (int)n, at);
+		usbfs_emu_finish(b, u, 0, (int)n, at);
 		e->be.poll(e->be.user);
 	}
-}
-
-static void unplug_all(struct ft601_emu *e)
-{
-	GQueue *qs[] = { &e->out_q, &e->in_q, &e->other_q };
-	struct urb_ent *u;
-
-	for (int i = 0; i < 3; i++)
-		while ((u = g_queue_pop_head(qs[i])))
-			finish(e, u, -ENODEV, 0, 0);
-}
-
-/* ---- usbfs ---- */
-
-static void submit_urb(struct ft601_emu *e, UMockdevIoctlClient *c)
-{
-	UMockdevIoctlData *arg = umockdev_ioctl_client_get_arg(c);
-	UMockdevIoctlData *d = umockdev_ioctl_data_resolve(arg, 0, sizeof(struct usbdevfs_urb), NULL);
-	struct usbdevfs_urb *urb;
-	struct urb_ent *u;
-
-	if (!d) {
-		umockdev_ioctl_client_complete(c, -1, EFAULT);
-		return;
-	}
-	if (e->unplugged) {
-		g_object_unref(d);
-		umockdev_ioctl_client_complete(c, -1, ENODEV);
-		return;
-	}
-	urb = (struct usbdevfs_urb *)d->data;
-	if (urb->buffer_length > 0) {
-		UMockdevIoctlData *b = umockdev_ioctl_data_resolve(d, offsetof(struct usbdevfs_urb, buffer),
-								   (gsize)urb->buffer_length, NULL);
-
-		if (b)
-			g_object_unref(b); /* the urb keeps it as a child */
-	}
-	u = g_new0(struct urb_ent, 1);
-	u->data = d;
-	u->urb = urb;
-	if (urb->type == USBDEVFS_URB_TYPE_CONTROL) {
-		control(e, u);
-	} else if (urb->type != USBDEVFS_URB_TYPE_BULK) {
-		g_queue_push_tail(&e->other_q, u);
-	} else if (urb->endpoint == EP_SESSION) {
-		session_write(e, u);
-	} else if (urb->endpoint == EP_OUT) {
-		e->st.urbs_out++;
-		g_queue_push_tail(&e->out_q, u);
-	} else if (urb->endpoint == EP_IN) {
-		e->st.urbs_in++;
-		g_queue_push_tail(&e->in_q, u);
-	} else {
-		g_queue_push_tail(&e->other_q, u);
-	}
-	umockdev_ioctl_client_complete(c, 0, 0);
-}
-
-static void reap_urb(struct ft601_emu *e, UMockdevIoctlClient *c)
-{
-	UMockdevIoctlData *arg = umockdev_ioctl_client_get_arg(c);
-	struct urb_ent *u;
-
-	if (!e->unplugged)
-		pump(e);
-	u = g_queue_peek_head(&e->done_q);
-	if (!u || u->ready_at > g_get_monotonic_time()) {
-		umockdev_ioctl_client_complete(c, -1, e->unplugged && !u ? ENODEV : EAGAIN);
-		return;
-	}
-	g_queue_pop_head(&e->done_q);
-	UMockdevIoctlData *ptr = umockdev_ioctl_data_resolve(arg, 0, sizeof(void *), NULL);
-
-	if (!ptr) {
-		umockdev_ioctl_client_complete(c, -1, EFAULT);
-	} else {
-		umockdev_ioctl_data_set_ptr(ptr, 0, u->data);
-		umockdev_ioctl_client_complete(c, 0, 0);
-		g_object_unref(ptr);
-	}
-	g_object_unref(u->data);
-	g_free(u);
-}
-
-static gint by_addr(gconstpointer a, gconstpointer addr)
-{
-	return ((const struct urb_ent *)a)->data->client_addr != (gulong)addr;
-}
-
-static void discard_urb(struct ft601_emu *e, UMockdevIoctlClient *c)
-{
-	UMockdevIoctlData *arg = umockdev_ioctl_client_get_arg(c);
-	gulong addr = *(gulong *)arg->data;
-	GQueue *qs[] = { &e->out_q, &e->in_q, &e->other_q };
-
-	for (int i = 0; i < 3; i++) {
-		GList *l = g_queue_find_custom(qs[i], (gconstpointer)addr, by_addr);
-
-		if (l) {
-			struct urb_ent *u = l->data;
-
-			g_queue_delete_link(qs[i], l);
-			e->st.discards++;
-			finish(e, u, -ENOENT, u->done, 0);
-			umockdev_ioctl_client_complete(c, 0, 0);
-			return;
-		}
-	}
-	umockdev_ioctl_client_complete(c, -1, EINVAL); /* already completed */
-}
-
-static gboolean on_ioctl(UMockdevIoctlBase *h, UMockdevIoctlClient *c, gpointer user)
-{
-	struct ft601_emu *e = user;
-	gulong req = umockdev_ioctl_client_get_request(c);
-
-	g_mutex_lock(&e->lock);
-	if (e->unplugged && req != USBDEVFS_REAPURB && req != USBDEVFS_REAPURBNDELAY &&
-	    req != USBDEVFS_DISCARDURB && req != USBDEVFS_RELEASEINTERFACE) {
-		umockdev_ioctl_client_complete(c, -1, ENODEV);
-	} else if (req == USBDEVFS_SUBMITURB) {
-		submit_urb(e, c);
-	} else if (req == USBDEVFS_REAPURB || req == USBDEVFS_REAPURBNDELAY) {
-		reap_urb(e, c);
-	} else if (req == USBDEVFS_DISCARDURB) {
-		discard_urb(e, c);
-	} else if (req == USBDEVFS_GET_CAPABILITIES) {
-		UMockdevIoctlData *d = umockdev_ioctl_data_resolve(umockdev_ioctl_client_get_arg(c), 0,
-								   sizeof(guint32), NULL);
-
-		/* An xHCI host: one URB per transfer, whatever its size. */
-		*(guint32 *)d->data = USBDEVFS_CAP_BULK_SCATTER_GATHER | USBDEVFS_CAP_NO_PACKET_SIZE_LIM |
-				      USBDEVFS_CAP_REAP_AFTER_DISCONNECT | USBDEVFS_CAP_ZERO_PACKET;
-		g_object_unref(d);
-		umockdev_ioctl_client_complete(c, 0, 0);
-	} else if (req == USBDEVFS_CLEAR_HALT) {
-		UMockdevIoctlData *d = umockdev_ioctl_data_resolve(umockdev_ioctl_client_get_arg(c), 0,
-								   sizeof(unsigned int), NULL);
-		unsigned ep = d ? *(unsigned int *)d->data : 0;
-
-		if (d)
-			g_object_unref(d);
-		if (ep == EP_IN)
-			e->halted_in = 0;
-		if (ep == EP_OUT)
-			e->halted_out = 0;
-		e->st.clear_halts++;
-		umockdev_ioctl_client_complete(c, 0, 0);
-	} else if (req == USBDEVFS_CLAIMINTERFACE || req == USBDEVFS_RELEASEINTERFACE ||
-		   req == USBDEVFS_SETINTERFACE || req == USBDEVFS_RESETEP || req == USBDEVFS_RESET) {
-		umockdev_ioctl_client_complete(c, 0, 0);
-	} else if (req == USBDEVFS_GETDRIVER) {
-		umockdev_ioctl_client_complete(c, -1, ENODATA); /* no kernel driver bound */
-	} else {
-		umockdev_ioctl_client_complete(c, -1, ENOTTY);
-	}
-	g_mutex_unlock(&e->lock);
-	return TRUE;
 }
 
 /* ---- setup ---- */
 
 static struct ft601_emu *emu_new(uint64_t seed)
 {
+	static const struct usbfs_dev dev = {
+		.name = "ft601_emu", .port = "1-1", .devnum = 2, .speed = 5000,
+		.serial = FT601_EMU_SERIAL, .vid = 0x0403, .pid = 0x601f,
+		.descriptors = descriptors, .ep_out = EP_OUT, .ep_in = EP_IN,
+	};
 	struct ft601_emu *e = g_new0(struct ft601_emu, 1);
+	struct usbfs_chip chip = { control, session_write, pump, e };
 
-	g_mutex_init(&e->lock);
-	g_queue_init(&e->out_q);
-	g_queue_init(&e->in_q);
-	g_queue_init(&e->other_q);
-	g_queue_init(&e->done_q);
-	e->rng = seed | 1;
+	usbfs_emu_init(&e->u, &dev, &chip, seed);
 	return e;
-}
-
-/* The device node, served by on_ioctl, and the device's sysfs entry. */
-static int emu_attach(struct ft601_emu *e)
-{
-	GError *err = NULL;
-	char dev[4096];
-
-	e->tb = umockdev_testbed_new();
-	e->handler = umockdev_ioctl_base_new();
-	g_signal_connect(e->handler, "handle-ioctl", G_CALLBACK(on_ioctl), e);
-	/* The handler first, so the device node is served from the start. */
-	if (!umockdev_testbed_attach_ioctl(e->tb, DEVNODE, e->handler, &err)) {
-		fprintf(stderr, "ft601_emu: attach %s: %s\n", DEVNODE, err->message);
-		return -1;
-	}
-	snprintf(dev, sizeof(dev),
-		 "P: /devices/pci0000:00/0000:00:14.0/usb1/1-1\n"
-		 "N: bus/usb/001/002\n"
-		 "E: SUBSYSTEM=usb\nE: DRIVER=usb\nE: BUSNUM=001\nE: DEVNUM=002\n"
-		 "E: DEVNAME=" DEVNODE "\nE: DEVTYPE=usb_device\n"
-		 "A: bConfigurationValue=1\\n\nA: busnum=1\\n\nA: devnum=2\\n\n"
-		 "A: speed=5000\\n\nA: serial=" FT601_EMU_SERIAL "\\n\n"
-		 "A: idVendor=0403\\n\nA: idProduct=601f\\n\n"
-		 "H: descriptors=%s\n", descriptors);
-	if (!umockdev_testbed_add_from_string(e->tb, dev, &err)) {
-		fprintf(stderr, "ft601_emu: add device: %s\n", err->message);
-		return -1;
-	}
-	return 0;
 }
 
 int ft601_emu_start_backend(const struct ft601_backend *be, uint64_t seed, struct ft601_emu **out)
@@ -535,7 +278,7 @@ int ft601_emu_start_backend(const struct ft601_backend *be, uint64_t seed, struc
 	struct ft601_emu *e = emu_new(seed);
 
 	e->be = *be;
-	if (emu_attach(e))
+	if (usbfs_emu_attach(&e->u))
 		return -1;
 	*out = e;
 	return 0;
@@ -586,7 +329,7 @@ int ft601_emu_start(const char *boards_dir, const char *board, const nlut_model 
 		return -1;
 	}
 	e->be = (struct ft601_backend){ eng_rx, eng_poll, eng_pending, eng_read, e };
-	if (emu_attach(e))
+	if (usbfs_emu_attach(&e->u))
 		return -1;
 	*out = e;
 	return 0;
@@ -594,68 +337,56 @@ int ft601_emu_start(const char *boards_dir, const char *board, const nlut_model 
 
 void ft601_emu_stop(struct ft601_emu *e)
 {
-	struct urb_ent *u;
-	GQueue *qs[] = { &e->out_q, &e->in_q, &e->other_q, &e->done_q };
-
 	if (!e)
 		return;
-	umockdev_testbed_detach_ioctl(e->tb, DEVNODE, NULL);
-	g_object_unref(e->handler);
-	g_object_unref(e->tb);
-	for (int i = 0; i < 4; i++)
-		while ((u = g_queue_pop_head(qs[i]))) {
-			g_object_unref(u->data);
-			g_free(u);
-		}
+	usbfs_emu_fini(&e->u);
 	if (e->golden)
 		nlut_transport_golden.close(e->golden);
 	g_free(e->in_bits);
 	g_free(e->rx);
 	g_free(e->tx);
 	g_free(e->scratch);
-	g_mutex_clear(&e->lock);
 	g_free(e);
 }
 
 void ft601_emu_set_faults(struct ft601_emu *e, const struct ft601_faults *f)
 {
-	g_mutex_lock(&e->lock);
+	g_mutex_lock(&e->u.lock);
 	e->f = *f;
-	g_mutex_unlock(&e->lock);
+	g_mutex_unlock(&e->u.lock);
 }
 
 void ft601_emu_corrupt_out(struct ft601_emu *e)
 {
-	g_mutex_lock(&e->lock);
+	g_mutex_lock(&e->u.lock);
 	e->corrupt_out = 1;
-	g_mutex_unlock(&e->lock);
+	g_mutex_unlock(&e->u.lock);
 }
 
 void ft601_emu_corrupt_in(struct ft601_emu *e)
 {
-	g_mutex_lock(&e->lock);
+	g_mutex_lock(&e->u.lock);
 	e->corrupt_in = 1;
-	g_mutex_unlock(&e->lock);
+	g_mutex_unlock(&e->u.lock);
 }
 
 void ft601_emu_unplug(struct ft601_emu *e, int unplugged)
 {
-	g_mutex_lock(&e->lock);
-	e->unplugged = unplugged;
-	if (unplugged) {
-		unplug_all(e);
-	} else {
-		/* Plugged back: the bridge starts afresh, the board keeps going. */
-		e->halted_in = e->halted_out = 0;
-		e->n_reqs = 0;
-	}
-	g_mutex_unlock(&e->lock);
+	g_mutex_lock(&e->u.lock);
+	usbfs_emu_set_unplugged(&e->u, unplugged);
+	if (!unplugged)
+		e->n_reqs = 0; /* plugged back: the bridge starts afresh, the board keeps going */
+	g_mutex_unlock(&e->u.lock);
 }
 
 void ft601_emu_stats(struct ft601_emu *e, struct ft601_stats *s)
 {
-	g_mutex_lock(&e->lock);
+	g_mutex_lock(&e->u.lock);
 	*s = e->st;
+	s->urbs_in = e->u.n.urbs_in;
+	s->urbs_out = e->u.n.urbs_out;
+	s->clear_halts = e->u.n.clear_halts;
+	s->discards = e->u.n.discards;
 	s->engine = e->eng.st;
-	g_mutex_unlock(&e->lock);
+	g_mutex_unlock(&e->u.lock);
 }
