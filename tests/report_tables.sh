@@ -16,10 +16,10 @@ bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
 # cofactors by the default policy: 6 + 2 x 2 = 10 table modules.
 "$MKMODEL" "$W/m.nlut" 10x2:6/4/2,2/6/3 5 || exit 1
 run() { # name, then report options
-	n=$1
+	r=$1
 	shift
-	"$NLUT" report --json --workdir "$W/$n" "$@" "$W/m.nlut" > "$W/$n.json" 2> "$W/$n.err" ||
-		{ bad "report $*: $(cat "$W/$n.err")"; }
+	"$NLUT" report --json --workdir "$W/$r" "$@" "$W/m.nlut" > "$W/$r.json" 2> "$W/$r.err" ||
+		{ bad "report $*: $(cat "$W/$r.err")"; }
 }
 # Cells of every table module in stat.txt: "name count type" lines, sorted.
 tables() {
