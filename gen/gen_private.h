@@ -80,6 +80,13 @@ void ng_yosys_table(struct sbuf *sb, const char *prefix, const uint16_t *t, unsi
 int ng_run_quiet(char *const argv[]);
 /* The first line of a yosys log with "ERROR" as ": <line>", or "". */
 void ng_log_error(const char *log, char *out, size_t len);
+/* report_tables.c: the commands after synth_xilinx -run begin:map_luts, and
+ * the synthesis with the tables apart (writes hier and flat as the one
+ * script does). */
+extern const char *const ng_report_map_cmds;
+int ng_report_split(const char *rtl, const char *flist, const char *top,
+		    const struct nlut_report_opts *o, const char *hier, const char *flat,
+		    unsigned *n_tables, unsigned *n_cached);
 
 /* ---- group sums (groupsum.c) ---- */
 

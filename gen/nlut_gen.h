@@ -242,12 +242,18 @@ struct nlut_report {
 	unsigned stage_levels[NLUT_PLAN_MAX_STAGES]; /* measured, per stage (0-based) */
 	unsigned max_levels;
 	uint32_t latency;  /* cycles */
+	unsigned tables, tables_cached; /* jobs >= 1: table modules, of them from the cache */
 };
 
 struct nlut_report_opts {
 	struct nlut_gen_opts gen;  /* style chooses nlut or the LogicNets baseline */
 	const char *yosys;         /* program; NULL = "yosys" */
 	const char *workdir;       /* where RTL, scripts and logs go (must exist) */
+	/* 0: one yosys script for the whole core. N >= 1 (nlut style): the
+	 * table modules synthesised apart, in N batches side by side with the
+	 * rest of the core (same figures; docs/core-interface.md). */
+	unsigned jobs;
+	const char *cache_dir;     /* jobs >= 1: tables' netlists by content; NULL = none */
 };
 
 /* Generate, synthesise with yosys and measure. The yosys log is left in

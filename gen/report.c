@@ -742,6 +742,12 @@ int nlut_report_run(const nlut_model *m, const struct nlut_report_opts *o, struc
 	snprintf(log, sizeof(log), "%s/yosys.log", o->workdir);
 	snprintf(hier, sizeof(hier), "%s/hier.blif", o->workdir);
 	snprintf(flat, sizeof(flat), "%s/flat.blif", o->workdir);
+	if (o->jobs && o->gen.style == NLUT_GEN_STYLE_NLUT) {
+		if ((ret = ng_report_split(rtl, flist, top, o, hier, flat, &r->tables,
+					   &r->tables_cached)))
+			return ret;
+		return parse_with(hier, flat, top, o->gen.style, m, plan.n_sum, reg, n_bound, r);
+	}
 	if (!(f = fopen(path, "r")))
 		return ng_fail(NLUT_ERROR_IO, "%s: cannot open: %s", path, strerror(errno));
 	sb_init(&ys);
@@ -757,14 +763,11 @@ int nlut_report_run(const nlut_model *m, const struct nlut_report_opts *o, struc
 	 * (it derives a template per distinct LUT, minutes on 10k LUTs) and
 	 * counted by lut_cost() instead. */
 	sb_printf(&ys, "synth_xilinx -family xcup -top %s -run begin:map_luts\n"
-		       "opt_expr -mux_undef -noclkinv\n"
-		       "abc -luts 2:2,3,6:5,10,20\n"
-		       "clean\n"
-		       "techmap -map +/xilinx/ff_map.v\n"
+		       "%s"
 		       "tee -o %s/stat.txt stat\n"
 		       "write_blif -icells -cname %s\n"
 		       "flatten\n"
-		       "write_blif -icells -cname %s\n", top, o->workdir, hier, flat);
+		       "write_blif -icells -cname %s\n", top, ng_report_map_cmds, o->workdir, hier, flat);
 	if ((ret = sb_write(&ys, o->workdir, "synth.ys"))) {
 		sb_free(&ys);
 		return ret;

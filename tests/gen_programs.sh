@@ -18,6 +18,8 @@ expect() {
 	grep -q -- "$pat" "$W/out" || { bad "'$*' output lacks '$pat'"; cat "$W/out"; }
 }
 
+# nlut report caches tables by content: in the work folder, not ~/.cache.
+export XDG_CACHE_HOME="$W/cache"
 "$MKMODEL" "$W/m.nlut" 10x2:8/3/2,4/3/3 3 || exit 1
 "$MKMODEL" "$W/m12.nlut" 10x2:8/6/2,4/6/3 3 || exit 1
 

@@ -60,6 +60,12 @@ static void help(const char *prog)
 	       "                    else the source tree built from, else the installed copy)\n"
 	       "  --workdir DIR     keep RTL, yosys script, log and netlists in DIR\n"
 	       "  --yosys PROG      yosys program (default yosys)\n"
+	       "  -j, --jobs N      synthesise the tables apart, N yosys processes at once beside\n"
+	       "                    the rest of the core (default: the CPUs; same figures);\n"
+	       "                    0: one yosys script for the whole core\n"
+	       "  --cache DIR       keep each table's netlist by content in DIR (default\n"
+	       "                    $XDG_CACHE_HOME/nlut/report, else ~/.cache/nlut/report)\n"
+	       "  --no-cache        use no table cache\n"
 	       "  -h, --help        show this help\n",
 	       prog, NLUT_STAGES_DEFAULT_LEVELS);
 }
@@ -259,12 +265,15 @@ int cmd_report(int argc, char **argv)
 		{ "clock-mhz", required_argument, NULL, 'c' },
 		{ "stages", required_argument, NULL, 's' },
 		{ "baseline", no_argument, NULL, 'b' },
-		{ "json", no_argument, NULL, 'j' },
+		{ "json", no_argument, NULL, 'O' },
 		{ "svg", required_argument, NULL, 'g' },
 		{ "workdir", required_argument, NULL, 'w' },
 		{ "shell", no_argument, NULL, 'S' },
 		{ "rtl", required_argument, NULL, 'r' },
 		{ "yosys", required_argument, NULL, 'y' },
+		{ "jobs", required_argument, NULL, 'J' },
+		{ "cache", required_argument, NULL, 'C' },
+		{ "no-cache", no_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -281,8 +290,28 @@ int cmd_report(int argc, char **argv)
 	memset(&ro, 0, sizeof(ro));
 	nlut_gen_opts_init(&ro.gen);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	const char *cache = NULL;
+	int no_cache = 0;
+
+	ro.jobs = ncpu > 0 && ncpu < 256 ? (unsigned)ncpu : 1;
+	while ((c = getopt_long(argc, argv, "hj:", opts, NULL)) != -1) {
 		switch (c) {
+		case 'J':
+		case 'j':
+			errno = 0;
+			long jv = strtol(optarg, &end, 10);
+
+			if (errno || *end || end == optarg || jv < 0 || jv > 256)
+				return tool_usage_error(prog, "--jobs '%s': expected 0 to 256", optarg);
+			ro.jobs = (unsigned)jv;
+			break;
+		case 'C':
+			cache = optarg;
+			break;
+		case 'N':
+			no_cache = 1;
+			break;
 		case 'c':
 			errno = 0;
 			mhz = strtod(optarg, &end);
@@ -297,7 +326,7 @@ int cmd_report(int argc, char **argv)
 		case 'b':
 			baseline = 1;
 			break;
-		case 'j':
+		case 'O':
 			json = 1;
 			break;
 		case 'g':
@@ -348,6 +377,20 @@ int cmd_report(int argc, char **argv)
 	const char *base = workdir ? workdir : tmp;
 
 	ro.yosys = yosys;
+	char cache_buf[4096];
+
+	if (!no_cache && !cache) {
+		const char *x = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+
+		if (x && *x)
+			snprintf(cache_buf, sizeof(cache_buf), "%s/nlut/report", x);
+		else if (home && *home)
+			snprintf(cache_buf, sizeof(cache_buf), "%s/.cache/nlut/report", home);
+		else
+			cache_buf[0] = '\0';
+		cache = cache_buf[0] ? cache_buf : NULL;
+	}
+	ro.cache_dir = no_cache ? NULL : cache;
 	struct report_job jobs[2];
 	pthread_t th;
 	int started = 0;

@@ -1,0 +1,374 @@
+// bench_core.cpp - vectors/s of the generated nlut_core under Verilator, one
+// vector per clock per core, checked in bulk against the golden model.
+//
+// The model is bench_core_top: BENCH_CORE_N copies of the unchanged nlut_core
+// RTL side by side, so one eval moves N vectors. The lean loop does per clock
+// only what a co-simulation must: write the precomputed input words, raise and
+// lower clk (two evals), copy the output words to memory; the outputs are
+// compared with the golden model's after the run. The same run also times, on
+// the same model and vectors:
+//   - cosim_core's loop (sim/core): per-cycle tick() with the context's time,
+//     the acceptance ring and a per-vector check of every score field;
+//   - the clock alone: two evals per clock, inputs unchanged;
+//   - an eval without an edge (what the falling edge costs).
+// Every loop's outputs are checked; any difference is a failure (exit 1).
+//
+// Usage: bench_core MODEL [VECTORS] [RUNS]   (random codes, default 2000000 3)
+#include <algorithm>
+#include <cinttypes>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <vector>
+
+#include <nlut/nlut.h>
+#include <verilated.h>
+
+#include "Vbench_core_top.h"
+#include "nlut_core_params.h"
+
+#ifndef BENCH_CORE_N
+#define BENCH_CORE_N 1
+#endif
+#define N_CORES BENCH_CORE_N
+
+static double now()
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+// A Verilator signal as 32-bit words, whatever its width.
+template <typename T> static constexpr size_t n_words(const T &) { return (sizeof(T) + 3) / 4; }
+template <typename T> static inline void put(T &s, const uint32_t *w)
+{
+	uint64_t v = w[0];
+
+	if (sizeof(T) > 4)
+		v |= (uint64_t)w[1] << 32;
+	s = (T)v;
+}
+template <std::size_t W> static inline void put(VlWide<W> &s, const uint32_t *w)
+{
+	memcpy(s.data(), w, W * 4);
+}
+template <typename T> static inline void get(const T &s, uint32_t *w)
+{
+	uint64_t v = s;
+
+	w[0] = (uint32_t)v;
+	if (sizeof(T) > 4)
+		w[1] = (uint32_t)(v >> 32);
+}
+template <std::size_t W> static inline void get(const VlWide<W> &s, uint32_t *w)
+{
+	memcpy(w, s.data(), W * 4);
+}
+
+// Bits [lo, lo + w) of a word array, w <= 32; and the reverse.
+static uint32_t bits(const uint32_t *a, uint32_t lo, uint32_t w)
+{
+	uint64_t v = a[lo / 32];
+
+	if ((lo % 32) + w > 32)
+		v |= (uint64_t)a[lo / 32 + 1] << 32;
+	return (uint32_t)((v >> (lo % 32)) & ((1ull << w) - 1));
+}
+static void set_bits(uint32_t *a, uint32_t lo, uint32_t w, uint32_t x)
+{
+	for (uint32_t b = 0; b < w; b++)
+		if (x >> b & 1)
+			a[(lo + b) / 32] |= 1u << ((lo + b) % 32);
+}
+
+struct bench {
+	Vbench_core_top *top;
+	VerilatedContext *ctx;
+	uint32_t n_in, n_cls;
+	size_t steps;                    // clocks of vectors: n = steps * N_CORES
+	size_t wi, ws, wc;               // words of in_codes, out_scores, out_class
+	std::vector<uint32_t> in;        // steps x wi
+	std::vector<uint32_t> gold_s;    // steps x ws (golden, packed as the outputs)
+	std::vector<uint32_t> gold_c;    // steps x wc
+	std::vector<uint32_t> out_s, out_c;
+	std::vector<uint16_t> gscores;   // n x n_cls
+	std::vector<uint32_t> gcls;      // n
+	std::vector<uint32_t> cls_off, cls_w;
+
+	void reset()
+	{
+		top->ce = 1;
+		top->in_valid = 0;
+		top->rst = 1;
+		for (int i = 0; i < 4; i++) {
+			top->clk = 1;
+			top->eval();
+			top->clk = 0;
+			top->eval();
+		}
+		top->rst = 0;
+		top->in_valid = 1;
+	}
+
+	// The lean loop: inputs in, two evals, outputs out; compared afterwards.
+	double run_lean()
+	{
+		const size_t lat = NLUT_CORE_LATENCY;
+
+		reset();
+		double t0 = now();
+		for (size_t s = 0; s < steps + lat - 1; s++) {
+			put(top->in_codes, &in[(s < steps ? s : 0) * wi]);
+			top->clk = 1;
+			top->eval();
+			if (s + 1 >= lat) {
+				get(top->out_scores, &out_s[(s + 1 - lat) * ws]);
+				get(top->out_class, &out_c[(s + 1 - lat) * wc]);
+			}
+			top->clk = 0;
+			top->eval();
+		}
+		double t = now() - t0;
+		if (memcmp(out_s.data(), gold_s.data(), out_s.size() * 4) ||
+		    memcmp(out_c.data(), gold_c.data(), out_c.size() * 4))
+			mismatch();
+		return t;
+	}
+
+	// cosim_core's loop (sim/core/cosim_core.cpp, no stalls or idles): the
+	// context's time advanced at each eval, the cycle timeout, the ring of
+	// accepted samples, every score field checked per vector.
+	double run_cosim()
+	{
+		const size_t lat = NLUT_CORE_LATENCY, ring = lat + 1;
+		std::vector<int64_t> accepted(ring, -1);
+		uint64_t edge = 0, cycles = 0, timeout = 50000000000ull;
+		size_t next = 0, done = 0;
+		uint32_t os[64], oc[8];
+
+		reset();
+		double t0 = now();
+		while (done < steps) {
+			bool v = next < steps;
+
+			top->ce = 1;
+			top->in_valid = v;
+			if (v)
+				put(top->in_codes, &in[next * wi]);
+			top->clk = 1;
+			top->eval();
+			ctx->timeInc(1);
+			top->clk = 0;
+			top->eval();
+			ctx->timeInc(1);
+			if (++cycles > timeout)
+				fail("timeout");
+			edge++;
+			accepted[edge % ring] = v ? (int64_t)next : -1;
+			next += v;
+			int64_t want = edge + 1 >= lat ? accepted[(edge + 1 - lat) % ring] : -1;
+			if (!top->out_valid) {
+				if (want >= 0)
+					fail("no out_valid");
+				continue;
+			}
+			if ((size_t)want != done)
+				fail("out of order");
+			get(top->out_scores, os);
+			get(top->out_class, oc);
+			for (uint32_t k = 0; k < N_CORES; k++) {
+				size_t vi = done * N_CORES + k;
+
+				if (bits(oc, k * NLUT_CORE_CLASS_WIDTH, NLUT_CORE_CLASS_WIDTH) != gcls[vi])
+					fail("class mismatch");
+				for (uint32_t j = 0; j < n_cls; j++)
+					if (bits(os, k * NLUT_CORE_SCORES_WIDTH + cls_off[j], cls_w[j]) !=
+					    gscores[vi * n_cls + j])
+						fail("score mismatch");
+			}
+			done++;
+		}
+		return now() - t0;
+	}
+
+	// Two evals per clock, nothing else (inputs unchanged).
+	double run_clock(size_t n)
+	{
+		reset();
+		put(top->in_codes, &in[0]);
+		double t0 = now();
+		for (size_t s = 0; s < n; s++) {
+			top->clk = 1;
+			top->eval();
+			top->clk = 0;
+			top->eval();
+		}
+		return now() - t0;
+	}
+
+	// An eval without an edge (clk stays low).
+	double run_idle(size_t n)
+	{
+		top->clk = 0;
+		top->eval();
+		double t0 = now();
+		for (size_t s = 0; s < n; s++) {
+			top->in_valid = (uint8_t)(s & 1);
+			top->eval();
+		}
+		return now() - t0;
+	}
+
+	[[noreturn]] void mismatch()
+	{
+		for (size_t s = 0; s < steps; s++)
+			for (uint32_t k = 0; k < N_CORES; k++) {
+				size_t vi = s * N_CORES + k;
+				uint32_t c = bits(&out_c[s * wc], k * NLUT_CORE_CLASS_WIDTH,
+						  NLUT_CORE_CLASS_WIDTH);
+				bool bad = c != gcls[vi];
+
+				for (uint32_t j = 0; j < n_cls; j++)
+					bad |= bits(&out_s[s * ws], k * NLUT_CORE_SCORES_WIDTH + cls_off[j],
+						    cls_w[j]) != gscores[vi * n_cls + j];
+				if (bad) {
+					fprintf(stderr, "bench_core: MISMATCH at vector %zu (clock %zu, core "
+						"%u): RTL class %u, golden %u\n", vi, s, k, c, gcls[vi]);
+					exit(1);
+				}
+			}
+		fail("outputs differ from the golden model");
+	}
+
+	[[noreturn]] static void fail(const char *what)
+	{
+		fprintf(stderr, "bench_core: FAIL: %s\n", what);
+		exit(1);
+	}
+};
+
+static double median(std::vector<double> v)
+{
+	std::sort(v.begin(), v.end());
+	return v[v.size() / 2];
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fprintf(stderr, "usage: %s MODEL [VECTORS] [RUNS]\n", argv[0]);
+		return 2;
+	}
+	size_t n = argc > 2 ? strtoull(argv[2], nullptr, 0) : 2000000;
+	int runs = argc > 3 ? atoi(argv[3]) : 3;
+	nlut_model *m;
+	nlut_golden *g;
+	char id[NLUT_ID_STR_SIZE];
+
+	if (nlut_model_load(argv[1], &m)) {
+		fprintf(stderr, "bench_core: %s\n", nlut_error_detail());
+		return 1;
+	}
+	if (nlut_model_id(m, id) || strcmp(id, NLUT_CORE_MODEL_ID)) {
+		fprintf(stderr, "bench_core: %s is model %s, the RTL was generated from %s\n", argv[1],
+			id, NLUT_CORE_MODEL_ID);
+		return 1;
+	}
+	if (nlut_golden_new(m, &g)) {
+		fprintf(stderr, "bench_core: golden model: %s\n", nlut_error_detail());
+		return 1;
+	}
+	if (n < N_CORES || runs < 1) {
+		fprintf(stderr, "bench_core: VECTORS must be >= %u and RUNS >= 1\n", N_CORES);
+		return 2;
+	}
+	VerilatedContext ctx;
+	bench b;
+
+	b.ctx = &ctx;
+	b.top = new Vbench_core_top(&ctx, "top");
+	b.n_in = nlut_model_num_inputs(m);
+	b.n_cls = nlut_model_num_classes(m);
+	b.steps = n / N_CORES;
+	n = b.steps * N_CORES;
+	b.wi = n_words(b.top->in_codes);
+	b.ws = n_words(b.top->out_scores);
+	b.wc = n_words(b.top->out_class);
+	if (b.ws > 64 || b.wc > 8) {
+		fprintf(stderr, "bench_core: outputs wider than the bench's buffers\n");
+		return 1;
+	}
+	for (uint32_t j = 0, off = 0; j < b.n_cls; j++) {
+		b.cls_off.push_back(off);
+		b.cls_w.push_back(nlut_model_score_bits(m, j));
+		off += nlut_model_score_bits(m, j);
+	}
+
+	// Random codes (splitmix64, fixed seed), packed per clock; golden outputs
+	// packed as the model's output ports.
+	const struct nlut_quant *q = nlut_model_quant(m);
+	std::vector<uint16_t> codes(n * b.n_in);
+	uint64_t x = 0x6e6c7574;
+
+	for (size_t i = 0; i < codes.size(); i++) {
+		uint64_t z = (x += 0x9e3779b97f4a7c15ull);
+
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+		z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+		codes[i] = (uint16_t)((z ^ (z >> 31)) & ((1u << q[i % b.n_in].bits) - 1));
+	}
+	b.gscores.resize(n * b.n_cls);
+	b.gcls.resize(n);
+	if (nlut_golden_eval_batch(g, n, codes.data(), b.gscores.data(), b.gcls.data(), 1)) {
+		fprintf(stderr, "bench_core: golden: %s\n", nlut_error_detail());
+		return 1;
+	}
+	b.in.assign(b.steps * b.wi, 0);
+	b.gold_s.assign(b.steps * b.ws, 0);
+	b.gold_c.assign(b.steps * b.wc, 0);
+	b.out_s.assign(b.steps * b.ws, 0);
+	b.out_c.assign(b.steps * b.wc, 0);
+	for (size_t v = 0; v < n; v++) {
+		size_t s = v / N_CORES, k = v % N_CORES;
+		uint32_t off = (uint32_t)k * NLUT_CORE_IN_WIDTH;
+
+		for (uint32_t i = 0; i < b.n_in; i++) {
+			set_bits(&b.in[s * b.wi], off, q[i].bits, codes[v * b.n_in + i]);
+			off += q[i].bits;
+		}
+		for (uint32_t j = 0; j < b.n_cls; j++)
+			set_bits(&b.gold_s[s * b.ws], (uint32_t)k * NLUT_CORE_SCORES_WIDTH + b.cls_off[j],
+				 b.cls_w[j], b.gscores[v * b.n_cls + j]);
+		set_bits(&b.gold_c[s * b.wc], (uint32_t)k * NLUT_CORE_CLASS_WIDTH,
+			 NLUT_CORE_CLASS_WIDTH, b.gcls[v]);
+	}
+
+	printf("bench_core: model %.16s..., %u core%s per model, latency %u, stages %s, %zu random "
+	       "vectors, %d runs (median)\n", NLUT_CORE_MODEL_ID, N_CORES, N_CORES > 1 ? "s" : "",
+	       NLUT_CORE_LATENCY, NLUT_CORE_STAGES, n, runs);
+	std::vector<double> lean, cosim, clock, idle;
+	size_t nc = b.steps;
+
+	for (int r = 0; r < runs; r++) {
+		cosim.push_back(b.run_cosim());
+		lean.push_back(b.run_lean());
+		clock.push_back(b.run_clock(nc));
+		idle.push_back(b.run_idle(nc));
+	}
+	double tl = median(lean), tc = median(cosim), tk = median(clock), ti = median(idle);
+
+	printf("bench_core: lean loop          %7.2f M vectors/s  %6.1f ns/clock  (all outputs match)\n",
+	       (double)n / tl * 1e-6, tl / (double)nc * 1e9);
+	printf("bench_core: cosim_core's loop  %7.2f M vectors/s  %6.1f ns/clock  (all outputs match)\n",
+	       (double)n / tc * 1e-6, tc / (double)nc * 1e9);
+	printf("bench_core: lean / cosim_core's loop: %.2fx\n", tc / tl);
+	printf("bench_core: clock alone (2 evals) %6.1f ns/clock; eval without an edge %5.1f ns\n",
+	       tk / (double)nc * 1e9, ti / (double)nc * 1e9);
+	delete b.top;
+	nlut_golden_free(g);
+	nlut_model_free(m);
+	return 0;
+}
