@@ -75,6 +75,7 @@ struct nlut_train_config {
 	uint32_t thermometer;     /* LUT: thresholds per feature */
 	double tau;               /* LUT: softmax temperature, 0 = sqrt(group) */
 	uint32_t rewire;          /* LUT: epochs between rewirings, 0 = fixed mapping */
+	int lut_code;             /* LUT: layer 0 reads whole input codes (lut_input = code) */
 	/* optimisation */
 	uint32_t epochs, batch, ghost;
 	double lr, lr_min, warmup, weight_decay, bn_momentum;
