@@ -79,10 +79,9 @@ for arg in "$@"; do
 			( while :; do cut -d' ' -f1 /proc/loadavg; sleep 10; done ) > "$out/$name.load" &
 			sampler=$!
 			rc=0
-			nice -n 5 "$nlut" train -q -c "$arg" -o "$model.part" > "$out/$name.train.txt" 2>&1 || rc=$?
+			nice -n 5 "$nlut" train -q -c "$arg" -o "$model" > "$out/$name.train.txt" 2>&1 || rc=$?
 			kill "$sampler"
-			[ $rc = 0 ] || { echo "pareto: $name: nlut train failed (see $out/$name.train.txt)" >&2; exit 1; }
-			mv "$model.part" "$model"
+			[ $rc = 0 ] || { rm -f "$model"; echo "pareto: $name: nlut train failed (see $out/$name.train.txt)" >&2; exit 1; }
 		fi ;;
 	*) model=$arg; name=$(basename "$arg" .nlut) ;;
 	esac
