@@ -10,7 +10,8 @@
 #                   [--published CSV] [CFG|MODEL...]
 #
 # --quick trains nothing: it measures the models given, by default the
-# binary LUT examples (examples/*dwn*.nlut). Reports are kept by model
+# binary LUT examples of MNIST and Fashion-MNIST (examples/mnist-dwn*.nlut,
+# examples/fashion-dwn*.nlut). Reports are kept by model
 # identity in bench/pareto/reports/ (--reports DIR), so a model synthesised
 # once is not synthesised again: with the committed reports --quick takes
 # well under a minute. Models already in OUT are not trained again (a long
@@ -32,7 +33,7 @@ while [ $# -gt 0 ]; do
 	--plot) plot=$2; shift ;;
 	--published) published=$2; shift ;;
 	--reports) reports=$2; shift ;;
-	-h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-*) echo "pareto: unknown option $1" >&2; exit 2 ;;
 	*) break ;;
 	esac
@@ -43,7 +44,7 @@ for f in "$nlut" "$plot" "$published"; do
 done
 if [ $# -eq 0 ]; then
 	if [ $quick = 1 ]; then
-		set -- "$here"/examples/*dwn*.nlut
+		set -- "$here"/examples/mnist-dwn*.nlut "$here"/examples/fashion-dwn*.nlut
 	else
 		set -- "$here"/bench/pareto/*.cfg
 	fi
