@@ -33,7 +33,7 @@ while [ $# -gt 0 ]; do
 	--plot) plot=$2; shift ;;
 	--published) published=$2; shift ;;
 	--reports) reports=$2; shift ;;
-	-h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-*) echo "pareto: unknown option $1" >&2; exit 2 ;;
 	*) break ;;
 	esac

@@ -348,6 +348,9 @@ static void panel(FILE *o, const char *ds, double x0)
 		xml(o, pts[i].method);
 		fprintf(o, "</text>\n");
 	}
+	if (ly == MT + 10) /* none listed */
+		fprintf(o, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\">no published points</text>\n",
+			lx, ly + 21);
 #undef X
 #undef Y
 	fprintf(o, "</g>\n");
