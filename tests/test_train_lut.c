@@ -353,6 +353,16 @@ static void test_config_errors(void **state)
 	nlut_train_config_set(&c, "fan_in", "5", NULL);
 	assert_int_equal(nlut_train_config_check(&c), NLUT_ERROR_INVALID_PARAM);
 	assert_non_null(strstr(nlut_train_error_detail(), "not a multiple of in_bits = 2"));
+	/* The dump a model keeps (train.config) reads back as lut_input = code. */
+	struct nlut_train_config r;
+	char *d = nlut_train_config_dump(&c);
+
+	assert_non_null(d);
+	assert_non_null(strstr(d, "lut_input = code\n"));
+	nlut_train_config_init(&r);
+	assert_int_equal(nlut_train_config_parse(&r, d, strlen(d), "dump"), 0);
+	assert_int_equal(r.lut_code, 1);
+	free(d);
 }
 
 int main(void)
