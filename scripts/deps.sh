@@ -17,6 +17,7 @@ packages=(
 	gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf picolibc-riscv64-unknown-elf  # controller firmware and test programs
 	qemu-system-misc                       # reference RV32 for the controller's differential tests
 	nextpnr-ice40 fpga-icestorm python3     # the iCE40 bitstream (boards/ice40-hx8k/build) and its report
+	librsvg2-bin                           # bench/pareto.sh: the PNG of the accuracy-LUT plot (rsvg-convert)
 )
 
 missing=()

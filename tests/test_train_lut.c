@@ -214,6 +214,71 @@ static void test_one_bit_model(void **state)
 	nlut_trainer_free(t);
 }
 
+/* lut_input = code: each layer-0 neuron reads 3 whole 2-bit codes (one LUT6,
+ * no encoder layer), trained on images shifted by up to 1 pixel. */
+static void test_code_model(void **state)
+{
+	struct nlut_train_config c;
+	nlut_model *m = NULL;
+	nlut_trainer *t;
+
+	(void)state;
+	need_digits();
+	lut_config(&c);
+	assert_int_equal(nlut_train_config_set(&c, "thermometer", "1", NULL), 0);
+	assert_int_equal(nlut_train_config_set(&c, "lut_input", "code", NULL), 0);
+	assert_int_equal(nlut_train_config_set(&c, "image", "8x8", NULL), 0);
+	assert_int_equal(nlut_train_config_set(&c, "connectivity", "local", NULL), 0);
+	assert_int_equal(nlut_train_config_set(&c, "augment_shift", "1", NULL), 0);
+	assert_int_equal(nlut_train_config_set(&c, "rewire", "3", NULL), 0);
+	t = train(&c, &m);
+	double acc = check_tables_equal_trained(t, m, "lut-code");
+
+	print_message("binary LUT digits model (whole 2-bit codes, shifted): test accuracy %.4f\n",
+		      acc);
+	/* A one-pixel shift is an eighth of these 8x8 images: lower than
+	 * unshifted (0.82), far above chance (0.1). */
+	assert_true(acc > 0.60);
+	assert_int_equal(nlut_model_num_layers(m), 2);
+	const struct nlut_layer *l0 = nlut_model_layer(m, 0);
+
+	for (uint32_t j = 0; j < l0->n_neurons; j++) {
+		assert_int_equal(l0->neurons[j].fan_in, 3);
+		/* Three distinct features, each read whole. */
+		assert_true(l0->neurons[j].src[0] != l0->neurons[j].src[1]);
+		assert_true(l0->neurons[j].src[0] != l0->neurons[j].src[2]);
+		assert_true(l0->neurons[j].src[1] != l0->neurons[j].src[2]);
+	}
+	check_lut6(m, 0);
+	nlut_model_free(m);
+	nlut_trainer_free(t);
+}
+
+/* augment_shift reaches the binary LUT layers: the same config without it
+ * trains another model. */
+static void test_shift_applies(void **state)
+{
+	char id[2][NLUT_ID_STR_SIZE];
+
+	(void)state;
+	need_digits();
+	for (int i = 0; i < 2; i++) {
+		struct nlut_train_config c;
+		nlut_model *m = NULL;
+		nlut_trainer *t;
+
+		lut_config(&c);
+		nlut_train_config_set(&c, "epochs", "1", NULL);
+		nlut_train_config_set(&c, "image", "8x8", NULL);
+		nlut_train_config_set(&c, "augment_shift", i ? "2" : "0", NULL);
+		t = train(&c, &m);
+		assert_int_equal(nlut_model_id(m, id[i]), 0);
+		nlut_model_free(m);
+		nlut_trainer_free(t);
+	}
+	assert_string_not_equal(id[0], id[1]);
+}
+
 /* Same seed and config: the same model bit for bit, whatever the threads. */
 static void test_reproducible(void **state)
 {
@@ -277,6 +342,27 @@ static void test_config_errors(void **state)
 	assert_int_equal(nlut_trainer_new(&c, digits_train, &t), NLUT_ERROR_INVALID_PARAM);
 	assert_non_null(strstr(nlut_train_error_detail(), "10 classes"));
 	assert_null(t);
+	/* lut_input = code: no thresholds, and whole codes into layer 0. */
+	assert_int_equal(nlut_train_config_set(&c, "lut_input", "bits", NULL),
+			 NLUT_ERROR_INVALID_PARAM);
+	lut_config(&c);
+	nlut_train_config_set(&c, "lut_input", "code", NULL);
+	assert_int_equal(nlut_train_config_check(&c), NLUT_ERROR_INVALID_PARAM);
+	assert_non_null(strstr(nlut_train_error_detail(), "thermometer = 3"));
+	nlut_train_config_set(&c, "thermometer", "1", NULL);
+	nlut_train_config_set(&c, "fan_in", "5", NULL);
+	assert_int_equal(nlut_train_config_check(&c), NLUT_ERROR_INVALID_PARAM);
+	assert_non_null(strstr(nlut_train_error_detail(), "not a multiple of in_bits = 2"));
+	/* The dump a model keeps (train.config) reads back as lut_input = code. */
+	struct nlut_train_config r;
+	char *d = nlut_train_config_dump(&c);
+
+	assert_non_null(d);
+	assert_non_null(strstr(d, "lut_input = code\n"));
+	nlut_train_config_init(&r);
+	assert_int_equal(nlut_train_config_parse(&r, d, strlen(d), "dump"), 0);
+	assert_int_equal(r.lut_code, 1);
+	free(d);
 }
 
 int main(void)
@@ -284,6 +370,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_thermometer_model),
 		cmocka_unit_test(test_one_bit_model),
+		cmocka_unit_test(test_code_model),
+		cmocka_unit_test(test_shift_applies),
 		cmocka_unit_test(test_reproducible),
 		cmocka_unit_test(test_config_errors),
 	};

@@ -19,6 +19,7 @@ static const char *const keys[] = {
 	"neuron", "thermometer", "tau", "rewire",
 	"train_labels", "test_labels",
 	"degree", "adder", "sub_bits", "prune",
+	"lut_input",
 };
 
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
@@ -331,6 +332,15 @@ int nlut_train_config_set(struct nlut_train_config *c, const char *key,
 		return parse_u32(v, 0, 100000, &c->rewire) ? BAD("expected epochs between rewirings, 0 = none") : 0;
 	if (!strcmp(key, "tau"))
 		return parse_f(v, 0, 1e6, &c->tau) ? BAD("expected a temperature >= 0 (0 = auto)") : 0;
+	if (!strcmp(key, "lut_input")) {
+		if (!strcmp(v, "thermometer"))
+			c->lut_code = 0;
+		else if (!strcmp(v, "code"))
+			c->lut_code = 1;
+		else
+			return BAD("expected 'thermometer' or 'code'");
+		return NLUT_SUCCESS;
+	}
 	if (!strcmp(key, "threads"))
 		return parse_u32(v, 0, 256, &c->threads) ? BAD("expected 0..256 (0 = all CPUs)") : 0;
 	(void)d;
@@ -569,6 +579,14 @@ int nlut_train_config_check(const struct nlut_train_config *c)
 			       "pool: %u needs image = WxH with sides divisible by it", c->pool);
 	if (c->augment_shift && !c->image_w)
 		return nt_fail(NLUT_ERROR_INVALID_PARAM, "augment_shift needs image = WxH");
+	if (c->lut_code && c->thermometer != 1)
+		return nt_fail(NLUT_ERROR_INVALID_PARAM,
+			       "lut_input = code: layer 0 reads the codes' bits; thermometer = %u does not apply",
+			       c->thermometer);
+	if (c->lut_code && c->neuron == NLUT_TRAIN_NEURON_LUT && nt_fan_in(c, 0) % c->in_bits)
+		return nt_fail(NLUT_ERROR_INVALID_PARAM,
+			       "lut_input = code: layer 0's fan_in %u is not a multiple of in_bits = %u",
+			       nt_fan_in(c, 0), c->in_bits);
 	if (c->conn == NLUT_CONN_LOCAL && !c->image_w)
 		return nt_fail(NLUT_ERROR_INVALID_PARAM,
 			       "connectivity = local needs image = WxH");
@@ -691,6 +709,8 @@ char *nlut_train_config_dump(const struct nlut_train_config *c)
 	    c->sub_bits != 4 || c->prune)
 		sb_printf(&b, "degree = %u\nadder = %u\nsub_bits = %u\nprune = %u\n", c->degree,
 			  c->adder, c->sub_bits, c->prune);
+	if (c->lut_code)
+		sb_printf(&b, "lut_input = code\n");
 	sb_printf(&b, "epochs = %u\nbatch = %u\nghost = %u\n", c->epochs, c->batch, c->ghost);
 	sb_printf(&b, "lr = %s\nlr_min = %s\nwarmup = %s\nweight_decay = %s\nbn_momentum = %s\n",
 		  dbl(g[0], c->lr), dbl(g[1], c->lr_min), dbl(g[2], c->warmup),

@@ -23,6 +23,7 @@ struct lut_layer {
 /* Per-worker scratch of a ghost batch of g samples. */
 struct lut_ws {
 	uint8_t *x0;                     /* [n_bits][g] thermometer bits */
+	uint16_t *qs;                    /* augment_shift: one shifted image's codes */
 	uint8_t *y[NLUT_MAX_LAYERS];     /* [n][g] outputs */
 	uint8_t *addr[NLUT_MAX_LAYERS];  /* [n][g] table addresses */
 	float *dy[NLUT_MAX_LAYERS];      /* [n][g] dL/d output */
@@ -32,6 +33,7 @@ struct lut_ws {
 
 struct nt_lut {
 	uint32_t T, n_bits;
+	int code;                        /* lut_input = code: bit s is bit s % T of code s / T */
 	uint16_t th[NT_LUT_MAX_THRESH];  /* thresholds on the codes, increasing */
 	uint32_t n_layers, n_neurons, classes, group;
 	struct lut_layer layer[NLUT_MAX_LAYERS];
@@ -57,6 +59,7 @@ struct nt_lut {
 static void ws_free(struct lut_ws *w, uint32_t layers)
 {
 	free(w->x0);
+	free(w->qs);
 	for (uint32_t l = 0; l < layers; l++) {
 		free(w->y[l]);
 		free(w->addr[l]);
@@ -90,9 +93,12 @@ void nt_lut_free(struct nt_lut *L)
 	free(L);
 }
 
-/* Thermometer bit s (feature s / T, threshold s % T) of a code row. */
+/* Input bit s of a code row: thermometer bit (feature s / T, threshold
+ * s % T), or with lut_input = code bit s % T of feature s / T's code. */
 static inline uint8_t therm(const struct nt_lut *L, const uint16_t *q, uint32_t s)
 {
+	if (L->code)
+		return (uint8_t)(q[s / L->T] >> (s % L->T) & 1u);
 	return q[s / L->T] >= L->th[s % L->T];
 }
 
@@ -218,6 +224,98 @@ static int map_local(const nlut_trainer *t, struct nt_lut *L, struct nt_rng *r,
 	return NLUT_SUCCESS;
 }
 
+/*
+ * lut_input = code: layer-0 neuron j reads p = f / T whole features, input k
+ * being bit k % T of its (k / T)-th feature's code: p distinct features
+ * that vary over the training rows, dealt from a deck (random) or drawn
+ * from a window x window patch around a random varying pixel (local; the
+ * window grows until it holds p). varies[] marks the bits of those features.
+ */
+static int map_code(const nlut_trainer *t, struct nt_lut *L, struct nt_rng *r, uint8_t *varies)
+{
+	struct lut_layer *Y = &L->layer[0];
+	uint32_t p = Y->f / L->T, n = t->n_in, nv = 0, pos;
+	uint32_t iw = t->c.image_w / t->c.pool, ih = t->c.image_h / t->c.pool;
+	uint32_t win = t->c.window ? t->c.window : (uint32_t)ceil(sqrt(2.0 * p));
+	uint16_t *lo = malloc(n * sizeof(uint16_t)), *hi = malloc(n * sizeof(uint16_t));
+	uint32_t *feat = malloc(n * sizeof(uint32_t)), *cand = malloc(n * sizeof(uint32_t));
+	uint8_t *var = calloc(n, 1);
+	uint32_t pick[NT_LUT_MAX_FAN_IN];
+
+	if (!lo || !hi || !feat || !cand || !var) {
+		free(lo);
+		free(hi);
+		free(feat);
+		free(cand);
+		free(var);
+		return nt_fail(NLUT_ERROR_NO_MEM, "mapping");
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		lo[i] = UINT16_MAX;
+		hi[i] = 0;
+	}
+	for (uint32_t row = 0; row < t->n_train; row++) {
+		const uint16_t *q = t->codes + (size_t)t->train_idx[row] * n;
+
+		for (uint32_t i = 0; i < n; i++) {
+			lo[i] = q[i] < lo[i] ? q[i] : lo[i];
+			hi[i] = q[i] > hi[i] ? q[i] : hi[i];
+		}
+	}
+	for (uint32_t i = 0; i < n; i++)
+		if (lo[i] < hi[i]) {
+			var[i] = 1;
+			feat[nv++] = i;
+		}
+	if (nv < p) { /* too few vary: every feature is a candidate */
+		for (nv = 0; nv < n; nv++) {
+			var[nv] = 1;
+			feat[nv] = nv;
+		}
+	}
+	pos = nv;
+	for (uint32_t j = 0; j < Y->n; j++) {
+		if (t->c.conn != NLUT_CONN_LOCAL) {
+			deal(r, feat, nv, &pos, p, pick);
+		} else {
+			uint32_t c = feat[nt_rng_below(r, nv)], cx = c % iw, cy = c / iw, nc = 0;
+
+			for (uint32_t w = win; nc < p; w += 2) {
+				int32_t h0 = -(int32_t)(w / 2), h1 = h0 + (int32_t)w;
+
+				nc = 0;
+				for (int32_t dy = h0; dy < h1; dy++)
+					for (int32_t dx = h0; dx < h1; dx++) {
+						int32_t x = (int32_t)cx + dx, y = (int32_t)cy + dy;
+						uint32_t i = (uint32_t)y * iw + (uint32_t)x;
+
+						if (x < 0 || y < 0 || x >= (int32_t)iw || y >= (int32_t)ih)
+							continue;
+						if (var[i] || w > iw + ih)
+							cand[nc++] = i;
+					}
+			}
+			for (uint32_t k = 0; k < p; k++) {
+				uint32_t q = k + nt_rng_below(r, nc - k), tmp = cand[k];
+
+				cand[k] = cand[q];
+				cand[q] = tmp;
+				pick[k] = cand[k];
+			}
+		}
+		for (uint32_t k = 0; k < Y->f; k++)
+			Y->src[(size_t)j * Y->f + k] = pick[k / L->T] * L->T + k % L->T;
+	}
+	for (uint32_t s = 0; s < L->n_bits; s++)
+		varies[s] = var[s / L->T];
+	free(lo);
+	free(hi);
+	free(feat);
+	free(cand);
+	free(var);
+	return NLUT_SUCCESS;
+}
+
 static int map_inputs(const nlut_trainer *t, struct nt_lut *L)
 {
 	struct nt_rng r;
@@ -239,6 +337,10 @@ static int map_inputs(const nlut_trainer *t, struct nt_lut *L)
 		struct lut_layer *Y = &L->layer[l];
 		uint32_t nc, pos;
 
+		if (l == 0 && L->code) {
+			rc = map_code(t, L, &r, varies);
+			continue;
+		}
 		if (l == 0) {
 			nc = varying_bits(t, L, Y->f, cand);
 			if (!nc) {
@@ -280,13 +382,14 @@ int nt_lut_setup(nlut_trainer *t)
 	if (!L)
 		return nt_fail(NLUT_ERROR_NO_MEM, "LUT network");
 	t->lut = L;
-	L->T = c->thermometer;
-	if (L->T > levels)
+	L->code = c->lut_code;
+	L->T = L->code ? c->in_bits : c->thermometer;
+	if (!L->code && L->T > levels)
 		return nt_fail(NLUT_ERROR_INVALID_PARAM,
 			       "thermometer: %u thresholds on %u-bit codes (at most %u)", L->T,
 			       c->in_bits, levels);
 	/* Thresholds spread evenly over the codes: th_k = round(k 2^b / (T+1)). */
-	for (uint32_t k = 0; k < L->T; k++) {
+	for (uint32_t k = 0; k < L->T && !L->code; k++) {
 		uint32_t th = (uint32_t)floor((double)(k + 1) * (levels + 1) / (L->T + 1) + 0.5);
 
 		if (th < 1)
@@ -355,6 +458,8 @@ int nt_lut_setup(nlut_trainer *t)
 		struct lut_ws *w = &L->ws[i];
 
 		w->x0 = malloc((size_t)L->n_bits * L->g);
+		if (c->augment_shift && !(w->qs = malloc(t->n_in * sizeof(uint16_t))))
+			return nt_fail(NLUT_ERROR_NO_MEM, "scratch");
 		w->dlogit = malloc((size_t)L->classes * L->g * sizeof(float));
 		w->hist = c->rewire ? calloc(L->n_params, sizeof(uint32_t)) : NULL;
 		if (!w->x0 || !w->dlogit || (c->rewire && !w->hist))
@@ -494,6 +599,10 @@ static void ghost_task(void *arg, uint32_t gi, unsigned worker)
 	for (uint32_t b = 0; b < g; b++) {
 		const uint16_t *q = t->codes + (size_t)rows[b] * t->n_in;
 
+		if (w->qs) {
+			nt_shift_codes(t, q, (uint64_t)gi * g + b, w->qs);
+			q = w->qs;
+		}
 		for (uint32_t s2 = 0; s2 < L->n_bits; s2++)
 			w->x0[(size_t)s2 * g + b] = therm(L, q, s2);
 	}
@@ -785,7 +894,8 @@ static void rewire(nlut_trainer *t)
 	for (unsigned i = 1; i < L->n_ws; i++)
 		for (size_t a = 0; a < L->n_params; a++)
 			L->ws[0].hist[a] += L->ws[i].hist[a];
-	for (uint32_t l = 0; l < L->n_layers; l++) {
+	/* lut_input = code: layer 0 reads whole codes, it is not rewired. */
+	for (uint32_t l = L->code ? 1 : 0; l < L->n_layers; l++) {
 		struct lut_layer *Y = &L->layer[l];
 
 		for (uint32_t j = 0; j < Y->n; j++) {
@@ -992,7 +1102,7 @@ int nt_lut_predict(nlut_trainer *t, size_t n, const float *x, uint16_t *scores, 
 int nt_lut_compile(nlut_trainer *t, nlut_model **out)
 {
 	struct nt_lut *L = t->lut;
-	int encoder = !(L->T == 1 && t->c.in_bits == 1);
+	int encoder = !L->code && !(L->T == 1 && t->c.in_bits == 1);
 	uint32_t *enc = NULL, n_enc = 0, *remap = NULL, *src = NULL;
 	uint16_t tab[1u << NT_LUT_MAX_FAN_IN], *etab = NULL;
 	nlut_model *m = NULL;
@@ -1043,15 +1153,20 @@ int nt_lut_compile(nlut_trainer *t, nlut_model **out)
 
 		if ((rc = nlut_model_add_layer(m, Y->n)) < 0)
 			goto fail;
-		for (uint32_t j = 0; j < Y->n; j++) {
-			for (uint32_t k = 0; k < Y->f; k++) {
-				uint32_t s = Y->ksrc[(size_t)j * Y->f + k];
+		/* lut_input = code: input k is bit k % T of feature k / T, so the
+		 * address is the features' codes side by side, as the format
+		 * addresses a neuron reading f / T features of T bits. */
+		uint32_t fan = l == 0 && L->code ? Y->f / L->T : Y->f;
 
-				src[k] = l == 0 && encoder ? remap[s] : s;
+		for (uint32_t j = 0; j < Y->n; j++) {
+			for (uint32_t k = 0; k < fan; k++) {
+				uint32_t s = Y->ksrc[(size_t)j * Y->f + k * (Y->f / fan)];
+
+				src[k] = l == 0 && encoder ? remap[s] : l == 0 && L->code ? s / L->T : s;
 			}
 			for (uint32_t a = 0; a < (1u << Y->f); a++)
 				tab[a] = L->keep[Y->p_off + ((size_t)j << Y->f) + a];
-			if ((rc = nlut_model_set_neuron(m, ml, j, Y->f, src, 1, tab)))
+			if ((rc = nlut_model_set_neuron(m, ml, j, fan, src, 1, tab)))
 				goto fail;
 		}
 	}

@@ -203,26 +203,49 @@ struct step_ctx {
  * pixels, code 0 (the bottom of the fitted range) shifted in. The shift is
  * drawn from (seed, step, position in the batch): independent of threads.
  */
-static void shifted(const nlut_trainer *t, const uint16_t *q, float *x0, uint32_t g,
-		    float a, float b, uint64_t pos)
+static void shift_draw(const nlut_trainer *t, uint64_t pos, int32_t *dx, int32_t *dy)
 {
-	uint32_t iw = t->c.image_w / t->c.pool, ih = t->c.image_h / t->c.pool;
 	int32_t s = (int32_t)t->c.augment_shift, span = 2 * s + 1;
 	struct nt_rng r;
 
 	nt_rng_seed(&r, t->c.seed ^ (t->step * 0x9e3779b97f4a7c15ull), 1000003 + pos);
-	int32_t dx = (int32_t)nt_rng_below(&r, (uint32_t)span) - s;
-	int32_t dy = (int32_t)nt_rng_below(&r, (uint32_t)span) - s;
+	*dx = (int32_t)nt_rng_below(&r, (uint32_t)span) - s;
+	*dy = (int32_t)nt_rng_below(&r, (uint32_t)span) - s;
+}
 
+/* Code of pixel (x, y) of the iw x ih image q moved by (dx, dy). */
+static inline uint16_t shift_code(const uint16_t *q, uint32_t iw, uint32_t ih, int32_t dx,
+				  int32_t dy, uint32_t x, uint32_t y)
+{
+	int32_t sx = (int32_t)x - dx, sy = (int32_t)y - dy;
+
+	if (sx >= 0 && sy >= 0 && sx < (int32_t)iw && sy < (int32_t)ih)
+		return q[(uint32_t)sy * iw + (uint32_t)sx];
+	return 0;
+}
+
+void nt_shift_codes(const nlut_trainer *t, const uint16_t *q, uint64_t pos, uint16_t *out)
+{
+	uint32_t iw = t->c.image_w / t->c.pool, ih = t->c.image_h / t->c.pool;
+	int32_t dx, dy;
+
+	shift_draw(t, pos, &dx, &dy);
 	for (uint32_t y = 0; y < ih; y++)
-		for (uint32_t x = 0; x < iw; x++) {
-			int32_t sx = (int32_t)x - dx, sy = (int32_t)y - dy;
-			uint16_t c = 0;
+		for (uint32_t x = 0; x < iw; x++)
+			out[y * iw + x] = shift_code(q, iw, ih, dx, dy, x, y);
+}
 
-			if (sx >= 0 && sy >= 0 && sx < (int32_t)iw && sy < (int32_t)ih)
-				c = q[(uint32_t)sy * iw + (uint32_t)sx];
-			x0[(size_t)(y * iw + x) * g] = (float)c * a + b;
-		}
+static void shifted(const nlut_trainer *t, const uint16_t *q, float *x0, uint32_t g,
+		    float a, float b, uint64_t pos)
+{
+	uint32_t iw = t->c.image_w / t->c.pool, ih = t->c.image_h / t->c.pool;
+	int32_t dx, dy;
+
+	shift_draw(t, pos, &dx, &dy);
+	for (uint32_t y = 0; y < ih; y++)
+		for (uint32_t x = 0; x < iw; x++)
+			x0[(size_t)(y * iw + x) * g] =
+				(float)shift_code(q, iw, ih, dx, dy, x, y) * a + b;
 }
 
 static void ghost_task(void *arg, uint32_t gi, unsigned worker)

@@ -41,5 +41,8 @@ int nt_score_sources(nlut_trainer *t, float **score, uint32_t n_ghosts);
 
 /* Metadata of a compiled model: name, dataset, train.* and generator. */
 int nt_compile_meta(nlut_trainer *t, nlut_model *m);
+/* augment_shift: the codes q of one image moved by the random shift drawn
+ * for (seed, step, pos), code 0 shifted in; out holds the n_in codes. */
+void nt_shift_codes(const nlut_trainer *t, const uint16_t *q, uint64_t pos, uint16_t *out);
 
 #endif /* NLUT_TRAINER_INTERNAL_H */

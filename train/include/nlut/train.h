@@ -82,6 +82,7 @@ struct nlut_train_config {
 	uint32_t adder;           /* sub-neurons summed per neuron (PolyLUT-Add), 0 = plain table */
 	uint32_t sub_bits;        /* adder: width of each sub-neuron's two's complement code */
 	uint32_t prune;           /* SparseLUT: epochs between prune/regrow rounds, 0 = fixed */
+	int lut_code;             /* LUT: layer 0 reads whole input codes (lut_input = code) */
 	/* optimisation */
 	uint32_t epochs, batch, ghost;
 	double lr, lr_min, warmup, weight_decay, bn_momentum;
