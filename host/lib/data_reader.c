@@ -79,7 +79,7 @@ static int arr_start(struct arr_stream *as, const char *path)
 	if ((rc = nlut_src_open(&as->src, path)))
 		return rc;
 	as->open = 1;
-	if (!(as->head = malloc(HEAD_BYTES + 1)))
+	if (!(as->head = malloc(NLUT_DATA_PIECE + 1)))
 		return nlut_fail(NLUT_ERROR_NO_MEM, "%s: out of memory", path);
 	if ((rc = read_full(&as->src, as->head, NLUT_DATA_PIECE, &as->head_len)))
 		return rc;
@@ -97,6 +97,11 @@ static int arr_header(struct arr_stream *as, int npy)
 
 	/* The head in full: a header may be longer than the first piece. */
 	if (as->head_len < HEAD_BYTES && !as->src.done) {
+		uint8_t *h = realloc(as->head, HEAD_BYTES + 1);
+
+		if (!h)
+			return nlut_fail(NLUT_ERROR_NO_MEM, "%s: out of memory", as->path);
+		as->head = h;
 		if ((rc = read_full(&as->src, as->head + as->head_len, HEAD_BYTES - as->head_len,
 				    &more)))
 			return rc;
