@@ -1401,6 +1401,13 @@ int nlut_import_dir(const char *dir, const struct nlut_import_opts *o, nlut_mode
 			      "output port", L0->file, L0->line, L0->name);
 		goto out;
 	}
+	if (width(m0) < 1) {
+		/* [0:5] or [N-1:0]: nlut reads [msb:lsb] with numbers. */
+		ret = ng_fail(NLUT_ERROR_MALFORMED,
+			      "%s:%d: layer0 input M0 has no width nlut can read (an ascending or parameterised range)",
+			      L0->file, L0->line);
+		goto out;
+	}
 	uint32_t in_w = (uint32_t)width(m0), n_in;
 
 	if (o && o->quant_from) {

@@ -22,5 +22,5 @@ echo "== libFuzzer smoke run (clang) =="
 CC=clang cmake -S "$root" -B "$root/build/fuzz" -DNLUT_FUZZ=ON -DNLUT_BUILD_BENCH=OFF \
 	-DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build "$root/build/fuzz" -j"$jobs" --target fuzz_model fuzz_corpus \
-	fuzz_idx fuzz_csv fuzz_npy fuzz_wire fuzz_board fuzz_config fuzz_verilog
+	fuzz_idx fuzz_csv fuzz_npy fuzz_wire fuzz_board fuzz_config fuzz_verilog fuzz_stream
 (cd "$root/build/fuzz" && ctest --output-on-failure -R fuzz)

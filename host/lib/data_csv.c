@@ -304,6 +304,7 @@ struct nlut_csv {
 	struct csv c;
 	struct nlut_data_opts opts;
 	int started;            /* the first line is seen */
+	int bom_checked;        /* the file's first bytes are seen */
 	int header;
 	size_t ncols, nfeat, label_col;
 	size_t rows;
@@ -394,9 +395,13 @@ int nlut_csv_rows(struct nlut_csv *s, const char *text, size_t n, int final, siz
 	}
 	c->p = text;
 	c->end = end;
-	/* A UTF-8 byte order mark, as spreadsheets write. */
-	if (!s->started && c->line_no == 0 && n >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
-		c->p += 3;
+	/* A UTF-8 byte order mark, as spreadsheets write: one, at the start of
+	 * the file (not again at the start of a later piece). */
+	if (!s->bom_checked && (n >= 3 || final)) {
+		s->bom_checked = 1;
+		if (n >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+			c->p += 3;
+	}
 	while (!s->started) {
 		if (!next_line(c, &ln)) {
 			*used = (size_t)(c->p - text);

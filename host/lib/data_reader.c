@@ -8,6 +8,13 @@
 
 /* The start of a file read at open: any IDX or npy header fits. */
 #define HEAD_BYTES ((size_t)1 << 20)
+/* CSV text is read in pieces of this size (a line longer than a piece
+ * grows it). The fuzz build sets it small so that lines span pieces. */
+#ifndef NLUT_DATA_PIECE
+#define NLUT_DATA_PIECE HEAD_BYTES
+#endif
+_Static_assert(NLUT_DATA_PIECE >= 16 && NLUT_DATA_PIECE <= HEAD_BYTES,
+	       "NLUT_DATA_PIECE: 16 bytes to HEAD_BYTES");
 
 /* An IDX or npy array read a few rows at a time. */
 struct arr_stream {
@@ -62,7 +69,7 @@ static void arr_close(struct arr_stream *as)
 	memset(as, 0, sizeof(*as));
 }
 
-/* Open path and read its start: the bytes land in as->head. */
+/* Open path and read its first piece: the bytes land in as->head. */
 static int arr_start(struct arr_stream *as, const char *path)
 {
 	int rc;
@@ -72,9 +79,9 @@ static int arr_start(struct arr_stream *as, const char *path)
 	if ((rc = nlut_src_open(&as->src, path)))
 		return rc;
 	as->open = 1;
-	if (!(as->head = malloc(HEAD_BYTES + 1)))
+	if (!(as->head = malloc(NLUT_DATA_PIECE + 1)))
 		return nlut_fail(NLUT_ERROR_NO_MEM, "%s: out of memory", path);
-	if ((rc = read_full(&as->src, as->head, HEAD_BYTES, &as->head_len)))
+	if ((rc = read_full(&as->src, as->head, NLUT_DATA_PIECE, &as->head_len)))
 		return rc;
 	as->head[as->head_len] = 0;
 	if (as->head_len == 0)
@@ -85,8 +92,24 @@ static int arr_start(struct arr_stream *as, const char *path)
 /* The header of the array at the start (IDX or npy by its magic). */
 static int arr_header(struct arr_stream *as, int npy)
 {
-	int rc = npy ? nlut_npy_header(as->path, as->head, as->head_len, &as->a)
-		     : nlut_idx_header(as->path, as->head, as->head_len, &as->a);
+	size_t more;
+	int rc;
+
+	/* The head in full: a header may be longer than the first piece. */
+	if (as->head_len < HEAD_BYTES && !as->src.done) {
+		uint8_t *h = realloc(as->head, HEAD_BYTES + 1);
+
+		if (!h)
+			return nlut_fail(NLUT_ERROR_NO_MEM, "%s: out of memory", as->path);
+		as->head = h;
+		if ((rc = read_full(&as->src, as->head + as->head_len, HEAD_BYTES - as->head_len,
+				    &more)))
+			return rc;
+		as->head_len += more;
+		as->head[as->head_len] = 0;
+	}
+	rc = npy ? nlut_npy_header(as->path, as->head, as->head_len, &as->a)
+		 : nlut_idx_header(as->path, as->head, as->head_len, &as->a);
 
 	as->head_at = as->a.offset;
 	return rc;
@@ -283,7 +306,7 @@ static int open_csv(struct nlut_data_reader *r, const struct nlut_data_opts *o)
 	/* The head becomes the text buffer. */
 	r->text = (char *)r->x.head;
 	r->text_len = r->x.head_len;
-	r->text_cap = HEAD_BYTES;
+	r->text_cap = NLUT_DATA_PIECE;
 	r->x.head = NULL;
 	r->x.head_len = 0;
 	final = r->x.src.done;

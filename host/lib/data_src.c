@@ -14,8 +14,12 @@
 
 /* inflate takes an unsigned count: output in bounded pieces. */
 #define SRC_PIECE ((size_t)1 << 24)
-/* Input is read in pieces of this size. */
-#define SRC_IN ((size_t)1 << 17)
+/* Input is read in pieces of this size (the fuzz build sets it small so
+ * that gzip members and headers span reads). */
+#ifndef NLUT_SRC_IN
+#define NLUT_SRC_IN ((size_t)1 << 17)
+#endif
+#define SRC_IN ((size_t)NLUT_SRC_IN)
 /* First allocation of a slurp when nothing better is known. */
 #define SLURP_MIN ((size_t)1 << 16)
 /* Deflate cannot expand by more than about 1032:1, so a gzip trailer that

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <nlut/nlut.h>
 #include <nlut_gen.h>
@@ -25,6 +26,8 @@ static void die(const char *what)
 	exit(1);
 }
 
+static void stream_copies(const char *target, const char *name, const uint8_t *p, size_t n);
+
 static void put(const char *target, const char *name, const void *p, size_t n)
 {
 	char path[1024];
@@ -37,6 +40,84 @@ static void put(const char *target, const char *name, const void *p, size_t n)
 		fprintf(stderr, "mkseeds: cannot write %s\n", path);
 		exit(1);
 	}
+	stream_copies(target, name, p, n);
+}
+
+/* ---- stream: fuzz_stream's three option bytes, a file, maybe labels ---- */
+
+static void stream_seed(const char *name, uint8_t s0, uint8_t s1, uint8_t s2, const uint8_t *p,
+			size_t n, const uint8_t *lab, size_t lab_n)
+{
+	static const char sep[] = "#LABELS#";
+	size_t len = 3 + n + (lab ? sizeof(sep) - 1 + lab_n : 0);
+	uint8_t *b = malloc(len);
+
+	if (!b)
+		exit(1);
+	b[0] = s0;
+	b[1] = s1;
+	b[2] = s2;
+	memcpy(b + 3, p, n);
+	if (lab) {
+		memcpy(b + 3 + n, sep, sizeof(sep) - 1);
+		memcpy(b + 3 + n + sizeof(sep) - 1, lab, lab_n);
+	}
+	put("stream", name, b, len);
+	free(b);
+}
+
+/* Every dataset seed as it is and gzip-compressed (two members for CSV). */
+static void stream_copies(const char *target, const char *name, const uint8_t *p, size_t n)
+{
+	char sname[256];
+	int csv = !strcmp(target, "csv");
+
+	if (!csv && strcmp(target, "idx") && strcmp(target, "npy"))
+		return;
+	if (csv && !n)
+		return;
+	snprintf(sname, sizeof(sname), "%s-%s", target, name);
+	if (csv)
+		stream_seed(sname, 0x02, p[0], 0x13, p + 1, n - 1, NULL, 0);
+	else
+		stream_seed(sname, 0x00, 0x00, 0x13, p, n, NULL, 0);
+	snprintf(sname, sizeof(sname), "%s-%s.gz", target, name);
+	if (csv)
+		stream_seed(sname, 0x02 | 0x04 | 0x08, p[0], 0x61, p + 1, n - 1, NULL, 0);
+	else
+		stream_seed(sname, 0x04, 0x00, 0x61, p, n, NULL, 0);
+}
+
+/* A seed's bytes back from its folder (NULL when it was not written). */
+static uint8_t *seed_bytes(const char *target, const char *name, size_t *n)
+{
+	char path[1024];
+	uint8_t *b;
+
+	snprintf(path, sizeof(path), "%s/corpus_%s/%s", out_root, target, name);
+	if (access(path, R_OK) || nlut_data_slurp(path, 1u << 20, &b, n))
+		return NULL;
+	return b;
+}
+
+/* Data with its labels file: by labels_path and by name, plain and gzip. */
+static void stream_pair(const char *target, const char *x_name, const char *y_name,
+			const char *name)
+{
+	size_t xn, yn;
+	uint8_t *x = seed_bytes(target, x_name, &xn), *y = seed_bytes(target, y_name, &yn);
+	char sname[256];
+
+	if (x && y) {
+		snprintf(sname, sizeof(sname), "%s-path", name);
+		stream_seed(sname, 0x00, 0x00, 0x05, x, xn, y, yn);
+		snprintf(sname, sizeof(sname), "%s-name", name);
+		stream_seed(sname, 0x80, 0x00, 0x42, x, xn, y, yn);
+		snprintf(sname, sizeof(sname), "%s-gz", name);
+		stream_seed(sname, 0x04 | 0x08 | 0x20, 0x00, 0x27, x, xn, y, yn);
+	}
+	free(x);
+	free(y);
 }
 
 static void copy_file(const char *target, const char *name, const char *src)
@@ -397,6 +478,7 @@ int main(int argc, char **argv)
 	mkdir(out_root, 0777);
 	idx_slice(argv[2], "t10k-images-idx3-ubyte.gz", 2, "mnist-images-2");
 	idx_slice(argv[2], "t10k-labels-idx1-ubyte.gz", 8, "mnist-labels-8");
+	idx_slice(argv[2], "t10k-labels-idx1-ubyte.gz", 2, "mnist-labels-2");
 	idx_typed(0x09, 1, 2, "i8-2x3");
 	idx_typed(0x0b, 2, 3, "i16-2x3x1");
 	idx_typed(0x0c, 4, 1, "i32-2");
@@ -411,6 +493,9 @@ int main(int argc, char **argv)
 	npy_seeds(d);
 	nlut_data_free(d);
 	csv_seeds(argv[3]);
+	stream_pair("idx", "mnist-images-2", "mnist-labels-2", "idx-mnist-labelled");
+	stream_pair("idx", "f32-2x3", "i32-2", "idx-f32-labelled");
+	stream_pair("npy", "f4.npy", "labels-i8.npy", "npy-f4-labelled");
 	wire_seeds();
 	copy_dir("board", argv[4], "board.def", 1);
 	copy_dir("config", argv[3], ".cfg", 0);
