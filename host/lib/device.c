@@ -1,5 +1,6 @@
 /* device.c - the device API over a transport: identity checks, batches in
- * flight, sequence-tag checking, counters, self-test. */
+ * flight (codes or zero-copy records), sequence-tag checking, counters,
+ * self-test. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,8 @@
 #include "transport.h"
 
 #define DEFAULT_TIMEOUT_MS 10000u
+/* Records one acquire lends where the transport stages them in host memory. */
+#define STAGE_MAX_RECORDS 65536u
 
 struct batch {
 	uint64_t ticket;
@@ -19,6 +22,12 @@ struct batch {
 	uint32_t *cls;
 	uint16_t *scores;
 	uint32_t first_seq;
+};
+
+/* A host buffer that only grows. */
+struct stage {
+	uint8_t *p;
+	size_t cap;
 };
 
 struct nlut_device {
@@ -34,7 +43,33 @@ struct nlut_device {
 	struct batch q[NLUT_DEVICE_MAX_INFLIGHT];
 	unsigned q_head, q_len;
 	int broken;            /* a protocol error: results can no longer be trusted */
+	size_t acquired;       /* records lent by records_acquire, not yet submitted */
+	size_t held;           /* result bytes lent in place by records_collect */
+	struct stage in_stage, out_stage; /* records of transports without zero-copy */
 };
+
+static int stage_grow(struct stage *s, size_t len)
+{
+	if (len <= s->cap)
+		return NLUT_SUCCESS;
+	uint8_t *p = realloc(s->p, len);
+
+	if (!p)
+		return nlut_fail(NLUT_ERROR_NO_MEM, "%zu bytes of records", len);
+	s->p = p;
+	s->cap = len;
+	return NLUT_SUCCESS;
+}
+
+/* Give the transport back the results records_collect lent in place; every
+ * call that may launch, reuse or free a buffer does this first. */
+static void release_held(nlut_device *d)
+{
+	if (d->held) {
+		d->ops->out_release(d->priv, d->held);
+		d->held = 0;
+	}
+}
 
 NLUT_API void nlut_device_opts_init(struct nlut_device_opts *o)
 {
@@ -169,6 +204,10 @@ NLUT_API int nlut_device_open(const char *board, const nlut_model *m,
 	snprintf(d->info.board, sizeof(d->info.board), "%s", d->board.name);
 	snprintf(d->info.transport, sizeof(d->info.transport), "%s", d->board.transport);
 	d->info.clock_mhz = d->board.clock_mhz;
+	d->info.in_record = d->shape.in_record;
+	d->info.out_record = d->shape.out_record;
+	d->info.max_records = d->ops->max_records ? d->ops->max_records(d->priv) : STAGE_MAX_RECORDS;
+	d->info.zero_copy = d->ops->in_acquire && d->ops->out_peek;
 	/* Start from a clean datapath so sequence tags start at 0. */
 	if ((err = nlut_device_reset(d)))
 		goto fail;
@@ -186,6 +225,8 @@ NLUT_API void nlut_device_close(nlut_device *d)
 	if (d->ops)
 		d->ops->close(d->priv);
 	nlut_stream_shape_release(&d->shape);
+	free(d->in_stage.p);
+	free(d->out_stage.p);
 	free(d);
 }
 
@@ -202,6 +243,59 @@ NLUT_API unsigned nlut_device_inflight(const nlut_device *d)
 	return d ? d->q_len : 0;
 }
 
+static void enqueue(nlut_device *d, size_t n, uint32_t *cls, uint16_t *scores, uint64_t *ticket)
+{
+	struct batch *b = &d->q[(d->q_head + d->q_len) % NLUT_DEVICE_MAX_INFLIGHT];
+
+	*b = (struct batch){ d->next_ticket++, n, cls, scores, d->next_seq };
+	d->next_seq += (uint32_t)n;
+	d->q_len++;
+	if (ticket)
+		*ticket = b->ticket;
+}
+
+/* Take the oldest batch off the queue; after an error the stream position
+ * is unknown, so later batches are refused until a reset. */
+static void dequeue(nlut_device *d, uint64_t *ticket, int err)
+{
+	if (ticket)
+		*ticket = d->q[d->q_head].ticket;
+	d->q_head = (d->q_head + 1) % NLUT_DEVICE_MAX_INFLIGHT;
+	d->q_len--;
+	if (err)
+		d->broken = 1;
+}
+
+static int tag_error(const nlut_device *d, const struct batch *b, size_t v, uint32_t got)
+{
+	uint32_t want = b->first_seq + (uint32_t)v;
+
+	return nlut_fail(NLUT_ERROR_PROTOCOL,
+			 "board %s: result %zu of batch %llu has sequence tag %u, expected %u (%s)",
+			 d->board.name, v, (unsigned long long)b->ticket, got, want,
+			 got > want ? "results lost" : "result repeated or reordered");
+}
+
+/* Parse a batch's result records into its cls and scores, checking every
+ * tag. */
+static int fill_results(nlut_device *d, const struct batch *b, const uint8_t *buf)
+{
+	struct nlut_stream_result *res = malloc(b->n * sizeof(*res));
+	int err;
+
+	if (!res)
+		return nlut_fail(NLUT_ERROR_NO_MEM, "%zu results", b->n);
+	err = nlut_stream_unpack(&d->shape, b->n, buf, res, b->scores);
+	for (size_t v = 0; !err && v < b->n; v++) {
+		if (res[v].seq != b->first_seq + (uint32_t)v)
+			err = tag_error(d, b, v, res[v].seq);
+		else if (b->cls)
+			b->cls[v] = res[v].cls;
+	}
+	free(res);
+	return err;
+}
+
 NLUT_API int nlut_device_submit(nlut_device *d, size_t n, const uint16_t *codes, uint32_t *cls,
 				uint16_t *scores, uint64_t *ticket)
 {
@@ -209,6 +303,9 @@ NLUT_API int nlut_device_submit(nlut_device *d, size_t n, const uint16_t *codes,
 
 	if (!d || !codes || !n || (!cls && !scores))
 		return nlut_fail(NLUT_ERROR_INVALID_PARAM, "device, codes or results missing, or no vectors");
+	if (d->acquired)
+		return nlut_fail(NLUT_ERROR_BUSY, "%zu records acquired: submit them first", d->acquired);
+	release_held(d);
 	if (d->broken)
 		return nlut_fail(NLUT_ERROR_PROTOCOL, "board %s: an earlier protocol error; reset the device",
 				 d->board.name);
@@ -230,13 +327,7 @@ NLUT_API int nlut_device_submit(nlut_device *d, size_t n, const uint16_t *codes,
 	free(buf);
 	if (err)
 		return err;
-	struct batch *b = &d->q[(d->q_head + d->q_len) % NLUT_DEVICE_MAX_INFLIGHT];
-
-	*b = (struct batch){ d->next_ticket++, n, cls, scores, d->next_seq };
-	d->next_seq += (uint32_t)n;
-	d->q_len++;
-	if (ticket)
-		*ticket = b->ticket;
+	enqueue(d, n, cls, scores, ticket);
 	return NLUT_SUCCESS;
 }
 
@@ -244,44 +335,144 @@ NLUT_API int nlut_device_collect(nlut_device *d, uint64_t *ticket)
 {
 	if (!d)
 		return nlut_fail(NLUT_ERROR_INVALID_PARAM, "device is NULL");
+	release_held(d);
 	if (!d->q_len)
 		return nlut_fail(NLUT_ERROR_NOT_FOUND, "no batch in flight");
 	struct batch *b = &d->q[d->q_head];
 	size_t len = b->n * d->shape.out_record;
-	uint8_t *buf = malloc(len);
-	struct nlut_stream_result *res = malloc(b->n * sizeof(*res));
 	int err;
 
-	if (!buf || !res) {
-		free(buf);
-		free(res);
-		return nlut_fail(NLUT_ERROR_NO_MEM, "%zu result records", b->n);
-	}
-	err = d->ops->recv(d->priv, buf, len, d->timeout_ms);
+	if (!b->cls && !b->scores)
+		return nlut_fail(NLUT_ERROR_INVALID_PARAM,
+				 "batch %llu was submitted without cls or scores: collect it with nlut_device_records_collect",
+				 (unsigned long long)b->ticket);
+	if ((err = stage_grow(&d->out_stage, len)))
+		return err;
+	err = d->ops->recv(d->priv, d->out_stage.p, len, d->timeout_ms);
 	if (!err)
-		err = nlut_stream_unpack(&d->shape, b->n, buf, res, b->scores);
-	for (size_t v = 0; !err && v < b->n; v++) {
-		uint32_t want = b->first_seq + (uint32_t)v;
-
-		if (res[v].seq != want)
-			err = nlut_fail(NLUT_ERROR_PROTOCOL,
-					"board %s: result %zu of batch %llu has sequence tag %u, expected %u (%s)",
-					d->board.name, v, (unsigned long long)b->ticket, res[v].seq, want,
-					res[v].seq > want ? "results lost" : "result repeated or reordered");
-		else if (b->cls)
-			b->cls[v] = res[v].cls;
-	}
-	free(buf);
-	free(res);
-	/* The batch leaves the queue either way; after an error the stream
-	 * position is unknown, so later batches are refused until a reset. */
-	d->q_head = (d->q_head + 1) % NLUT_DEVICE_MAX_INFLIGHT;
-	d->q_len--;
-	if (ticket)
-		*ticket = b->ticket;
-	if (err)
-		d->broken = 1;
+		err = fill_results(d, b, d->out_stage.p);
+	/* The batch leaves the queue either way. */
+	dequeue(d, ticket, err);
 	return err;
+}
+
+NLUT_API int nlut_device_records_acquire(nlut_device *d, size_t n, uint8_t **records, size_t *stride)
+{
+	uint8_t *p;
+	int err;
+
+	if (!d || !records || !stride)
+		return nlut_fail(NLUT_ERROR_INVALID_PARAM, "device, records or stride is NULL");
+	if (d->acquired)
+		return nlut_fail(NLUT_ERROR_BUSY, "%zu records already acquired: submit them first (0 gives them back)",
+				 d->acquired);
+	if (!n)
+		return nlut_fail(NLUT_ERROR_INVALID_PARAM, "acquire of 0 records");
+	if (n > d->info.max_records)
+		return nlut_fail(NLUT_ERROR_TOO_LARGE, "board %s lends at most %zu records at a time, not %zu",
+				 d->board.name, d->info.max_records, n);
+	if (d->broken)
+		return nlut_fail(NLUT_ERROR_PROTOCOL, "board %s: an earlier protocol error; reset the device",
+				 d->board.name);
+	if (d->q_len >= NLUT_DEVICE_MAX_INFLIGHT)
+		return nlut_fail(NLUT_ERROR_BUSY, "%u batches in flight: collect one first",
+				 NLUT_DEVICE_MAX_INFLIGHT);
+	release_held(d);
+	if (d->ops->in_acquire) {
+		if ((err = d->ops->in_acquire(d->priv, n, &p)))
+			return err;
+	} else {
+		if ((err = stage_grow(&d->in_stage, n * d->shape.in_record)))
+			return err;
+		p = d->in_stage.p;
+	}
+	d->acquired = n;
+	*records = p;
+	*stride = d->shape.in_record;
+	return NLUT_SUCCESS;
+}
+
+NLUT_API int nlut_device_records_submit(nlut_device *d, size_t n, uint32_t *cls, uint16_t *scores,
+					uint64_t *ticket)
+{
+	int err;
+
+	if (!d)
+		return nlut_fail(NLUT_ERROR_INVALID_PARAM, "device is NULL");
+	if (!d->acquired)
+		return nlut_fail(NLUT_ERROR_INVALID_PARAM,
+				 "no records acquired: call nlut_device_records_acquire first");
+	if (n > d->acquired)
+		return nlut_fail(NLUT_ERROR_INVALID_PARAM, "submit of %zu records, but %zu were acquired", n,
+				 d->acquired);
+	if (scores && !d->shape.scores)
+		return nlut_fail(NLUT_ERROR_UNSUPPORTED, "board %s was built without class scores",
+				 d->board.name);
+	release_held(d);
+	if (d->ops->in_commit)
+		err = d->ops->in_commit(d->priv, n);
+	else
+		err = n ? d->ops->send(d->priv, d->in_stage.p, n * d->shape.in_record) : NLUT_SUCCESS;
+	d->acquired = 0;
+	if (err || !n)
+		return err;
+	enqueue(d, n, cls, scores, ticket);
+	return NLUT_SUCCESS;
+}
+
+NLUT_API int nlut_device_records_collect(nlut_device *d, uint64_t *ticket, const uint8_t **results,
+					 size_t *n, size_t *stride)
+{
+	const uint8_t *buf = NULL;
+	int err = NLUT_ERROR_UNSUPPORTED;
+
+	if (!d || !results || !n || !stride)
+		return nlut_fail(NLUT_ERROR_INVALID_PARAM, "device, results, n or stride is NULL");
+	release_held(d);
+	if (!d->q_len)
+		return nlut_fail(NLUT_ERROR_NOT_FOUND, "no batch in flight");
+	const struct batch *b = &d->q[d->q_head];
+	size_t len = b->n * d->shape.out_record, rs = d->shape.out_record;
+
+	if (d->ops->out_peek && (err = d->ops->out_peek(d->priv, len, &buf, d->timeout_ms)) == NLUT_SUCCESS) {
+		/* In place: the first and last tags (the header says why). */
+		d->held = len;
+		if (nlut_result_seq(buf) != b->first_seq)
+			err = tag_error(d, b, 0, nlut_result_seq(buf));
+		else if (nlut_result_seq(buf + len - rs) != b->first_seq + (uint32_t)(b->n - 1))
+			err = tag_error(d, b, b->n - 1, nlut_result_seq(buf + len - rs));
+	} else if (err == NLUT_ERROR_UNSUPPORTED) {
+		if (!(err = stage_grow(&d->out_stage, len)) &&
+		    !(err = d->ops->recv(d->priv, d->out_stage.p, len, d->timeout_ms))) {
+			buf = d->out_stage.p;
+			for (size_t v = 0; !err && v < b->n; v++)
+				if (nlut_result_seq(buf + v * rs) != b->first_seq + (uint32_t)v)
+					err = tag_error(d, b, v, nlut_result_seq(buf + v * rs));
+		}
+	}
+	if (!err && (b->cls || b->scores))
+		err = fill_results(d, b, buf);
+	if (err)
+		release_held(d);
+	else {
+		*results = buf;
+		*n = b->n;
+		*stride = rs;
+	}
+	dequeue(d, ticket, err);
+	return err;
+}
+
+NLUT_API int nlut_device_pack(const nlut_device *d, size_t n, const uint16_t *codes, uint8_t *records,
+			      size_t stride)
+{
+	if (!d || (n && (!codes || !records)))
+		return nlut_fail(NLUT_ERROR_INVALID_PARAM, "device, codes or records is NULL");
+	if (stride != d->shape.in_record)
+		return nlut_fail(NLUT_ERROR_INVALID_PARAM,
+				 "board %s takes %zu-byte input records, not %zu (stride from nlut_device_records_acquire)",
+				 d->board.name, d->shape.in_record, stride);
+	return nlut_stream_pack(&d->shape, n, codes, records);
 }
 
 NLUT_API int nlut_device_infer(nlut_device *d, size_t n, const uint16_t *codes, uint32_t *cls,
@@ -292,6 +483,8 @@ NLUT_API int nlut_device_infer(nlut_device *d, size_t n, const uint16_t *codes, 
 
 	if (!d || !codes || (!cls && !scores))
 		return nlut_fail(NLUT_ERROR_INVALID_PARAM, "device, codes or results missing");
+	if (d->acquired)
+		return nlut_fail(NLUT_ERROR_BUSY, "%zu records acquired: submit them first", d->acquired);
 	if (d->q_len)
 		return nlut_fail(NLUT_ERROR_BUSY, "collect the %u batches in flight first", d->q_len);
 	/* Keep two chunks in flight so the device never waits for the host. */
@@ -381,8 +574,11 @@ NLUT_API int nlut_device_reset(nlut_device *d)
 
 	if (!d)
 		return nlut_fail(NLUT_ERROR_INVALID_PARAM, "device is NULL");
+	release_held(d);
 	if (d->q_len)
 		return nlut_fail(NLUT_ERROR_BUSY, "collect the %u batches in flight first", d->q_len);
+	if (d->acquired)
+		return nlut_fail(NLUT_ERROR_BUSY, "%zu records acquired: submit them first", d->acquired);
 	if ((err = wr(d, NLUT_CTRL_REG_OFFSET,
 		      1u << NLUT_CTRL_RESET_BIT | 1u << NLUT_CTRL_CLEAR_BIT)) ||
 	    (err = wr(d, NLUT_CTRL_REG_OFFSET, 1u << NLUT_CTRL_ENABLE_BIT)))

@@ -25,6 +25,20 @@ struct nlut_transport_ops {
 	/* Receive exactly len bytes of result records, waiting at most
 	 * timeout_ms for the device to produce them. */
 	int (*recv)(void *priv, uint8_t *buf, size_t len, unsigned timeout_ms);
+
+	/* Zero-copy records (optional: all NULL, and the device API stages
+	 * records in host memory and calls send and recv). in_acquire lends
+	 * space for n (<= max_records) whole input records in the buffer the
+	 * device reads; in_commit queues the first n of them (0: none) and
+	 * starts the device on them. out_peek waits for the next len bytes of
+	 * result records and lends them in place, or is NLUT_ERROR_UNSUPPORTED
+	 * when they are not contiguous (the caller then uses recv);
+	 * out_release consumes len bytes lent. */
+	size_t (*max_records)(void *priv);
+	int (*in_acquire)(void *priv, size_t n, uint8_t **buf);
+	int (*in_commit)(void *priv, size_t n);
+	int (*out_peek)(void *priv, size_t len, const uint8_t **buf, unsigned timeout_ms);
+	void (*out_release)(void *priv, size_t len);
 };
 
 /* Built-in transport of that name, or one added by nlut_transport_add. */

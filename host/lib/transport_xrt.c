@@ -1,7 +1,7 @@
 /* transport_xrt.c - the `xrt` transport: an Alveo card through XRT's C API,
  * loaded at run time (docs/vitis-kernel.md). Input records go into buffer
  * objects in card memory, two kernel runs in flight, results come back the
- * same way. */
+ * same way; zero-copy records are lent straight from the mapped buffers. */
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -48,11 +48,22 @@ struct xrt_api {
 	__typeof__(&xrtRunClose) RunClose;
 };
 
+/*
+ * A slot is one kernel run's pair of buffer objects: FILL while the host
+ * writes input records, RUN while the kernel works, DONE while its results
+ * wait in the mapped output buffer to be read. Results leave a DONE slot
+ * for the fifo only when the slot is wanted for filling before they are
+ * read (more batches in flight than slots).
+ */
+enum slot_state { SLOT_FILL, SLOT_RUN, SLOT_DONE };
+
 struct slot {
 	xrtBufferHandle in_bo, out_bo;
 	uint8_t *in_map, *out_map;
-	size_t n;          /* vectors filled */
-	xrtRunHandle run;  /* non-NULL while the kernel works on it */
+	size_t n;          /* records written (FILL) or in the run (RUN, DONE) */
+	size_t rd;         /* DONE: result bytes read */
+	xrtRunHandle run;  /* non-NULL from launch until the run is waited for */
+	enum slot_state st;
 };
 
 struct xrt_dev {
@@ -60,10 +71,11 @@ struct xrt_dev {
 	xrtDeviceHandle dev;
 	xrtKernelHandle krnl;
 	size_t in_record, out_record, cap; /* cap: vectors per run */
+	unsigned timeout_ms;
 	struct slot slot[2];
 	unsigned fill;     /* slot being filled */
-	unsigned launched[2], n_launched; /* running slots, oldest first */
-	uint8_t *fifo;     /* results received from the card, not yet read */
+	unsigned launched[2], n_launched; /* RUN and DONE slots, oldest first */
+	uint8_t *fifo;     /* results moved out of slots, older than any slot's */
 	size_t fifo_len, fifo_head, fifo_cap;
 	char shim[64];     /* private XILINX_XRT folder we made, or "" */
 };
@@ -269,6 +281,7 @@ static int x_open(const struct nlut_board *b, const nlut_model *m,
 
 	if (!d)
 		return nlut_fail(NLUT_ERROR_NO_MEM, "xrt transport");
+	d->timeout_ms = o->timeout_ms ? o->timeout_ms : 10000;
 	if ((err = nlut_board_get_uint(b, "s_bytes", 64, &sb)) ||
 	    (err = nlut_board_get_uint(b, "m_bytes", 64, &mb)) ||
 	    (err = nlut_board_get_uint(b, "scores", 1, &sc)) ||
@@ -367,59 +380,98 @@ static int launch(struct xrt_dev *d)
 	sl->run = d->x.KernelRun(d->krnl, (unsigned)sl->n, sl->in_bo, sl->out_bo);
 	if (!sl->run)
 		return nlut_fail(NLUT_ERROR_IO, "Alveo: kernel run of %zu vectors did not start", sl->n);
+	sl->st = SLOT_RUN;
 	d->launched[d->n_launched++] = d->fill;
 	d->fill ^= 1;
 	return NLUT_SUCCESS;
 }
 
-/* Wait for the oldest run and move its results into the fifo. */
-static int finish_oldest(struct xrt_dev *d, unsigned timeout_ms)
+/* The oldest launched slot with its results in its mapped output buffer:
+ * launch what is being filled if nothing runs, wait for a run. */
+static int oldest_done(struct xrt_dev *d, unsigned timeout_ms, struct slot **out)
 {
-	if (!d->n_launched)
-		return nlut_fail(NLUT_ERROR_TIMEOUT, "Alveo: results wanted but no kernel run is pending");
+	int err;
+
+	if (!d->n_launched) {
+		if (!d->slot[d->fill].n)
+			return nlut_fail(NLUT_ERROR_TIMEOUT, "Alveo: results wanted but no kernel run is pending");
+		if ((err = launch(d)))
+			return err;
+	}
 	struct slot *sl = &d->slot[d->launched[0]];
-	size_t bytes = sl->n * d->out_record;
 
-	enum ert_cmd_state st = d->x.RunWaitFor(sl->run, timeout_ms);
+	if (sl->st == SLOT_RUN) {
+		enum ert_cmd_state st = d->x.RunWaitFor(sl->run, timeout_ms);
 
-	if (st != ERT_CMD_STATE_COMPLETED)
-		return nlut_fail(NLUT_ERROR_TIMEOUT, "Alveo: kernel run of %zu vectors not done after %u ms (state %d)",
-				 sl->n, timeout_ms, (int)st);
-	d->x.RunClose(sl->run);
-	sl->run = NULL;
-	if (d->x.BOSync(sl->out_bo, XCL_BO_SYNC_BO_FROM_DEVICE, bytes, 0))
-		return nlut_fail(NLUT_ERROR_IO, "Alveo: result buffer sync failed");
-	if (d->fifo_head) {
-		memmove(d->fifo, d->fifo + d->fifo_head, d->fifo_len);
-		d->fifo_head = 0;
+		if (st != ERT_CMD_STATE_COMPLETED)
+			return nlut_fail(NLUT_ERROR_TIMEOUT,
+					 "Alveo: kernel run of %zu vectors not done after %u ms (state %d)", sl->n,
+					 timeout_ms, (int)st);
+		d->x.RunClose(sl->run);
+		sl->run = NULL;
+		if (d->x.BOSync(sl->out_bo, XCL_BO_SYNC_BO_FROM_DEVICE, sl->n * d->out_record, 0))
+			return nlut_fail(NLUT_ERROR_IO, "Alveo: result buffer sync failed");
+		sl->st = SLOT_DONE;
+		sl->rd = 0;
 	}
-	if (d->fifo_len + bytes > d->fifo_cap) {
-		uint8_t *f = realloc(d->fifo, d->fifo_len + bytes);
+	*out = sl;
+	return NLUT_SUCCESS;
+}
 
-		if (!f)
-			return nlut_fail(NLUT_ERROR_NO_MEM, "result fifo");
-		d->fifo = f;
-		d->fifo_cap = d->fifo_len + bytes;
-	}
-	memcpy(d->fifo + d->fifo_len, sl->out_map, bytes);
-	d->fifo_len += bytes;
-	sl->n = 0;
+/* Consume len result bytes of the oldest slot; all read: it is free. */
+static void consume(struct xrt_dev *d, struct slot *sl, size_t len)
+{
+	sl->rd += len;
+	if (sl->rd < sl->n * d->out_record)
+		return;
+	sl->st = SLOT_FILL;
+	sl->n = sl->rd = 0;
 	d->launched[0] = d->launched[1];
 	d->n_launched--;
+}
+
+/* The slot being filled, free for records: a run still on it is waited
+ * for and its unread results move to the fifo. */
+static int fill_slot(struct xrt_dev *d, struct slot **out)
+{
+	struct slot *sl = &d->slot[d->fill];
+	int err;
+
+	if (sl->st != SLOT_FILL) {
+		/* With two slots the one to fill is the oldest launched. */
+		if ((err = oldest_done(d, d->timeout_ms, &sl)))
+			return err;
+		size_t bytes = sl->n * d->out_record - sl->rd;
+
+		if (d->fifo_head) {
+			memmove(d->fifo, d->fifo + d->fifo_head, d->fifo_len);
+			d->fifo_head = 0;
+		}
+		if (d->fifo_len + bytes > d->fifo_cap) {
+			uint8_t *f = realloc(d->fifo, d->fifo_len + bytes);
+
+			if (!f)
+				return nlut_fail(NLUT_ERROR_NO_MEM, "result fifo");
+			d->fifo = f;
+			d->fifo_cap = d->fifo_len + bytes;
+		}
+		memcpy(d->fifo + d->fifo_len, sl->out_map + sl->rd, bytes);
+		d->fifo_len += bytes;
+		consume(d, sl, bytes);
+	}
+	*out = sl;
 	return NLUT_SUCCESS;
 }
 
 static int x_send(void *priv, const uint8_t *buf, size_t len)
 {
 	struct xrt_dev *d = priv;
+	struct slot *sl;
 	int err;
 
 	while (len) {
-		struct slot *sl = &d->slot[d->fill];
-
-		while (sl->run)
-			if ((err = finish_oldest(d, 10000)))
-				return err;
+		if ((err = fill_slot(d, &sl)))
+			return err;
 		size_t k = len / d->in_record;
 
 		if (k > d->cap - sl->n)
@@ -437,23 +489,99 @@ static int x_send(void *priv, const uint8_t *buf, size_t len)
 static int x_recv(void *priv, uint8_t *buf, size_t len, unsigned timeout_ms)
 {
 	struct xrt_dev *d = priv;
+	struct slot *sl;
 	int err;
 
-	while (d->fifo_len < len) {
-		if (!d->n_launched) {
-			if (!d->slot[d->fill].n)
-				return nlut_fail(NLUT_ERROR_TIMEOUT, "Alveo: %zu result bytes wanted, none pending",
-						 len - d->fifo_len);
-			if ((err = launch(d)))
+	while (len) {
+		size_t k;
+
+		if (d->fifo_len) {
+			k = len < d->fifo_len ? len : d->fifo_len;
+			memcpy(buf, d->fifo + d->fifo_head, k);
+			d->fifo_head += k;
+			d->fifo_len -= k;
+		} else {
+			if ((err = oldest_done(d, timeout_ms, &sl)))
 				return err;
+			k = sl->n * d->out_record - sl->rd;
+			if (k > len)
+				k = len;
+			memcpy(buf, sl->out_map + sl->rd, k);
+			consume(d, sl, k);
 		}
-		if ((err = finish_oldest(d, timeout_ms)))
-			return err;
+		buf += k;
+		len -= k;
 	}
-	memcpy(buf, d->fifo + d->fifo_head, len);
-	d->fifo_head += len;
-	d->fifo_len -= len;
 	return NLUT_SUCCESS;
+}
+
+static size_t x_max_records(void *priv)
+{
+	return ((struct xrt_dev *)priv)->cap;
+}
+
+/* Records straight into the mapped input buffer of the slot being filled,
+ * after any records send left there; a slot without room for n is started
+ * first. */
+static int x_in_acquire(void *priv, size_t n, uint8_t **buf)
+{
+	struct xrt_dev *d = priv;
+	struct slot *sl;
+	int err;
+
+	if (n > d->cap)
+		return nlut_fail(NLUT_ERROR_TOO_LARGE, "Alveo: %zu records, a run holds %zu", n, d->cap);
+	if ((err = fill_slot(d, &sl)))
+		return err;
+	if (d->cap - sl->n < n && ((err = launch(d)) || (err = fill_slot(d, &sl))))
+		return err;
+	*buf = sl->in_map + sl->n * d->in_record;
+	return NLUT_SUCCESS;
+}
+
+/* The records are in the buffer already: start the run now. */
+static int x_in_commit(void *priv, size_t n)
+{
+	struct xrt_dev *d = priv;
+
+	if (!n)
+		return NLUT_SUCCESS;
+	d->slot[d->fill].n += n;
+	return launch(d);
+}
+
+/* The next len result bytes where the card wrote them, when one run (or
+ * the fifo) holds them all. */
+static int x_out_peek(void *priv, size_t len, const uint8_t **buf, unsigned timeout_ms)
+{
+	struct xrt_dev *d = priv;
+	struct slot *sl;
+	int err;
+
+	if (d->fifo_len) {
+		if (d->fifo_len < len)
+			return NLUT_ERROR_UNSUPPORTED;
+		*buf = d->fifo + d->fifo_head;
+		return NLUT_SUCCESS;
+	}
+	if ((err = oldest_done(d, timeout_ms, &sl)))
+		return err;
+	if (sl->n * d->out_record - sl->rd < len)
+		return NLUT_ERROR_UNSUPPORTED;
+	*buf = sl->out_map + sl->rd;
+	return NLUT_SUCCESS;
+}
+
+static void x_out_release(void *priv, size_t len)
+{
+	struct xrt_dev *d = priv;
+
+	if (d->fifo_len) {
+		d->fifo_head += len;
+		d->fifo_len -= len;
+	} else if (d->n_launched) {
+		consume(d, &d->slot[d->launched[0]], len);
+	}
 }
 
 const struct nlut_transport_ops nlut_transport_xrt = {
@@ -464,4 +592,9 @@ const struct nlut_transport_ops nlut_transport_xrt = {
 	.write32 = x_write32,
 	.send = x_send,
 	.recv = x_recv,
+	.max_records = x_max_records,
+	.in_acquire = x_in_acquire,
+	.in_commit = x_in_commit,
+	.out_peek = x_out_peek,
+	.out_release = x_out_release,
 };

@@ -322,6 +322,7 @@ struct run {
 	float *x;
 	uint32_t ni, nc;
 	int scores, labels;
+	size_t max_records;     /* largest batch packed straight into the board's buffer */
 	size_t vectors, correct, mismatch, first_bad;
 	uint32_t bad_cls, bad_ref;
 	double *lat, t_read;
@@ -448,6 +449,25 @@ static int finish_slot(struct run *r, struct slot *s)
 	return NLUT_EXIT_OK;
 }
 
+/* Pack the batch straight into the board's input records (on zero-copy
+ * boards the card's own buffer: no host copy) when it fits one acquire. */
+static int submit_batch(struct run *r, struct slot *s)
+{
+	uint8_t *rec;
+	size_t stride;
+	int err;
+
+	if (s->k > r->max_records)
+		return nlut_device_submit(r->d, s->k, s->codes, s->cls, s->scores, NULL);
+	if ((err = nlut_device_records_acquire(r->d, s->k, &rec, &stride)))
+		return err;
+	if ((err = nlut_device_pack(r->d, s->k, s->codes, rec, stride))) {
+		nlut_device_records_submit(r->d, 0, NULL, NULL, NULL);
+		return err;
+	}
+	return nlut_device_records_submit(r->d, s->k, s->cls, s->scores, NULL);
+}
+
 /*
  * Keep `inflight` batches queued, reading the input as it goes; latency =
  * submit to collect. Every batch submitted is collected and reported, also
@@ -478,7 +498,7 @@ static int run_batches(struct run *r, size_t *batches, int *cut)
 			}
 			read += s->k;
 			s->t_sub = tool_now();
-			if ((err = nlut_device_submit(r->d, s->k, s->codes, s->cls, s->scores, NULL)))
+			if ((err = submit_batch(r, s)))
 				break;
 			sub++;
 		}
@@ -581,6 +601,7 @@ static int open_board(struct run *r)
 		return tool_fail(PROG, err, "cannot open board %s", o->board);
 	nlut_device_get_info(r->d, &info);
 	r->scores = info.scores;
+	r->max_records = info.max_records;
 	if (!o->bist)
 		return NLUT_EXIT_OK;
 

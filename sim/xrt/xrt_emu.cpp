@@ -17,7 +17,9 @@
 // default 20), NLUT_XRT_EMU_LATENCY (MIN,MAX cycles, default 20,120),
 // NLUT_XRT_EMU_SEED, NLUT_XRT_EMU_FAULT=no-write-response (memory never
 // answers the kernel's writes, so ap_done never rises), NLUT_XRT_EMU_STATS=FILE
-// (runs and kernel cycles, written when the card is closed).
+// (runs and kernel cycles, written when the card is closed; also the bytes
+// the buffer syncs moved and the calling threads' CPU time spent copying
+// them, which on a card is the DMA engine's work, not the host's).
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
@@ -25,6 +27,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <deque>
 #include <dlfcn.h>
 #include <fstream>
@@ -90,6 +93,7 @@ struct emu_device {
 	uint64_t next_addr[4] = { 0, 0, 0, 0 };
 	bool irq_enabled = false;
 	uint64_t runs = 0, run_cycles = 0; // completed runs, cycles from ap_start to the interrupt
+	uint64_t dma_bytes = 0, dma_cpu_ns = 0; // buffer syncs: bytes, callers' CPU time copying
 };
 
 struct emu_bo {
@@ -403,8 +407,9 @@ EXPORT int xrtDeviceClose(xrtDeviceHandle dh)
 	const char *stats = getenv("NLUT_XRT_EMU_STATS");
 	FILE *sf;
 	if (stats && *stats && (sf = fopen(stats, "w"))) {
-		fprintf(sf, "runs %llu kernel_cycles %llu\n", (unsigned long long)d->runs,
-			(unsigned long long)d->run_cycles);
+		fprintf(sf, "runs %llu kernel_cycles %llu dma_bytes %llu dma_cpu_ns %llu\n",
+			(unsigned long long)d->runs, (unsigned long long)d->run_cycles,
+			(unsigned long long)d->dma_bytes, (unsigned long long)d->dma_cpu_ns);
 		fclose(sf);
 	}
 	if (d->card)
@@ -567,13 +572,18 @@ EXPORT int xrtBOSync(xrtBufferHandle bh, enum xclBOSyncDirection dir, size_t siz
 
 	if (!b || offset > b->size || size > b->size - offset)
 		return -EINVAL;
+	if (dir != XCL_BO_SYNC_BO_TO_DEVICE && dir != XCL_BO_SYNC_BO_FROM_DEVICE)
+		return -EINVAL;
 	std::lock_guard<std::mutex> lk(b->dev->m);
 	uint8_t *h = (uint8_t *)b->host + offset;
-	if (dir == XCL_BO_SYNC_BO_TO_DEVICE)
-		return b->dev->f.poke(b->dev->card, b->addr + offset, h, size) ? -EIO : 0;
-	if (dir == XCL_BO_SYNC_BO_FROM_DEVICE)
-		return b->dev->f.peek(b->dev->card, b->addr + offset, h, size) ? -EIO : 0;
-	return -EINVAL;
+	timespec t0, t1;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
+	int bad = dir == XCL_BO_SYNC_BO_TO_DEVICE ? b->dev->f.poke(b->dev->card, b->addr + offset, h, size)
+						  : b->dev->f.peek(b->dev->card, b->addr + offset, h, size);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
+	b->dev->dma_bytes += size;
+	b->dev->dma_cpu_ns += (uint64_t)((t1.tv_sec - t0.tv_sec) * 1000000000ll + (t1.tv_nsec - t0.tv_nsec));
+	return bad ? -EIO : 0;
 }
 
 // The arguments in kernel order, as the XML types them: 4-byte scalars
