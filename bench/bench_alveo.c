@@ -1,116 +1,285 @@
 /* bench_alveo.c - the host's share of an Alveo run, on the emulated card:
- * host CPU time per kernel run (the calling thread: packing, buffer copies
- * and syncs, launches, unpacking, tag checks) against the run itself (the
- * kernel's cycles from ap_start to ap_done at the board's clock), for
- * batches of 64k vectors of random codes; and the fixed part of a run
- * (launch, syncs, wait) from runs of one vector.
- * Usage: bench_alveo MODEL [VECTORS] [REPS]   (default 65536 3; the
- * environment selects the emulation as for nlut-run, docs/alveo-u250.md) */
+ * host CPU time per kernel run against the run itself (the kernel's cycles
+ * from ap_start to ap_done at the board's clock), for zero-copy records
+ * (nlut_device_records_*) in runs of 1 (the fixed part), 16k and 64k
+ * vectors, two runs in flight; and for codes through nlut_device_submit in
+ * runs of 64k.
+ *
+ * Host time is the CPU time of the calling thread in the library calls:
+ * acquire, submit (input sync, kernel start), collect (wait, result sync,
+ * tag checks). The emulation copies buffers for a sync on its own thread,
+ * as a card's DMA engine does while XRT's caller sleeps
+ * (NLUT_XRT_EMU_STATS reports the bytes and that thread's time). Packing
+ * codes into records and reading classes out are the application's work on
+ * its data, printed apart per vector; all classes of the first and last
+ * runs are checked against the golden model's.
+ * Usage: bench_alveo MODEL [RUNS]   (default 8 timed runs per size, 50x as
+ * many of one vector; the environment selects the emulation as for
+ * nlut-run, docs/alveo-u250.md) */
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <nlut/nlut.h>
 
-static double clock_s(clockid_t id)
+static double cpu_s(void)
 {
 	struct timespec ts;
 
-	clock_gettime(id, &ts);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static double wall_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 static int fail(const char *what, int err)
 {
 	fprintf(stderr, "bench_alveo: %s: %s: %s\n", what, nlut_strerror(err), nlut_error_detail());
-	return 1;
+	exit(1);
+}
+
+struct stats {
+	unsigned long long runs, cycles, dma_bytes, dma_ns;
+};
+
+static char stats_path[64];
+
+static void read_stats(struct stats *s)
+{
+	FILE *f = fopen(stats_path, "r");
+
+	if (!f || fscanf(f, "runs %llu kernel_cycles %llu dma_bytes %llu dma_cpu_ns %llu", &s->runs, &s->cycles,
+			 &s->dma_bytes, &s->dma_ns) != 4 || !s->runs) {
+		fprintf(stderr, "bench_alveo: no run statistics from the emulation (%s): is it selected?\n",
+			stats_path);
+		exit(1);
+	}
+	fclose(f);
+	unlink(stats_path);
+}
+
+struct phase {
+	double lib, pack, read, wall; /* seconds: library calls over the timed runs; application */
+	int timed;                    /* runs timed */
+	long csw, icsw;               /* the thread's voluntary, involuntary context switches */
+	struct stats st;
+	double mhz;
+};
+
+static void acquire_submit(nlut_device *d, size_t n, const uint16_t *codes, struct phase *p)
+{
+	uint8_t *rec;
+	size_t stride;
+	int err;
+
+	if ((err = nlut_device_records_acquire(d, n, &rec, &stride)))
+		fail("acquire", err);
+	if (codes) {
+		double c0 = cpu_s();
+
+		if ((err = nlut_device_pack(d, n, codes, rec, stride)))
+			fail("pack", err);
+		p->pack += cpu_s() - c0;
+	}
+	if ((err = nlut_device_records_submit(d, n, NULL, NULL, NULL)))
+		fail("submit", err);
+}
+
+/* The oldest run's results read in place; with cls, its classes read out
+ * and checked against the golden model's. */
+static void collect(nlut_device *d, size_t n, uint32_t *cls, const uint32_t *want, struct phase *p)
+{
+	const uint8_t *res;
+	size_t k, stride;
+	int err;
+
+	if ((err = nlut_device_records_collect(d, NULL, &res, &k, &stride)))
+		fail("collect", err);
+	if (k != n)
+		fail("collect: a batch of another size", NLUT_ERROR_OTHER);
+	if (!cls)
+		return;
+	double c0 = cpu_s();
+
+	for (size_t v = 0; v < k; v++)
+		cls[v] = nlut_result_class(res + v * stride);
+	p->read += cpu_s() - c0;
+	if (memcmp(cls, want, n * sizeof(*cls)))
+		fail("results differ from the golden model's", NLUT_ERROR_OTHER);
+}
+
+/*
+ * Zero-copy runs of n records, two in flight. The first two runs pack the
+ * codes into the two buffer objects (timed apart: the application's work);
+ * the timed runs then resubmit those records as they stand (acquire, submit,
+ * collect: library calls only, two clock readings in all); the last two
+ * runs' classes are checked against the golden model's.
+ */
+static void records_phase(const nlut_model *m, size_t n, int runs, const uint16_t *codes, const uint32_t *want,
+			  struct phase *p)
+{
+	uint32_t *cls = malloc(n * sizeof(*cls));
+	struct nlut_device_info info;
+	struct rusage ru0, ru1;
+	nlut_device *d;
+	int err;
+
+	memset(p, 0, sizeof(*p));
+	if (!cls)
+		fail("classes", NLUT_ERROR_NO_MEM);
+	if ((err = nlut_device_open("alveo-u250", m, NULL, &d)) || (err = nlut_device_get_info(d, &info)))
+		fail("alveo-u250", err);
+	if (!info.zero_copy || info.max_records < n)
+		fail("alveo-u250: zero-copy runs of this size", NLUT_ERROR_UNSUPPORTED);
+	p->mhz = info.clock_mhz ? info.clock_mhz : 300;
+	acquire_submit(d, n, codes, p);
+	acquire_submit(d, n, codes, p);
+	collect(d, n, cls, want, p);
+	acquire_submit(d, n, NULL, p);
+	double w0 = wall_s();
+
+	getrusage(RUSAGE_THREAD, &ru0);
+	double c0 = cpu_s();
+
+	for (int r = 0; r < runs; r++) {
+		collect(d, n, NULL, want, p);
+		acquire_submit(d, n, NULL, p);
+	}
+	p->lib = cpu_s() - c0;
+	getrusage(RUSAGE_THREAD, &ru1);
+	p->wall = wall_s() - w0;
+	p->timed = runs;
+	p->csw = ru1.ru_nvcsw - ru0.ru_nvcsw;
+	p->icsw = ru1.ru_nivcsw - ru0.ru_nivcsw;
+	collect(d, n, cls, want, p);
+	collect(d, n, cls, want, p);
+	nlut_device_close(d);
+	read_stats(&p->st);
+	free(cls);
+}
+
+/* Codes through nlut_device_submit, batches of n (one run each), two in
+ * flight. */
+static void codes_phase(const nlut_model *m, size_t n, int runs, const uint16_t *codes, const uint32_t *want,
+			struct phase *p)
+{
+	uint32_t *cls = malloc(2 * n * sizeof(*cls));
+	struct nlut_device_info info;
+	nlut_device *d;
+	int err, sub = 0, col = 0;
+
+	memset(p, 0, sizeof(*p));
+	if (!cls)
+		fail("classes", NLUT_ERROR_NO_MEM);
+	if ((err = nlut_device_open("alveo-u250", m, NULL, &d)) || (err = nlut_device_get_info(d, &info)))
+		fail("alveo-u250", err);
+	p->mhz = info.clock_mhz ? info.clock_mhz : 300;
+	double w0 = wall_s();
+
+	while (col < runs) {
+		while (sub < runs && sub - col < 2) {
+			double c0 = cpu_s();
+
+			if ((err = nlut_device_submit(d, n, codes, cls + (size_t)(sub % 2) * n, NULL, NULL)))
+				fail("submit", err);
+			p->lib += cpu_s() - c0;
+			sub++;
+		}
+		double c0 = cpu_s();
+
+		if ((err = nlut_device_collect(d, NULL)))
+			fail("collect", err);
+		p->lib += cpu_s() - c0;
+		if (memcmp(cls + (size_t)(col % 2) * n, want, n * sizeof(*cls)))
+			fail("results differ from the golden model's", NLUT_ERROR_OTHER);
+		col++;
+	}
+	p->wall = wall_s() - w0;
+	p->timed = runs;
+	nlut_device_close(d);
+	read_stats(&p->st);
+	free(cls);
+}
+
+static void report(const char *what, size_t n, const struct phase *p, int records)
+{
+	double runs = (double)p->st.runs, run = (double)p->st.cycles / runs / (p->mhz * 1e6);
+	double host = p->lib / p->timed;
+
+	printf("%s, runs of %zu vectors (%d timed of %llu):\n", what, n, p->timed, p->st.runs);
+	printf("  kernel run     %.0f cycles = %.1f us at %.0f MHz\n", (double)p->st.cycles / runs, run * 1e6,
+	       p->mhz);
+	printf("  host per run   %.1f us CPU = %.2f%% of the run\n", host * 1e6, 100 * host / run);
+	if (records)
+		printf("  thread         %.1f voluntary + %.1f involuntary context switches per run\n",
+		       (double)p->csw / p->timed, (double)p->icsw / p->timed);
+	printf("  emulated DMA   %.2f MB per run, %.1f us of the DMA thread\n", (double)p->st.dma_bytes / runs * 1e-6,
+	       (double)p->st.dma_ns / runs * 1e-3);
+	if (records)
+		printf("  application    packing %.1f ns per vector (%.1f us per run), reading classes %.2f ns "
+		       "per vector\n",
+		       p->pack / 2 / (double)n * 1e9, p->pack / 2 * 1e6, p->read / 3 / (double)n * 1e9);
+	printf("  emulation      %.1f ms wall per run\n", 1e3 * p->wall / p->timed);
 }
 
 int main(int argc, char **argv)
 {
-	size_t n = argc > 2 ? strtoull(argv[2], NULL, 0) : 65536;
-	int reps = argc > 3 ? atoi(argv[3]) : 3;
-	char stats[64];
+	int runs = argc > 2 ? atoi(argv[2]) : 8;
+	const size_t sizes[] = { 1, 16384, 65536 };
+	const size_t nmax = 65536;
 	nlut_model *m;
-	nlut_device *d;
-	struct nlut_device_info info;
+	nlut_golden *g;
 	int err;
 
-	if (argc < 2 || !n || reps < 1) {
-		fprintf(stderr, "usage: bench_alveo MODEL [VECTORS] [REPS]\n");
+	if (argc < 2 || argc > 3 || runs < 1) {
+		fprintf(stderr, "usage: bench_alveo MODEL [RUNS]\n");
 		return 2;
 	}
-	snprintf(stats, sizeof(stats), "/tmp/bench_alveo.%d", (int)getpid());
-	setenv("NLUT_XRT_EMU_STATS", stats, 1);
+	snprintf(stats_path, sizeof(stats_path), "/tmp/bench_alveo.%d", (int)getpid());
+	setenv("NLUT_XRT_EMU_STATS", stats_path, 1);
 	if ((err = nlut_model_load(argv[1], &m)))
-		return fail(argv[1], err);
+		fail(argv[1], err);
 	uint32_t ni = nlut_model_num_inputs(m);
 	const struct nlut_quant *q = nlut_model_quant(m);
-	uint16_t *codes = malloc(n * ni * sizeof(*codes));
-	uint32_t *cls = malloc(n * sizeof(*cls));
+	uint16_t *codes = malloc(nmax * ni * sizeof(*codes));
+	uint32_t *want = malloc(nmax * sizeof(*want));
 	uint64_t r = 88172645463325252ull;
 
-	if (!codes || !cls)
-		return fail("vectors", NLUT_ERROR_NO_MEM);
-	for (size_t i = 0; i < n * ni; i++) {
+	if (!codes || !want)
+		fail("vectors", NLUT_ERROR_NO_MEM);
+	for (size_t i = 0; i < nmax * ni; i++) {
 		r ^= r << 13;
 		r ^= r >> 7;
 		r ^= r << 17;
 		codes[i] = (uint16_t)(r & ((1u << q[i % ni].bits) - 1));
 	}
-	if ((err = nlut_device_open("alveo-u250", m, NULL, &d)) || (err = nlut_device_get_info(d, &info)))
-		return fail("alveo-u250", err);
-	double cpu = 0, wall = 0;
+	if ((err = nlut_golden_new(m, &g)) || (err = nlut_golden_eval_batch(g, nmax, codes, NULL, want, 1)))
+		fail("golden model", err);
+	nlut_golden_free(g);
+	printf("bench_alveo: %s, %d runs per figure, two runs in flight, classes checked against the golden model\n",
+	       argv[1], runs);
+	for (size_t i = 0; i < 3; i++) {
+		struct phase p;
 
-	for (int k = 0; k < reps; k++) {
-		double c0 = clock_s(CLOCK_THREAD_CPUTIME_ID), w0 = clock_s(CLOCK_MONOTONIC);
-
-		if ((err = nlut_device_infer(d, n, codes, cls, NULL)))
-			return fail("inference", err);
-		cpu += clock_s(CLOCK_THREAD_CPUTIME_ID) - c0;
-		wall += clock_s(CLOCK_MONOTONIC) - w0;
+		/* Runs of one vector: the fixed part of a run. */
+		records_phase(m, sizes[i], sizes[i] == 1 ? 50 * runs : runs, codes, want, &p);
+		report("zero-copy records", sizes[i], &p, 1);
 	}
-	nlut_device_close(d);
-	unsigned long long runs = 0, cycles = 0;
-	FILE *f = fopen(stats, "r");
+	struct phase p;
 
-	if (!f || fscanf(f, "runs %llu kernel_cycles %llu", &runs, &cycles) != 2 || !runs) {
-		fprintf(stderr, "bench_alveo: no run statistics from the emulation (%s): is it selected?\n", stats);
-		return 1;
-	}
-	fclose(f);
-	unlink(stats);
-	/* The fixed part: runs of one vector (launch, syncs, wait, close). */
-	const int singles = 200;
-
-	if ((err = nlut_device_open("alveo-u250", m, NULL, &d)))
-		return fail("alveo-u250", err);
-	double c1 = clock_s(CLOCK_THREAD_CPUTIME_ID);
-
-	for (int k = 0; k < singles; k++)
-		if ((err = nlut_device_infer(d, 1, codes, cls, NULL)))
-			return fail("runs of one vector", err);
-	double fixed = (clock_s(CLOCK_THREAD_CPUTIME_ID) - c1) / singles;
-
-	nlut_device_close(d);
-	unlink(stats);
-	double mhz = info.clock_mhz ? info.clock_mhz : 300;
-	double host = cpu / (double)runs, run = (double)cycles / (double)runs / (mhz * 1e6);
-
-	printf("bench_alveo: %s, %d x %zu vectors in %llu kernel runs (%.0f vectors each)\n", argv[1], reps, n,
-	       runs, (double)reps * (double)n / (double)runs);
-	printf("  kernel run   %.0f cycles = %.1f us at %.0f MHz (%.2f cycles per vector)\n",
-	       (double)cycles / (double)runs, run * 1e6, mhz, (double)cycles / ((double)reps * (double)n));
-	printf("  host per run %.1f us CPU of the calling thread = %.1f%% of the run\n", host * 1e6,
-	       100 * host / run);
-	printf("  fixed part   %.1f us CPU per run of one vector = %.2f%% of the run above\n", fixed * 1e6,
-	       100 * fixed / run);
-	printf("  emulation    %.1f ms wall per run (%.2f M cycles/s simulated)\n", 1e3 * wall / (double)runs,
-	       (double)cycles / wall * 1e-6);
+	codes_phase(m, nmax, runs, codes, want, &p);
+	report("codes (nlut_device_submit: pack, copy into the buffer, unpack)", nmax, &p, 0);
 	nlut_model_free(m);
 	free(codes);
-	free(cls);
+	free(want);
 	return 0;
 }

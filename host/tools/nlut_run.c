@@ -308,6 +308,7 @@ struct slot {
 	uint32_t *cls, *ref;
 	int32_t *labels;
 	size_t k, base;
+	int records;            /* sent as records: results read as records too */
 	double t_sub;
 };
 
@@ -328,6 +329,7 @@ struct run {
 	double *lat, t_read;
 	size_t n_lat, lat_cap;
 	char in_error[512];     /* why the input stopped early, if it did */
+	char dev_error[256];    /* what was wrong with a batch's result records */
 };
 
 static void slots_free(struct run *r)
@@ -457,7 +459,8 @@ static int submit_batch(struct run *r, struct slot *s)
 	size_t stride;
 	int err;
 
-	if (s->k > r->max_records)
+	s->records = s->k <= r->max_records;
+	if (!s->records)
 		return nlut_device_submit(r->d, s->k, s->codes, s->cls, s->scores, NULL);
 	if ((err = nlut_device_records_acquire(r->d, s->k, &rec, &stride)))
 		return err;
@@ -465,7 +468,38 @@ static int submit_batch(struct run *r, struct slot *s)
 		nlut_device_records_submit(r->d, 0, NULL, NULL, NULL);
 		return err;
 	}
-	return nlut_device_records_submit(r->d, s->k, s->cls, s->scores, NULL);
+	return nlut_device_records_submit(r->d, s->k, NULL, NULL, NULL);
+}
+
+/* The oldest batch's results; records are read where the board left them
+ * (zero-copy boards: the card's output buffer). The library checked the
+ * first and last sequence tags; every one between must follow on. */
+static int collect_batch(struct run *r, struct slot *s)
+{
+	const uint8_t *res;
+	size_t n, stride;
+	int err;
+
+	if (!s->records)
+		return nlut_device_collect(r->d, NULL);
+	if ((err = nlut_device_records_collect(r->d, NULL, &res, &n, &stride)))
+		return err;
+	uint32_t first = nlut_result_seq(res);
+
+	for (size_t v = 0; v < n; v++) {
+		const uint8_t *rec = res + v * stride;
+
+		if (nlut_result_seq(rec) != first + (uint32_t)v || nlut_result_class(rec) >= r->nc) {
+			snprintf(r->dev_error, sizeof(r->dev_error),
+				 "result %zu of the batch from row %zu has sequence tag %u (expected %u) and class %u",
+				 v, s->base, nlut_result_seq(rec), first + (uint32_t)v, nlut_result_class(rec));
+			return NLUT_ERROR_PROTOCOL;
+		}
+		s->cls[v] = nlut_result_class(rec);
+		for (uint32_t c = 0; s->scores && c < r->nc; c++)
+			s->scores[v * r->nc + c] = nlut_result_score(rec, c);
+	}
+	return NLUT_SUCCESS;
 }
 
 /*
@@ -504,7 +538,7 @@ static int run_batches(struct run *r, size_t *batches, int *cut)
 		}
 		if (err || done == sub)
 			break;
-		if ((err = nlut_device_collect(r->d, NULL)))
+		if ((err = collect_batch(r, &r->slots[done % o->inflight])))
 			break;
 		if ((rc = finish_slot(r, &r->slots[done % o->inflight])))
 			return rc;
@@ -522,6 +556,8 @@ static int run_batches(struct run *r, size_t *batches, int *cut)
 
 		snprintf(what, sizeof(what), n_total ? " of %zu" : "",
 			 (n_total + o->batch - 1) / o->batch);
+		if (r->dev_error[0])
+			return tool_fail_detail(PROG, o->board, r->dev_error, err);
 		return tool_fail(PROG, err, "board %s: inference failed after %zu%s batches (%zu vectors)",
 				 o->board, done, what, r->vectors);
 	}

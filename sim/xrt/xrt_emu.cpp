@@ -11,17 +11,22 @@
 // writes each run's arguments into s_axi_control, sets ap_start, clocks
 // the card until the interrupt, acknowledges ISR and reads ap_done, one run
 // after the other (ap_ctrl_hs). Every call that touches the card holds one
-// lock, so the host's register accesses interleave with a running kernel.
+// lock, so the host's register accesses interleave with a running kernel;
+// runs are queued and waited for under another, so starting or waiting for
+// a run never waits for the card's lock.
+// A second thread plays the card's DMA engine: xrtBOSync hands it the copy
+// between the mapped buffer and card memory and sleeps until it is done, as
+// XRT's caller sleeps while the card's DMA engine moves the data.
 //
 // Settings (environment): NLUT_XRT_EMU_STALL (card memory stalls, percent,
 // default 20), NLUT_XRT_EMU_LATENCY (MIN,MAX cycles, default 20,120),
 // NLUT_XRT_EMU_SEED, NLUT_XRT_EMU_FAULT=no-write-response (memory never
 // answers the kernel's writes, so ap_done never rises), NLUT_XRT_EMU_STATS=FILE
 // (runs and kernel cycles, written when the card is closed; also the bytes
-// the buffer syncs moved and the calling threads' CPU time spent copying
-// them, which on a card is the DMA engine's work, not the host's).
+// the buffer syncs moved and the DMA thread's CPU time copying them).
 #include <cerrno>
 #include <chrono>
+#include <atomic>
 #include <condition_variable>
 #include <cstdarg>
 #include <cstdio>
@@ -77,12 +82,22 @@ struct krnl_api {
 };
 
 struct emu_run;
+struct emu_bo;
+
+struct dma_req {
+	emu_bo *bo;
+	xclBOSyncDirection dir;
+	size_t size, offset;
+	bool done = false;
+	int result = 0;
+};
 
 struct emu_device {
-	std::mutex m;
+	std::mutex m;                // the card: model, memory, counters
+	std::mutex qm;               // the run queue and run states; cv goes with it
 	std::condition_variable cv;
 	std::thread worker;
-	bool stop = false;
+	std::atomic<bool> stop{ false };
 	krnl_api f;
 	nlut_krnl_emu *card = nullptr;
 	std::string kernel_name;
@@ -93,7 +108,12 @@ struct emu_device {
 	uint64_t next_addr[4] = { 0, 0, 0, 0 };
 	bool irq_enabled = false;
 	uint64_t runs = 0, run_cycles = 0; // completed runs, cycles from ap_start to the interrupt
-	uint64_t dma_bytes = 0, dma_cpu_ns = 0; // buffer syncs: bytes, callers' CPU time copying
+	uint64_t dma_bytes = 0, dma_cpu_ns = 0; // buffer syncs: bytes, the DMA thread's CPU time
+	std::thread dma;
+	std::mutex dma_m;
+	std::condition_variable dma_cv;
+	std::deque<dma_req *> dma_q;
+	bool dma_stop = false;
 };
 
 struct emu_bo {
@@ -307,10 +327,10 @@ void finish(emu_run *r, ert_cmd_state st)
 // XRT's scheduler for ap_ctrl_hs: one run at a time, in order.
 void worker(emu_device *d)
 {
-	std::unique_lock<std::mutex> lk(d->m);
+	std::unique_lock<std::mutex> q(d->qm);
 
 	for (;;) {
-		d->cv.wait(lk, [d] { return d->stop || !d->queue.empty(); });
+		d->cv.wait(q, [d] { return d->stop || !d->queue.empty(); });
 		if (d->stop)
 			return;
 		emu_run *r = d->queue.front();
@@ -318,6 +338,8 @@ void worker(emu_device *d)
 		bool ok = true;
 
 		r->state = ERT_CMD_STATE_RUNNING;
+		q.unlock();
+		std::unique_lock<std::mutex> lk(d->m);
 		for (size_t i = 0; ok && i < d->args.size(); i++) {
 			const kernel_arg &a = d->args[i];
 			ok = !f.write32(d->card, a.offset, (uint32_t)r->values[i]) &&
@@ -362,9 +384,49 @@ void worker(emu_device *d)
 			xrt_error("card emulation: s_axi_control did not answer while starting a run");
 		if (d->stop)
 			st = ERT_CMD_STATE_ABORT;
+		lk.unlock();
+		q.lock();
 		d->queue.pop_front();
 		finish(r, st);
+		// Wake the waiters with the lock free, so they need not sleep on it.
+		q.unlock();
 		d->cv.notify_all();
+		q.lock();
+	}
+}
+
+// The DMA engine: one buffer sync after the other, under the card's lock.
+void dma_engine(emu_device *d)
+{
+	std::unique_lock<std::mutex> q(d->dma_m);
+
+	for (;;) {
+		d->dma_cv.wait(q, [d] { return d->dma_stop || !d->dma_q.empty(); });
+		if (d->dma_q.empty())
+			return;
+		dma_req *r = d->dma_q.front();
+		d->dma_q.pop_front();
+		q.unlock();
+		{
+			std::lock_guard<std::mutex> lk(d->m);
+			emu_bo *b = r->bo;
+			uint8_t *h = (uint8_t *)b->host + r->offset;
+			timespec t0, t1;
+			clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
+			r->result = (r->dir == XCL_BO_SYNC_BO_TO_DEVICE
+					     ? d->f.poke(d->card, b->addr + r->offset, h, r->size)
+					     : d->f.peek(d->card, b->addr + r->offset, h, r->size))
+					    ? -EIO
+					    : 0;
+			clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
+			d->dma_bytes += r->size;
+			d->dma_cpu_ns += (uint64_t)((t1.tv_sec - t0.tv_sec) * 1000000000ll + (t1.tv_nsec - t0.tv_nsec));
+		}
+		q.lock();
+		r->done = true;
+		q.unlock();
+		d->dma_cv.notify_all();
+		q.lock();
 	}
 }
 
@@ -386,6 +448,7 @@ EXPORT xrtDeviceHandle xrtDeviceOpen(unsigned int index)
 		return nullptr;
 	}
 	g_dev = new emu_device;
+	g_dev->dma = std::thread(dma_engine, g_dev);
 	return g_dev;
 }
 
@@ -396,12 +459,18 @@ EXPORT int xrtDeviceClose(xrtDeviceHandle dh)
 	if (!d)
 		return -EINVAL;
 	{
-		std::lock_guard<std::mutex> lk(d->m);
+		std::lock_guard<std::mutex> q(d->qm);
 		d->stop = true;
 	}
 	d->cv.notify_all();
 	if (d->worker.joinable())
 		d->worker.join();
+	{
+		std::lock_guard<std::mutex> q(d->dma_m);
+		d->dma_stop = true;
+	}
+	d->dma_cv.notify_all();
+	d->dma.join();
 	for (emu_run *r : d->queue)
 		finish(r, ERT_CMD_STATE_ABORT);
 	const char *stats = getenv("NLUT_XRT_EMU_STATS");
@@ -574,16 +643,17 @@ EXPORT int xrtBOSync(xrtBufferHandle bh, enum xclBOSyncDirection dir, size_t siz
 		return -EINVAL;
 	if (dir != XCL_BO_SYNC_BO_TO_DEVICE && dir != XCL_BO_SYNC_BO_FROM_DEVICE)
 		return -EINVAL;
-	std::lock_guard<std::mutex> lk(b->dev->m);
-	uint8_t *h = (uint8_t *)b->host + offset;
-	timespec t0, t1;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
-	int bad = dir == XCL_BO_SYNC_BO_TO_DEVICE ? b->dev->f.poke(b->dev->card, b->addr + offset, h, size)
-						  : b->dev->f.peek(b->dev->card, b->addr + offset, h, size);
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
-	b->dev->dma_bytes += size;
-	b->dev->dma_cpu_ns += (uint64_t)((t1.tv_sec - t0.tv_sec) * 1000000000ll + (t1.tv_nsec - t0.tv_nsec));
-	return bad ? -EIO : 0;
+	emu_device *d = b->dev;
+	dma_req r;
+	r.bo = b;
+	r.dir = dir;
+	r.size = size;
+	r.offset = offset;
+	std::unique_lock<std::mutex> q(d->dma_m);
+	d->dma_q.push_back(&r);
+	d->dma_cv.notify_all();
+	d->dma_cv.wait(q, [&r] { return r.done; });
+	return r.result;
 }
 
 // The arguments in kernel order, as the XML types them: 4-byte scalars
@@ -610,7 +680,7 @@ EXPORT xrtRunHandle xrtKernelRun(xrtKernelHandle kh, ...)
 	}
 	va_end(ap);
 	{
-		std::lock_guard<std::mutex> lk(d->m);
+		std::lock_guard<std::mutex> q(d->qm);
 		r->state = ERT_CMD_STATE_QUEUED;
 		d->queue.push_back(r);
 	}
@@ -625,7 +695,7 @@ EXPORT enum ert_cmd_state xrtRunWaitFor(xrtRunHandle rh, unsigned int timeout_ms
 	if (!r)
 		return ERT_CMD_STATE_ERROR;
 	emu_device *d = r->dev;
-	std::unique_lock<std::mutex> lk(d->m);
+	std::unique_lock<std::mutex> lk(d->qm);
 	auto done = [r] {
 		return r->state == ERT_CMD_STATE_COMPLETED || r->state == ERT_CMD_STATE_ERROR ||
 		       r->state == ERT_CMD_STATE_ABORT;
@@ -643,7 +713,7 @@ EXPORT int xrtRunClose(xrtRunHandle rh)
 
 	if (!r)
 		return -EINVAL;
-	std::lock_guard<std::mutex> lk(r->dev->m);
+	std::lock_guard<std::mutex> q(r->dev->qm);
 	if (r->state == ERT_CMD_STATE_QUEUED || r->state == ERT_CMD_STATE_RUNNING)
 		r->closed = true; // the worker frees it when it ends
 	else
