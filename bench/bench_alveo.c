@@ -1,9 +1,9 @@
 /* bench_alveo.c - the host's share of an Alveo run, on the emulated card:
  * host CPU time per kernel run against the run itself (the kernel's cycles
  * from ap_start to ap_done at the board's clock), for zero-copy records
- * (nlut_device_records_*) in runs of 1 (the fixed part), 16k and 64k
- * vectors, two runs in flight; and for codes through nlut_device_submit in
- * runs of 64k.
+ * (nlut_device_records_*) in runs of 1 (the fixed part), 512, 4k, 16k and
+ * 64k vectors, two runs in flight; and for codes through nlut_device_submit
+ * in runs of 64k.
  *
  * Host time is the CPU time of the calling thread in the library calls:
  * acquire, submit (input sync, kernel start), collect (wait, result sync,
@@ -13,9 +13,9 @@
  * codes into records and reading classes out are the application's work on
  * its data, printed apart per vector; all classes of the first and last
  * runs are checked against the golden model's.
- * Usage: bench_alveo MODEL [RUNS]   (default 8 timed runs per size, 50x as
- * many of one vector; the environment selects the emulation as for
- * nlut-run, docs/alveo-u250.md) */
+ * Usage: bench_alveo MODEL [RUNS]   (default 8 timed runs per size, 8x as
+ * many of 512 and 4096 vectors, 50x of one; the environment selects the
+ * emulation as for nlut-run, docs/alveo-u250.md) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -234,7 +234,8 @@ static void report(const char *what, size_t n, const struct phase *p, int record
 int main(int argc, char **argv)
 {
 	int runs = argc > 2 ? atoi(argv[2]) : 8;
-	const size_t sizes[] = { 1, 16384, 65536 };
+	/* 512 and 4096: the same calls between, for the trend with run length. */
+	const size_t sizes[] = { 1, 512, 4096, 16384, 65536 };
 	const size_t nmax = 65536;
 	nlut_model *m;
 	nlut_golden *g;
@@ -267,11 +268,12 @@ int main(int argc, char **argv)
 	nlut_golden_free(g);
 	printf("bench_alveo: %s, %d runs per figure, two runs in flight, classes checked against the golden model\n",
 	       argv[1], runs);
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		struct phase p;
 
 		/* Runs of one vector: the fixed part of a run. */
-		records_phase(m, sizes[i], sizes[i] == 1 ? 50 * runs : runs, codes, want, &p);
+		records_phase(m, sizes[i], sizes[i] == 1 ? 50 * runs : sizes[i] <= 4096 ? 8 * runs : runs, codes,
+			      want, &p);
 		report("zero-copy records", sizes[i], &p, 1);
 	}
 	struct phase p;
