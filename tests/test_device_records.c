@@ -188,13 +188,13 @@ static void check_records(const struct want *w, size_t at, const uint8_t *res, s
 }
 
 /*
- * Vectors in batches of the sizes given (cycled), up to `inflight` in
+ * The first `count` vectors in batches of the sizes given (cycled), up to `inflight` in
  * flight: every third batch zero-copy with results read as records, every
  * third zero-copy with cls and scores filled, every third through plain
  * submit; all collected in order and checked.
  */
-static void run_schedule(nlut_device *d, const struct want *w, const size_t *sizes, size_t n_sizes,
-			 unsigned inflight)
+static void run_schedule(nlut_device *d, const struct want *w, size_t count, const size_t *sizes,
+			 size_t n_sizes, unsigned inflight)
 {
 	uint32_t *cls = malloc(w->n * sizeof(*cls));
 	uint16_t *sc = malloc(w->n * 5 * sizeof(*sc));
@@ -203,15 +203,15 @@ static void run_schedule(nlut_device *d, const struct want *w, const size_t *siz
 	unsigned qh = 0, ql = 0;
 
 	memset(cls, 0xff, w->n * sizeof(*cls));
-	while (at_col < w->n) {
-		while (at_sub < w->n && ql < inflight) {
+	while (at_col < count) {
+		while (at_sub < count && ql < inflight) {
 			size_t n = sizes[k % n_sizes], stride;
 			int kind = (int)(k++ % 3);
 			uint8_t *rec;
 			uint64_t t;
 
-			if (n > w->n - at_sub)
-				n = w->n - at_sub;
+			if (n > count - at_sub)
+				n = count - at_sub;
 			if (kind == 2) {
 				assert_int_equal(nlut_device_submit(d, n, w->codes + at_sub * 16, cls + at_sub,
 								    sc + at_sub * 5, &t), 0);
@@ -268,12 +268,12 @@ static void records_match_golden(const char *board, size_t max, int zero_copy, s
 	assert_int_equal(info.zero_copy, zero_copy);
 	assert_int_equal(info.in_record, rec_in);
 	assert_int_equal(info.out_record, rec_out);
-	want_new(&w, 3 * max + 3000, seed);
-	run_schedule(d, &w, one, 1, 1);
-	run_schedule(d, &w, odd, 5, 3);
-	run_schedule(d, &w, full, 1, 2);
+	want_new(&w, 2 * max + 7 > 6000 ? 2 * max + 7 : 6000, seed);
+	run_schedule(d, &w, 40, one, 1, 1);
+	run_schedule(d, &w, 6000, odd, 5, 3);
+	run_schedule(d, &w, 2 * max + 7, full, 1, 2);
 	assert_int_equal(nlut_device_counters(d, &c), 0);
-	assert_int_equal(c.results, 3 * w.n);
+	assert_int_equal(c.results, 40 + 6000 + 2 * max + 7);
 	want_free(&w);
 	nlut_device_close(d);
 }
