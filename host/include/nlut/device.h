@@ -112,8 +112,11 @@ unsigned nlut_device_inflight(const nlut_device *d);
  * span may be lent at a time: a second acquire before submit is
  * NLUT_ERROR_BUSY, as is nlut_device_submit, nlut_device_infer or
  * nlut_device_reset while records are lent. Records hold the codes as
- * docs/stream-format.md lays them out, padding bits zero; nlut_device_pack
- * writes them and checks every code.
+ * docs/stream-format.md lays them out, padding bits zero; the span holds
+ * whatever an earlier batch left there, so every byte of each record is to
+ * be written, as nlut_device_pack does (it also checks every code). On
+ * alveo-u250 keep two batches in flight (collect, then acquire the next):
+ * a third waits for the oldest run and copies its results aside.
  */
 int nlut_device_records_acquire(nlut_device *d, size_t n, uint8_t **records, size_t *stride);
 
