@@ -552,10 +552,10 @@ static int run_batches(struct run *r, size_t *batches, int *cut)
 		fprintf(stderr, "\r%*s\r", 80, "");
 	*batches = done;
 	if (err) {
-		char what[64];
+		char what[64] = "";
 
-		snprintf(what, sizeof(what), n_total ? " of %zu" : "",
-			 (n_total + o->batch - 1) / o->batch);
+		if (n_total)
+			snprintf(what, sizeof(what), " of %zu", (n_total + o->batch - 1) / o->batch);
 		if (r->dev_error[0])
 			return tool_fail_detail(PROG, o->board, r->dev_error, err);
 		return tool_fail(PROG, err, "board %s: inference failed after %zu%s batches (%zu vectors)",
