@@ -228,6 +228,12 @@ int nlut_min_care_new(const nlut_model *m, nlut_min_care **out)
 	mn_clear_error();
 	if ((err = nlut_model_validate(m)))
 		return mn_pass(err, "model");
+	for (uint32_t l = 0; l < nlut_model_num_layers(m); l++)
+		for (uint32_t j = 0; j < nlut_model_layer(m, l)->n_neurons; j++)
+			if (nlut_model_layer(m, l)->neurons[j].kind == NLUT_NEURON_DENSE)
+				return mn_fail(NLUT_ERROR_UNSUPPORTED,
+					       "layer %u neuron %u is LUT-Dense (format 1.3): the minimiser "
+					       "reads table and adder neurons only", l, j);
 	nlut_min_care *c = calloc(1, sizeof(*c));
 
 	if (!c)

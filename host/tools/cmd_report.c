@@ -75,8 +75,8 @@ static int rm_entry(const char *path, const struct stat *st, int flag, struct FT
 	return remove(path);
 }
 
-static const char *const kinds[] = { "input", "encoder", "lut", "group_sum", "argmax",
-				      "threshold" };
+static const char *const kinds[] = { "input", "encoder", "lut", "lut_dense", "group_sum",
+				      "argmax", "threshold" };
 #define N_KINDS (sizeof(kinds) / sizeof(kinds[0]))
 
 /* LUTs and FFs of the rows of each kind. */
