@@ -15,6 +15,9 @@
 #define DN_LOGIT 8.0f            /* logit = 8 x the class score's value in (-1, 1) */
 #define DN_MAX_ENTRY 32767       /* entries fit 16-bit two's complement */
 #define DN_MAX_BIAS (1 << 29)
+/* beta is stored divided by this: Adam moves a parameter by about lr per
+ * step, and a read width must be able to move by bits within an epoch. */
+#define DN_BETA_SCALE 8.0f
 
 struct dn_layer {
 	uint32_t n, m;           /* neurons; inputs = the previous layer's width */
@@ -89,10 +92,11 @@ void nt_dense_free(struct nt_dense *D)
 	free(D);
 }
 
-/* Read bits of a real width beta of a B-bit source. */
-static inline uint32_t read_bits(float beta, uint32_t B)
+/* Read bits of a stored width parameter p (beta = p x DN_BETA_SCALE) of a
+ * B-bit source: round(beta), 0 .. B. */
+static inline uint32_t read_bits(float p, uint32_t B)
 {
-	float r = floorf(beta + 0.5f);
+	float r = floorf(p * DN_BETA_SCALE + 0.5f);
 
 	return r <= 0.0f ? 0u : r >= (float)B ? B : (uint32_t)r;
 }
@@ -230,7 +234,7 @@ int nt_dense_setup(nlut_trainer *t)
 		for (size_t e = 0; e < (size_t)Y->n * Y->m; e++) {
 			D->w[Y->a + e] = (2.0f * nt_rng_float(&r) - 1.0f) * lim;
 			D->w[Y->c + e] = (2.0f * nt_rng_float(&r) - 1.0f) * lim * 0.25f;
-			D->w[Y->beta + e] = (float)Y->B;
+			D->w[Y->beta + e] = (float)Y->B / DN_BETA_SCALE;
 			D->decay[Y->a + e] = D->decay[Y->c + e] = 1;
 		}
 	}
@@ -323,7 +327,7 @@ static void forward(const struct nt_dense *D, struct dn_ws *w, uint32_t g)
 				const float *T = D->tv + slot_of(Y, j, i);
 				const uint16_t *q = w->q[l] + (size_t)i * g;
 
-				if (D->w[Y->beta + (size_t)j * Y->m + i] < 0.5f)
+				if (!read_bits(D->w[Y->beta + (size_t)j * Y->m + i], Y->B))
 					continue; /* pruned: adds 0 */
 				for (uint32_t b = 0; b < g; b++)
 					z[b] += T[q[b]];
@@ -433,8 +437,8 @@ static void ghost_task(void *arg, uint32_t gi, unsigned worker)
 				grad[Y->c + e] += gc;
 				/* HGQ's surrogate: the error of r bits shrinks by 2 per
 				 * bit, d(error)/d(beta) = -ln 2 x error. */
-				grad[Y->beta + e] += -0.69314718f * gb;
-				if (!dprev || D->w[Y->beta + e] < 0.5f)
+				grad[Y->beta + e] += -0.69314718f * DN_BETA_SCALE * gb;
+				if (!dprev || !read_bits(D->w[Y->beta + e], Y->B))
 					continue;
 				const float *tp = D->tp + so;
 				float *dx = dprev + (size_t)i * g;
@@ -478,8 +482,8 @@ static void train_step(nlut_trainer *t, const uint32_t *rows, double lr, double 
 		const struct dn_layer *Y = &D->layer[l];
 
 		for (size_t e = 0; e < (size_t)Y->n * Y->m; e++)
-			if (D->w[Y->beta + e] >= 0.5f)
-				D->grads[Y->beta + e] += pen;
+			if (read_bits(D->w[Y->beta + e], Y->B))
+				D->grads[Y->beta + e] += pen * DN_BETA_SCALE;
 	}
 	nt_adam_step(&t->adam, D->w, D->grads, D->decay, lr, t->c.weight_decay);
 	for (uint32_t l = 0; l < D->n_layers; l++) {
@@ -488,7 +492,9 @@ static void train_step(nlut_trainer *t, const uint32_t *rows, double lr, double 
 		for (size_t e = 0; e < (size_t)Y->n * Y->m; e++) {
 			float *b = &D->w[Y->beta + e];
 
-			*b = *b < 0.0f ? 0.0f : *b > (float)Y->B ? (float)Y->B : *b;
+			float hi = (float)Y->B / DN_BETA_SCALE;
+
+			*b = *b < 0.0f ? 0.0f : *b > hi ? hi : *b;
 		}
 	}
 	for (uint32_t gi = 0; gi < t->n_ghost; gi++) {
@@ -718,8 +724,15 @@ int nt_dense_run(nlut_trainer *t, nlut_train_progress_fn fn, void *user,
 			break;
 		t->epochs_done = ep + 1;
 		/* Ties go to the later epoch: with a LUT cost the later network
-		 * is as accurate and smaller. */
-		if (val < 0.0 || val >= t->best_val || !kept) {
+		 * is as accurate and smaller. With a LUT cost the network keeps
+		 * shrinking, so only the second half's epochs are candidates (a
+		 * first-epoch network would win on accuracy at the size the cost
+		 * was meant to remove). */
+		int cand = !c->lut_cost || 2 * (ep + 1) > c->epochs;
+
+		if (val < 0.0 ||
+		    (cand && (val >= t->best_val || (c->lut_cost && t->best_epoch * 2 <= c->epochs))) ||
+		    !kept) {
 			memcpy(D->keep, D->w, D->n_params * sizeof(float));
 			t->best_val = val;
 			t->best_epoch = ep + 1;
