@@ -157,7 +157,7 @@ static void count_edges(const nlut_model *m, uint64_t *edges, uint64_t *narrow, 
  */
 static void test_dense_equal_trained(void **state)
 {
-	static const char *const costs[] = { "0", "0.0003" };
+	static const char *const costs[] = { "0", "0.00004" };
 
 	(void)state;
 	need_digits();
@@ -198,7 +198,7 @@ static void test_dense_equal_trained(void **state)
  * estimate's measure) fall strictly as lut_cost rises. */
 static void test_lut_cost_shrinks(void **state)
 {
-	static const char *const costs[] = { "0.0001", "0.001", "0.01" };
+	static const char *const costs[] = { "0.00001", "0.0001", "0.001" };
 	uint64_t prev = UINT64_MAX;
 
 	(void)state;

@@ -10,7 +10,7 @@
 /* Widest input code a LUT-Dense layer tabulates (per-edge tables of 2^B). */
 #define NT_DENSE_MAX_BITS 8u
 /* Surrogate: estimated LUTs per bit an edge reads (docs/train-config.md). */
-#define NT_DENSE_LUTS_PER_BIT 1.0
+#define NT_DENSE_LUTS_PER_BIT 8.0
 
 struct nt_dense;
 
