@@ -3,7 +3,8 @@
  * against the naive reference evaluator in the same run; then on a
  * DWN-shaped group-sum network (format 1.1: 784 one-bit inputs, 1000 and
  * 500 one-bit LUT6 neurons, popcount group sums of 50 into 10 classes) and
- * a network of adder neurons (PolyLUT-Add, SparseLUT), each checked
+ * a network of adder neurons (PolyLUT-Add, SparseLUT), one of LUT-Dense
+ * neurons (HGQ-LUT), each checked
  * against the reference evaluator: the golden model's speed per kind.
  * Usage: bench_golden [VECTORS] [RUNS] */
 #include <stdio.h>
@@ -162,5 +163,12 @@ int main(int argc, char **argv)
 
 	bad_k += bench_kind("adder       64 x 2-bit, 64 + 10 adder neurons of fan-in 6 (2-3 sub-tables)",
 			    &ad, 5, 0, n / 4 ? n / 4 : 1, runs);
+	/* The LUT-Dense kind (HGQ-LUT, format 1.3): an edge table per input. */
+	struct rm_spec de = { .n_inputs = 196, .in_bits = 2, .n_layers = 2, .width = { 64, 10 },
+			      .fan_in = { 1, 1 }, .out_bits = { 3, 5 }, .dense_pct = 100,
+			      .dense_fan_in = 196 };
+
+	bad_k += bench_kind("LUT-Dense   196 x 2-bit, 64 + 10 LUT-Dense neurons of 1-196 edges",
+			    &de, 7, 0, n / 8 ? n / 8 : 1, runs);
 	return bad || bad_k ? 1 : 0;
 }

@@ -190,6 +190,12 @@ int nlut_gen_logicnets(const nlut_model *m, const char *dir, const char *id, int
 			       nlut_model_decoding(m) == NLUT_DECODE_THRESHOLD
 			       ? "no threshold decoding (a format 1.2 threshold model)"
 			       : "no group sums (a format 1.1 group-sum model)");
+	for (uint32_t l = 0; l < L; l++)
+		for (uint32_t j = 0; j < nlut_model_layer(m, l)->n_neurons; j++)
+			if (nlut_model_layer(m, l)->neurons[j].kind == NLUT_NEURON_DENSE)
+				return ng_fail(NLUT_ERROR_UNSUPPORTED,
+					       "the LogicNets style has no LUT-Dense neurons (layer %u neuron %u, "
+					       "format 1.3): use the nlut style", l, j);
 	for (uint32_t l = 0; l < L && !ret; l++)
 		ret = write_layer(m, l, dir, id, yosys);
 	if (ret)

@@ -118,6 +118,10 @@ unsigned nlut_table_levels(unsigned addr_bits);
  * target levels, else the fewest top address bits whose cofactor tables are
  * within it (NLUT_SPLIT_MAX_BITS when none is). */
 unsigned nlut_split_bits(const struct nlut_neuron *n, unsigned target);
+/* Width of a LUT-Dense neuron's sum in the RTL: two's complement bits that
+ * hold every sum its tables and bias can reach, and at least shift +
+ * out_bits + 1 so the clamp reads a sign bit above the output bits. */
+unsigned nlut_dense_acc_bits(const struct nlut_neuron *n);
 
 /* Estimated LUT levels of the 2^k:1 mux of k select bits (4:1 per LUT6). */
 unsigned nlut_mux_levels(unsigned k);

@@ -569,13 +569,16 @@ static int parse_with(const char *hier, const char *flat, const char *top,
 	snprintf(r->row[0].kind, sizeof(r->row[0].kind), "input");
 	for (uint32_t l = 0; l < L; l++) {
 		const struct nlut_layer *Ly = nlut_model_layer(m, l);
-		int enc = 1;
+		int enc = 1, dense = 1;
 
-		for (uint32_t j = 0; j < Ly->n_neurons && enc; j++)
-			enc = Ly->neurons[j].fan_in == 1 && Ly->neurons[j].out_bits == 1 &&
-			      Ly->neurons[j].kind == NLUT_NEURON_TABLE;
+		for (uint32_t j = 0; j < Ly->n_neurons; j++) {
+			enc &= Ly->neurons[j].fan_in == 1 && Ly->neurons[j].out_bits == 1 &&
+			       Ly->neurons[j].kind == NLUT_NEURON_TABLE;
+			dense &= Ly->neurons[j].kind == NLUT_NEURON_DENSE;
+		}
 		snprintf(r->row[l + 1].name, sizeof(r->row[l + 1].name), "layer%u", l);
-		snprintf(r->row[l + 1].kind, sizeof(r->row[l + 1].kind), "%s", enc ? "encoder" : "lut");
+		snprintf(r->row[l + 1].kind, sizeof(r->row[l + 1].kind), "%s",
+			 enc ? "encoder" : dense ? "lut_dense" : "lut");
 	}
 	if (S) {
 		snprintf(r->row[L + 1].name, sizeof(r->row[L + 1].name), "groupsum");

@@ -1,5 +1,6 @@
 /* stages.c - pipeline register placement: the policies and the LUT-level cost
  * model they use. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,8 +180,42 @@ static unsigned tree6(uint64_t n)
 	return l;
 }
 
+unsigned nlut_dense_acc_bits(const struct nlut_neuron *n)
+{
+	int64_t lo = n->bias, hi = n->bias;
+	unsigned w = 1;
+
+	for (uint32_t e = 0; e < n->fan_in; e++) {
+		const struct nlut_subtable *st = &n->sub[e];
+		int64_t mn = INT64_MAX, mx = INT64_MIN, sign = 1ll << (n->sub_bits - 1);
+
+		for (uint32_t a = 0; a < 1u << st->addr_bits; a++) {
+			int64_t v = ((int64_t)st->table[a] ^ sign) - sign;
+
+			mn = v < mn ? v : mn;
+			mx = v > mx ? v : mx;
+		}
+		lo += mn;
+		hi += mx;
+	}
+	while (lo < -(1ll << (w - 1)) || hi > (1ll << (w - 1)) - 1)
+		w++;
+	return w > n->shift + n->out_bits ? w : n->shift + n->out_bits + 1u;
+}
+
 static unsigned neuron_levels(const struct nlut_neuron *n)
 {
+	if (n->kind == NLUT_NEURON_DENSE) {
+		unsigned sub = 0;
+
+		for (uint32_t e = 0; e < n->fan_in; e++) {
+			unsigned l = nlut_table_levels(n->sub[e].addr_bits);
+
+			sub = l > sub ? l : sub;
+		}
+		/* a carry chain per adder-tree level, then the clamp */
+		return sub + ng_clog2(n->fan_in + 1u) + 1u;
+	}
 	if (n->kind != NLUT_NEURON_ADDER)
 		return nlut_table_levels(n->addr_bits);
 	unsigned sub = 0, add;
@@ -222,7 +257,7 @@ unsigned nlut_split_bits(const struct nlut_neuron *n, unsigned target)
 {
 	unsigned k;
 
-	if (n->kind == NLUT_NEURON_ADDER || nlut_table_levels(n->addr_bits) <= target)
+	if (n->kind != NLUT_NEURON_TABLE || nlut_table_levels(n->addr_bits) <= target)
 		return 0;
 	for (k = 1; k < NLUT_SPLIT_MAX_BITS && k < n->addr_bits; k++)
 		if (cofactor_levels(n->addr_bits - k) <= target)

@@ -93,6 +93,61 @@ static void emit_concat(struct sbuf *sb, const char *bus, const struct nlut_neur
 		sb_putc(sb, '}');
 }
 
+/*
+ * LUT-Dense neuron j (format 1.3): a table per edge over its source's top
+ * read bits, the sign-extended entries and the bias summed in acc_w bits
+ * (wide enough for every reachable sum, by nlut_dense_acc_bits), then
+ * bits [shift + out_bits - 1 : shift] of the sum, or 0 when it is
+ * negative, or all ones when it is above them: the arithmetic shift and
+ * clamp of the format.
+ */
+static void emit_dense(struct sbuf *sb, struct sbuf *mods, const char *module, uint32_t j,
+		       const struct nlut_neuron *n, const uint32_t *off, const char *out,
+		       uint32_t obit)
+{
+	unsigned w = nlut_dense_acc_bits(n), sb_w = n->sub_bits, top = n->shift + n->out_bits;
+	uint64_t bias = (uint64_t)(int64_t)n->bias & ((1ull << w) - 1u);
+	char pfx[64], addr[64], tgt[64];
+
+	sb_printf(sb, "; LUT-Dense, %u edges of %u-bit entries, bias %d, shift %u, %u-bit sum\n",
+		  n->fan_in, sb_w, n->bias, n->shift, w);
+	for (uint32_t e = 0; e < n->fan_in; e++) {
+		unsigned rb = n->sub[e].addr_bits, hi = off[n->src[e]] + n->src_bits[e] - 1;
+
+		if (rb == 1)
+			sb_printf(sb, "    wire n%u_e%u_addr = in_codes[%u];\n", j, e, hi);
+		else
+			sb_printf(sb, "    wire [%u:0] n%u_e%u_addr = in_codes[%u:%u];\n", rb - 1, j, e,
+				  hi, hi + 1 - rb);
+		sb_printf(sb, "    wire [%u:0] n%u_e%u;\n", sb_w - 1, j, e);
+		snprintf(pfx, sizeof(pfx), "N%u_E%u", j, e);
+		snprintf(addr, sizeof(addr), "n%u_e%u_addr", j, e);
+		snprintf(tgt, sizeof(tgt), "n%u_e%u", j, e);
+		emit_table(sb, mods, module, pfx, n->sub[e].table, rb, sb_w, addr, tgt, 0);
+	}
+	if (n->shift) /* the bits below the shift are the rounding the format drops */
+		sb_puts(sb, "    /* verilator lint_off UNUSED */\n");
+	sb_printf(sb, "    wire [%u:0] n%u_acc = %u'h%llx", w - 1, j, w, (unsigned long long)bias);
+	for (uint32_t e = 0; e < n->fan_in; e++) {
+		if (w > sb_w)
+			sb_printf(sb, "\n        + {{%u{n%u_e%u[%u]}}, n%u_e%u}", w - sb_w, j, e, sb_w - 1,
+				  j, e);
+		else
+			sb_printf(sb, "\n        + n%u_e%u", j, e);
+	}
+	sb_puts(sb, ";\n");
+	if (n->shift)
+		sb_puts(sb, "    /* verilator lint_on UNUSED */\n");
+	/* w > top by nlut_dense_acc_bits: bit w - 1 is the sign. */
+	if (w - 1 > top)
+		sb_printf(sb, "    wire n%u_over = |n%u_acc[%u:%u];\n", j, j, w - 2, top);
+	else
+		sb_printf(sb, "    wire n%u_over = 1'b0;\n", j);
+	sb_printf(sb, "    assign %s[%u:%u] = n%u_acc[%u] ? %u'd0 : n%u_over ? {%u{1'b1}} : n%u_acc[%u:%u];\n",
+		  out, obit + n->out_bits - 1, obit, j, w - 1, n->out_bits, j, n->out_bits, j,
+		  top - 1, n->shift);
+}
+
 static void emit_header(struct sbuf *sb, const char *file, const char *what, const char *id)
 {
 	char line[256];
@@ -142,6 +197,13 @@ static int write_layer(const nlut_model *m, uint32_t l, const char *dir, const c
 	for (uint32_t j = 0; j < L->n_neurons; j++) {
 		const struct nlut_neuron *n = &L->neurons[j];
 
+		/* A LUT-Dense edge reads only its source's top read bits. */
+		if (n->kind == NLUT_NEURON_DENSE) {
+			for (uint32_t e = 0; e < n->fan_in; e++)
+				memset(used + off[n->src[e]] + n->src_bits[e] - n->sub[e].addr_bits, 1,
+				       n->sub[e].addr_bits);
+			continue;
+		}
 		/* An adder reads only the fan-in positions its sub-tables name. */
 		if (n->kind == NLUT_NEURON_ADDER) {
 			for (uint32_t s = 0; s < n->n_sub; s++)
@@ -203,6 +265,11 @@ static int write_layer(const nlut_model *m, uint32_t l, const char *dir, const c
 		sb_printf(&sb, "\n    // neuron %u: fan-in", j);
 		for (uint32_t k = 0; k < n->fan_in; k++)
 			sb_printf(&sb, " %u", n->src[k]);
+		if (n->kind == NLUT_NEURON_DENSE) {
+			emit_dense(&sb, tmods, name, j, n, off, out, obit);
+			obit += n->out_bits;
+			continue;
+		}
 		if (n->kind == NLUT_NEURON_ADDER) {
 			sb_printf(&sb, "; adder of %u sub-tables (%u-bit signed) -> %u-bit sum\n",
 				  n->n_sub, n->sub_bits, n->addr_bits);

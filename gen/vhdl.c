@@ -202,8 +202,9 @@ static int emit_neuron(struct lay *c, uint32_t l, uint32_t j, const struct nlut_
 	for (size_t i = 0; i < sizeof(neuron_kinds) / sizeof(neuron_kinds[0]); i++)
 		if (neuron_kinds[i].kind == n->kind)
 			return neuron_kinds[i].emit(c, j, n);
-	return ng_fail(NLUT_ERROR_UNSUPPORTED, "layer %u neuron %u: neuron kind %u has no VHDL "
-			"rendering", l, j, n->kind);
+	return ng_fail(NLUT_ERROR_UNSUPPORTED, "layer %u neuron %u: neuron kind %u%s has no VHDL "
+			"rendering (use --hdl verilog)", l, j, n->kind,
+			n->kind == NLUT_NEURON_DENSE ? " (LUT-Dense, format 1.3)" : "");
 }
 
 /* Widths of split layer l's cofactor bus and select bus. */

@@ -47,6 +47,12 @@ expect 1 "no module layer0" -- "$NLUT" import "$W/rtl" -o "$W/x.nlut"
 # VHDL, fixed latency, stages from a clock, pattern files.
 expect 2 "expected verilog or vhdl" -- "$NLUT" gen --hdl verilog2 "$W/m.nlut" -o "$W/x"
 expect 1 "Verilog only" -- "$NLUT" gen --hdl vhdl --style logicnets "$W/m.nlut" -o "$W/x"
+# LUT-Dense neurons (format 1.3): Verilog nlut style only, one clear line elsewhere.
+"$MKMODEL" "$W/d.nlut" 10x2:8/3/2,4/3/3+d100 3 || exit 1
+expect 1 "LUT-Dense, format 1.3) has no VHDL rendering" -- "$NLUT" gen --hdl vhdl "$W/d.nlut" -o "$W/x"
+expect 1 "LogicNets style has no LUT-Dense" -- "$NLUT" gen --style logicnets "$W/d.nlut" -o "$W/x"
+expect 0 "wrote" -- "$NLUT" gen "$W/d.nlut" -o "$W/dv"
+expect 1 "minimiser reads table and adder neurons only" -- "$NLUT" minimise "$W/d.nlut" -o "$W/dm.nlut"
 expect 0 "nlut_core.vhd and 2 layer entities: latency 6 cycles, fixed (no ce)" -- \
 	"$NLUT" gen --hdl vhdl --fixed-latency "$W/m12.nlut" -o "$W/vh"
 [ -f "$W/vh/nlut_core_params.vhd" ] && [ -f "$W/vh/nlut_core_vhdl.f" ] || bad "no VHDL package or list"

@@ -106,14 +106,16 @@ static void argmax_ties_go_to_lowest_index(void **state)
 	assert_int_equal(nlut_argmax(s + 3, 2), 1);
 }
 
-/* group: decode by group sums over a random divisor of the last layer. */
-static void random_nets_check(int group)
+/* group: decode by group sums over a random divisor of the last layer;
+ * dense: LUT-Dense neurons (format 1.3) among the others. */
+static void random_nets_check(int group, int dense)
 {
 	for (int i = 0; i < 300; i++) {
 		struct rm_spec sp;
 		uint64_t s = seed * 7919u + (uint64_t)i;
 
 		rm_random_spec(&sp, s);
+		sp.dense_pct = dense ? 40 : 0;
 		if (group) /* sums of up to 20 outputs of up to 8 bits fit 16 */
 			sp.out_bits[sp.n_layers - 1] = (uint8_t)(1 + sp.out_bits[sp.n_layers - 1] % 8);
 		nlut_model *m = rm_build(&sp, s);
@@ -156,13 +158,20 @@ static void random_nets_check(int group)
 
 static void random_nets_match_reference(void **state)
 {
-	random_nets_check(0);
+	random_nets_check(0, 0);
+}
+
+/* LUT-Dense neurons (wide fan-in, read widths, bias, shift, clamp) against
+ * the reference's literal division. */
+static void random_dense_nets_match_reference(void **state)
+{
+	random_nets_check(0, 1);
 }
 
 /* Format 1.1 group-sum decoding against the reference's literal sums. */
 static void random_group_sum_nets_match_reference(void **state)
 {
-	random_nets_check(1);
+	random_nets_check(1, 0);
 }
 
 static void threads_and_single_agree_with_batch(void **state)
@@ -277,6 +286,7 @@ int main(void)
 		cmocka_unit_test(argmax_ties_go_to_lowest_index),
 		cmocka_unit_test(random_nets_match_reference),
 		cmocka_unit_test(random_group_sum_nets_match_reference),
+		cmocka_unit_test(random_dense_nets_match_reference),
 		cmocka_unit_test(threads_and_single_agree_with_batch),
 		cmocka_unit_test(floats_go_through_the_quantisers),
 		cmocka_unit_test(out_of_range_code_is_an_error),

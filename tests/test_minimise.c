@@ -219,6 +219,8 @@ static nlut_model *small_model(uint64_t s, struct rm_spec *sp)
 		sp->out_bits[l] = (uint8_t)(1 + rm_below(&s, 3));
 	}
 	sp->adder_pct = rm_below(&s, 2) ? 30 : 0;
+	sp->dense_pct = 0; /* the minimiser refuses LUT-Dense neurons */
+	sp->dense_fan_in = 0;
 	/* Keep tables small: the builder cuts fan-in to 16 address bits. */
 	for (uint32_t l = 0; l < sp->n_layers; l++) {
 		unsigned in = l ? sp->out_bits[l - 1] : sp->in_bits;

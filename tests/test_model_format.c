@@ -125,6 +125,10 @@ struct knobs {
 	int adder;
 	uint8_t adder_nsub, adder_pos, adder_entry, adder_sub_bits;
 	uint16_t adder_rsv;
+	int dense; /* layer 0's neuron is LUT-Dense (format 1.3): OR of its edges */
+	uint8_t dense_sub_bits, dense_shift, dense_read1;
+	uint16_t dense_rsv, dense_entry1;
+	int32_t dense_bias;
 };
 
 static struct knobs base(void)
@@ -133,7 +137,8 @@ static struct knobs base(void)
 			       .layer_kind = 1, .neuron_kind = 0, .out_bits = 1, .fan_in = 2,
 			       .src1 = 1, .src_bits1 = 1, .entry3 = 0, .n_classes = 2, .outp_kind = 1,
 			       .n_neurons_decl = 1, .adder_nsub = 2,
-			       .adder_pos = 1, .adder_entry = 1, .adder_sub_bits = 2 };
+			       .adder_pos = 1, .adder_entry = 1, .adder_sub_bits = 2,
+			       .dense_sub_bits = 2, .dense_read1 = 1, .dense_entry1 = 1 };
 }
 
 static void build(struct tb *t, const struct knobs *k)
@@ -158,12 +163,12 @@ static void build(struct tb *t, const struct knobs *k)
 	sec_begin(t, "LAYR", 1);
 	p32(t, k->layer_kind);
 	p32(t, k->n_neurons_decl);
-	p8(t, k->adder ? 1 : k->neuron_kind);
+	p8(t, k->adder ? 1 : k->dense ? 2 : k->neuron_kind);
 	p8(t, k->out_bits);
 	p16(t, k->fan_in);
-	for (uint32_t i = 0; i < k->fan_in && i < 64; i++)
+	for (uint32_t i = 0; i < k->fan_in && i < 2048; i++)
 		p32(t, i == 1 ? k->src1 : 0);
-	for (uint32_t i = 0; i < k->fan_in && i < 64; i++)
+	for (uint32_t i = 0; i < k->fan_in && i < 2048; i++)
 		p8(t, i == 1 ? k->src_bits1 : k->in_bits);
 	if (k->adder) {
 		/* XOR as the sum of two 2-bit sub-tables (identity of each input),
@@ -183,6 +188,21 @@ static void build(struct tb *t, const struct knobs *k)
 		}
 		for (uint32_t a = 0; a < (1u << ab); a++)
 			p8(t, a == 1);
+	} else if (k->dense) {
+		/* Edge tables {0, 1} (edge 1: {0, entry1}) summed, clamped to 1
+		 * bit: the OR of the inputs (edges past 1 read input 0 again). */
+		p8(t, k->dense_sub_bits);
+		p8(t, k->dense_shift);
+		p16(t, k->dense_rsv);
+		p32(t, (uint32_t)k->dense_bias);
+		for (uint32_t i = 0; i < k->fan_in && i < 2048; i++)
+			p8(t, i == 1 ? k->dense_read1 : 1);
+		for (uint32_t i = 0; i < k->fan_in && i < 2048; i++) {
+			uint32_t rb = i == 1 ? k->dense_read1 : 1;
+
+			for (uint32_t a = 0; a < (1u << rb) && a < 256; a++)
+				p8(t, a == 0 ? 0 : i == 1 ? (uint8_t)k->dense_entry1 : 1);
+		}
 	} else if (k->fan_in == 2) {
 		uint32_t n = 1u << (k->in_bits + k->src_bits1);
 
@@ -310,6 +330,7 @@ static void random_models_round_trip(void **state)
 		uint64_t s = seed + (uint64_t)i;
 
 		rm_random_spec(&sp, s);
+		sp.dense_pct = i % 2 ? 30 : 0; /* LUT-Dense neurons in every other model */
 		nlut_model *m = rm_build(&sp, s), *r;
 		void *b1, *b2;
 		size_t l1, l2;
@@ -709,6 +730,94 @@ static void adder_rejections(void **state)
 	EXPECT_ADDER(adder_sub_bits, 0, NLUT_ERROR_INCONSISTENT);
 }
 
+#define EXPECT_DENSE(field, value, code)                                       \
+	do {                                                                   \
+		struct knobs k_ = base();                                      \
+		k_.dense = 1;                                                  \
+		k_.field = value;                                              \
+		int e_ = load_knobs(&k_);                                      \
+		if (e_ != (code))                                              \
+			fail_msg("dense %s = %s: got %s (%s), expected %s",    \
+				 #field, #value, nlut_error_name(e_),          \
+				 nlut_error_detail(), #code);                  \
+	} while (0)
+
+/* Every field of the LUT-Dense neuron (format 1.3), one at a time. */
+static void dense_rejections(void **state)
+{
+	EXPECT_DENSE(fan_in, 40, NLUT_SUCCESS); /* past the 32 of the other kinds */
+	EXPECT_DENSE(fan_in, 1024, NLUT_SUCCESS);
+	EXPECT_DENSE(fan_in, 1025, NLUT_ERROR_TOO_LARGE);
+	EXPECT_DENSE(fan_in, 0, NLUT_ERROR_INCONSISTENT);
+	EXPECT_DENSE(dense_sub_bits, 0, NLUT_ERROR_INCONSISTENT);
+	EXPECT_DENSE(dense_sub_bits, 17, NLUT_ERROR_INCONSISTENT);
+	EXPECT_DENSE(dense_shift, 30, NLUT_SUCCESS);
+	EXPECT_DENSE(dense_shift, 31, NLUT_ERROR_INCONSISTENT);
+	EXPECT_DENSE(dense_rsv, 1, NLUT_ERROR_MALFORMED);
+	EXPECT_DENSE(dense_bias, -(1 << 30), NLUT_SUCCESS);
+	EXPECT_DENSE(dense_bias, (1 << 30) + 1, NLUT_ERROR_INCONSISTENT);
+	EXPECT_DENSE(dense_bias, INT32_MIN, NLUT_ERROR_INCONSISTENT);
+	EXPECT_DENSE(dense_read1, 0, NLUT_ERROR_INCONSISTENT);
+	EXPECT_DENSE(dense_read1, 2, NLUT_ERROR_INCONSISTENT); /* a 1-bit source */
+	EXPECT_DENSE(dense_entry1, 3, NLUT_SUCCESS);
+	EXPECT_DENSE(dense_entry1, 4, NLUT_ERROR_INCONSISTENT); /* 2-bit entries */
+	EXPECT_DENSE(extra_payload, 1, NLUT_ERROR_MALFORMED);
+}
+
+/* The LUT-Dense file computes its definition (OR, then with a negative
+ * entry and a bias the other ways round), and is stamped 1.3. */
+static void dense_file_computes_its_rule(void **state)
+{
+	struct knobs k = base();
+	static struct tb t;
+	nlut_model *m;
+	unsigned major, minor;
+	void *b;
+	size_t len;
+
+	k.dense = 1;
+	build(&t, &k);
+	assert_int_equal(nlut_model_load_mem(t.b, t.len, &m), NLUT_SUCCESS);
+	for (uint16_t a = 0; a < 4; a++) {
+		uint16_t codes[2] = { (uint16_t)(a & 1), (uint16_t)(a >> 1) }, sc[2];
+
+		ref_eval(m, codes, sc);
+		assert_int_equal(sc[0], (a & 1) | (a >> 1));
+	}
+	assert_int_equal(nlut_model_save_mem(m, &b, &len), NLUT_SUCCESS);
+	assert_int_equal(((const uint8_t *)b)[10], 3);
+	nlut_model_version(m, &major, &minor);
+	assert_int_equal(minor, 3);
+	free(b);
+	nlut_model_free(m);
+	/* Edge 1 = -1 (entry 3 of 2 bits), bias 1: 1 + x0 - x1 clamped to 1
+	 * bit is 1 unless x1 and not x0. */
+	k.dense_entry1 = 3;
+	k.dense_bias = 1;
+	build(&t, &k);
+	assert_int_equal(nlut_model_load_mem(t.b, t.len, &m), NLUT_SUCCESS);
+	for (uint16_t a = 0; a < 4; a++) {
+		uint16_t codes[2] = { (uint16_t)(a & 1), (uint16_t)(a >> 1) }, sc[2];
+
+		ref_eval(m, codes, sc);
+		assert_int_equal(sc[0], !((a >> 1) && !(a & 1)));
+	}
+	nlut_model_free(m);
+	/* Shift 1 with bias 0: floor((x0 + x1) / 2) = AND. */
+	k.dense_entry1 = 1;
+	k.dense_bias = 0;
+	k.dense_shift = 1;
+	build(&t, &k);
+	assert_int_equal(nlut_model_load_mem(t.b, t.len, &m), NLUT_SUCCESS);
+	for (uint16_t a = 0; a < 4; a++) {
+		uint16_t codes[2] = { (uint16_t)(a & 1), (uint16_t)(a >> 1) }, sc[2];
+
+		ref_eval(m, codes, sc);
+		assert_int_equal(sc[0], (a & 1) & (a >> 1));
+	}
+	nlut_model_free(m);
+}
+
 static void adder_file_computes_xor(void **state)
 {
 	struct knobs k = base();
@@ -837,6 +946,8 @@ int main(void)
 		cmocka_unit_test(group_sum_file_is_1_1),
 		cmocka_unit_test(adder_rejections),
 		cmocka_unit_test(adder_file_computes_xor),
+		cmocka_unit_test(dense_rejections),
+		cmocka_unit_test(dense_file_computes_its_rule),
 		cmocka_unit_test(table_too_wide_is_refused_before_allocation),
 		cmocka_unit_test(section_order_rejections),
 		cmocka_unit_test(critical_flag_must_match),

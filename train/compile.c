@@ -6,6 +6,7 @@
 
 #include <nlut/version.h>
 
+#include "dense.h"
 #include "lutlayer.h"
 #include "trainer.h"
 
@@ -98,6 +99,8 @@ int nlut_trainer_compile(nlut_trainer *t, nlut_model **out)
 	*out = NULL;
 	if (t->lut)
 		return nt_lut_compile(t, out);
+	if (t->dense)
+		return nt_dense_compile(t, out);
 	rc = nt_freeze(&fz, net, t->c.in_bits);
 	if (rc)
 		return rc;

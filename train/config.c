@@ -19,7 +19,7 @@ static const char *const keys[] = {
 	"neuron", "thermometer", "tau", "rewire",
 	"train_labels", "test_labels",
 	"degree", "adder", "sub_bits", "prune",
-	"lut_input",
+	"lut_input", "lut_cost", "dense_frac",
 };
 
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
@@ -50,6 +50,7 @@ void nlut_train_config_init(struct nlut_train_config *c)
 	c->thermometer = 1;
 	c->degree = 2;
 	c->sub_bits = 4;
+	c->dense_frac = 6;
 	snprintf(c->output, sizeof(c->output), "model.nlut");
 }
 
@@ -313,8 +314,10 @@ int nlut_train_config_set(struct nlut_train_config *c, const char *key,
 			c->neuron = NLUT_TRAIN_NEURON_LUT;
 		else if (!strcmp(v, "poly"))
 			c->neuron = NLUT_TRAIN_NEURON_POLY;
+		else if (!strcmp(v, "dense"))
+			c->neuron = NLUT_TRAIN_NEURON_DENSE;
 		else
-			return BAD("expected 'net', 'lut' or 'poly'");
+			return BAD("expected 'net', 'lut', 'poly' or 'dense'");
 		return NLUT_SUCCESS;
 	}
 	if (!strcmp(key, "degree"))
@@ -326,6 +329,10 @@ int nlut_train_config_set(struct nlut_train_config *c, const char *key,
 		return parse_u32(v, 1, 16, &c->sub_bits) ? BAD("expected 1..16") : 0;
 	if (!strcmp(key, "prune"))
 		return parse_u32(v, 0, 100000, &c->prune) ? BAD("expected epochs between prune/regrow rounds, 0 = none") : 0;
+	if (!strcmp(key, "lut_cost"))
+		return parse_f(v, 0, 1e6, &c->lut_cost) ? BAD("expected a weight >= 0") : 0;
+	if (!strcmp(key, "dense_frac"))
+		return parse_u32(v, 1, 16, &c->dense_frac) ? BAD("expected 1..16 fraction bits") : 0;
 	if (!strcmp(key, "thermometer"))
 		return parse_u32(v, 1, 255, &c->thermometer) ? BAD("expected 1..255 thresholds") : 0;
 	if (!strcmp(key, "rewire"))
@@ -505,6 +512,41 @@ uint64_t nlut_train_config_table_bytes(const struct nlut_train_config *c)
 	return sum;
 }
 
+/* neuron = dense: every neuron reads the whole layer below (at most
+ * NLUT_MAX_DENSE_FAN_IN; the features are counted when the data is read),
+ * tables over codes of at most 8 bits, and a shift F - (b - 1) >= 0 for
+ * every output width b. */
+static int check_dense(const struct nlut_train_config *c)
+{
+	uint32_t ob = c->hidden_bits > c->out_bits ? c->hidden_bits : c->out_bits;
+
+	if (c->adder || c->prune)
+		return nt_fail(NLUT_ERROR_INVALID_PARAM,
+			       "%s: LUT-Dense layers (neuron = dense) have no %s", c->adder ? "adder" : "prune",
+			       c->adder ? "adder sub-neurons" : "prune rounds (zero-bit edges prune them)");
+	if (c->in_bits > 8 || c->hidden_bits > 8 || c->out_bits > 8)
+		return nt_fail(NLUT_ERROR_INVALID_PARAM,
+			       "neuron = dense: in_bits, hidden_bits and out_bits are at most 8");
+	if (c->dense_frac + 1 < ob)
+		return nt_fail(NLUT_ERROR_INVALID_PARAM,
+			       "dense_frac: %u fraction bits cannot shift to a %u-bit output (at least %u)",
+			       c->dense_frac, ob, ob - 1);
+	for (uint32_t l = 1; l < c->n_layers; l++)
+		if (c->width[l - 1] > NLUT_MAX_DENSE_FAN_IN)
+			return nt_fail(NLUT_ERROR_INVALID_PARAM,
+				       "layers: layer %u has %u neurons; a LUT-Dense neuron reads at most %u",
+				       l - 1, c->width[l - 1], NLUT_MAX_DENSE_FAN_IN);
+	if (c->batch % c->ghost)
+		return nt_fail(NLUT_ERROR_INVALID_PARAM,
+			       "batch: %u is not a multiple of ghost = %u", c->batch, c->ghost);
+	if (c->pool > 1 && (!c->image_w || c->image_w % c->pool || c->image_h % c->pool))
+		return nt_fail(NLUT_ERROR_INVALID_PARAM,
+			       "pool: %u needs image = WxH with sides divisible by it", c->pool);
+	if (c->augment_shift && !c->image_w)
+		return nt_fail(NLUT_ERROR_INVALID_PARAM, "augment_shift needs image = WxH");
+	return NLUT_SUCCESS;
+}
+
 int nlut_train_config_check(const struct nlut_train_config *c)
 {
 	nt_clear_error();
@@ -519,6 +561,8 @@ int nlut_train_config_check(const struct nlut_train_config *c)
 	if (c->adder && c->neuron == NLUT_TRAIN_NEURON_LUT)
 		return nt_fail(NLUT_ERROR_INVALID_PARAM,
 			       "adder: binary LUT neurons (neuron = lut) have no adder");
+	if (c->neuron == NLUT_TRAIN_NEURON_DENSE)
+		return check_dense(c);
 	if (c->prune && c->neuron == NLUT_TRAIN_NEURON_LUT)
 		return nt_fail(NLUT_ERROR_INVALID_PARAM,
 			       "prune: binary LUT neurons use rewire, not prune");
@@ -655,7 +699,7 @@ static void sb_list(struct sbuf *b, const char *key, const uint32_t *v, uint32_t
 char *nlut_train_config_dump(const struct nlut_train_config *c)
 {
 	static const char *const conn[] = { "random", "local" };
-	static const char *const neuron[] = { "net", "lut", "poly" };
+	static const char *const neuron[] = { "net", "lut", "poly", "dense" };
 	static const char *const sched[] = { "cosine", "step", "const" };
 	static const char *const qfit[] = { "global", "feature" };
 	struct sbuf b = { 0 };
@@ -711,6 +755,9 @@ char *nlut_train_config_dump(const struct nlut_train_config *c)
 			  c->adder, c->sub_bits, c->prune);
 	if (c->lut_code)
 		sb_printf(&b, "lut_input = code\n");
+	if (c->neuron == NLUT_TRAIN_NEURON_DENSE || c->lut_cost != 0 || c->dense_frac != 6)
+		sb_printf(&b, "lut_cost = %s\ndense_frac = %u\n", dbl(g[0], c->lut_cost),
+			  c->dense_frac);
 	sb_printf(&b, "epochs = %u\nbatch = %u\nghost = %u\n", c->epochs, c->batch, c->ghost);
 	sb_printf(&b, "lr = %s\nlr_min = %s\nwarmup = %s\nweight_decay = %s\nbn_momentum = %s\n",
 		  dbl(g[0], c->lr), dbl(g[1], c->lr_min), dbl(g[2], c->warmup),

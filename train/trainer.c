@@ -7,6 +7,7 @@
 
 #include <nlut/golden.h>
 
+#include "dense.h"
 #include "lutlayer.h"
 #include "trainer.h"
 
@@ -20,6 +21,7 @@ void nlut_trainer_free(nlut_trainer *t)
 	if (t->pool.th)
 		nt_pool_destroy(&t->pool);
 	nt_lut_free(t->lut);
+	nt_dense_free(t->dense);
 	if (t->ws) {
 		for (unsigned i = 0; i < t->threads; i++)
 			nt_ws_free(&t->ws[i], &t->net);
@@ -124,7 +126,7 @@ int nlut_trainer_new(const struct nlut_train_config *c,
 		t->labels[i] = d->labels[i];
 	}
 
-	if (c->neuron != NLUT_TRAIN_NEURON_LUT) {
+	if (c->neuron != NLUT_TRAIN_NEURON_LUT && c->neuron != NLUT_TRAIN_NEURON_DENSE) {
 		rc = nt_net_build(&t->net, c, t->n_in, t->n_classes);
 		if (rc)
 			goto fail;
@@ -158,11 +160,12 @@ int nlut_trainer_new(const struct nlut_train_config *c,
 	if (!t->ws)
 		goto oom;
 	t->threads = t->pool_threads;
-	if (c->neuron == NLUT_TRAIN_NEURON_LUT) {
-		/* Binary LUT layers: their own tables and scratch (lutlayer.c). */
+	if (c->neuron == NLUT_TRAIN_NEURON_LUT || c->neuron == NLUT_TRAIN_NEURON_DENSE) {
+		/* Binary LUT layers, LUT-Dense layers: their own tables and
+		 * scratch (lutlayer.c, dense.c). */
 		free(t->ws);
 		t->ws = NULL;
-		rc = nt_lut_setup(t);
+		rc = c->neuron == NLUT_TRAIN_NEURON_LUT ? nt_lut_setup(t) : nt_dense_setup(t);
 		if (rc)
 			goto fail;
 		nt_rng_seed(&t->shuffle_rng, c->seed, 7);
@@ -527,6 +530,10 @@ int nlut_trainer_run(nlut_trainer *t, nlut_train_progress_fn fn, void *user,
 		free(order);
 		return nt_lut_run(t, fn, user, stop);
 	}
+	if (t->dense) {
+		free(order);
+		return nt_dense_run(t, fn, user, stop);
+	}
 	if (!order)
 		return nt_fail(NLUT_ERROR_NO_MEM, "epoch order");
 	pr.epochs = c->epochs;
@@ -630,6 +637,10 @@ int nlut_trainer_bench_steps(nlut_trainer *t, uint32_t steps, double *sps)
 		free(order);
 		return nt_lut_bench_steps(t, steps, sps);
 	}
+	if (t->dense) {
+		free(order);
+		return nt_dense_bench_steps(t, steps, sps);
+	}
 	if (!order)
 		return nt_fail(NLUT_ERROR_NO_MEM, "bench");
 	memcpy(order, t->train_idx, t->n_train * sizeof(uint32_t));
@@ -660,6 +671,8 @@ int nlut_trainer_predict(nlut_trainer *t, size_t n, const float *x,
 	nt_clear_error();
 	if (t->lut)
 		return nt_lut_predict(t, n, x, scores, cls);
+	if (t->dense)
+		return nt_dense_predict(t, n, x, scores, cls);
 	codes = malloc((n ? n : 1) * t->n_in * sizeof(uint16_t));
 	if (!codes)
 		return nt_fail(NLUT_ERROR_NO_MEM, "codes of %zu samples", n);
@@ -698,6 +711,8 @@ uint64_t nlut_trainer_table_entries(const nlut_trainer *t)
 
 	if (t->lut)
 		return nt_lut_table_entries(t);
+	if (t->dense)
+		return nt_dense_table_entries(t);
 	for (uint32_t l = 0; l < t->net.n_layers; l++) {
 		const struct nt_layer *L = &t->net.layer[l];
 
@@ -714,6 +729,8 @@ uint64_t nlut_trainer_num_params(const nlut_trainer *t)
 {
 	if (t->lut)
 		return nt_lut_num_params(t);
+	if (t->dense)
+		return nt_dense_num_params(t);
 	return t->net.n_params;
 }
 

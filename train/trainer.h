@@ -30,6 +30,7 @@ struct nlut_trainer {
 	uint32_t *conn_born;      /* prune: round each connection was made ([n][f] per layer) */
 	uint32_t prune_rounds, prune_dropped;
 	struct nt_lut *lut;       /* neuron = lut: the binary LUT network (lutlayer.c) */
+	struct nt_dense *dense;   /* neuron = dense: the LUT-Dense network (dense.c) */
 };
 
 /* SparseLUT connectivity training, round 1, 2, ... (sparse.c): drops the

@@ -216,6 +216,19 @@ static const struct nlut_neuron *neuron_at(const nlut_model *m, uint32_t l, uint
 	return &nlut_model_layer(m, l)->neurons[j];
 }
 
+/* The minimiser works on truth tables: a LUT-Dense neuron (format 1.3) has
+ * none over its whole fan-in. */
+static int no_dense(const nlut_model *m)
+{
+	for (uint32_t l = 0; l < nlut_model_num_layers(m); l++)
+		for (uint32_t j = 0; j < nlut_model_layer(m, l)->n_neurons; j++)
+			if (nlut_model_layer(m, l)->neurons[j].kind == NLUT_NEURON_DENSE)
+				return mn_fail(NLUT_ERROR_UNSUPPORTED,
+					       "layer %u neuron %u is LUT-Dense (format 1.3): the minimiser "
+					       "reads table and adder neurons only", l, j);
+	return NLUT_SUCCESS;
+}
+
 int nlut_min_care_new(const nlut_model *m, nlut_min_care **out)
 {
 	int err;
@@ -228,6 +241,8 @@ int nlut_min_care_new(const nlut_model *m, nlut_min_care **out)
 	mn_clear_error();
 	if ((err = nlut_model_validate(m)))
 		return mn_pass(err, "model");
+	if ((err = no_dense(m)))
+		return err;
 	nlut_min_care *c = calloc(1, sizeof(*c));
 
 	if (!c)
@@ -770,6 +785,8 @@ int nlut_minimise_model(const nlut_model *m, const nlut_min_care *care,
 	mn_clear_error();
 	if ((err = nlut_model_validate(m)))
 		return mn_pass(err, "model");
+	if ((err = no_dense(m)))
+		return err;
 
 	memset(&j, 0, sizeof(j));
 	j.m = m;

@@ -116,7 +116,8 @@ NLUT_API int nlut_golden_new(const nlut_model *m, nlut_golden **out)
 			c.subs += n->n_sub;
 			for (uint32_t s = 0; s < n->n_sub; s++)
 				count_lookup(&c, n->sub[s].n_in, n->sub[s].addr_bits, n->sub_bits);
-			count_lookup(&c, 0, n->addr_bits, n->out_bits);
+			if (n->kind == NLUT_NEURON_ADDER)
+				count_lookup(&c, 0, n->addr_bits, n->out_bits);
 		}
 	}
 	g->in_max = malloc(g->n_inputs * sizeof(*g->in_max));
@@ -160,6 +161,21 @@ NLUT_API int nlut_golden_new(const nlut_model *m, nlut_golden **out)
 			gn->sub_bits = n->sub_bits;
 			gn->n_sub = n->n_sub;
 			gn->sub_first = (uint32_t)c.subs;
+			if (n->kind == NLUT_NEURON_DENSE) {
+				gn->bias = n->bias;
+				gn->shift = n->shift;
+				gn->out_max = (uint16_t)((1u << n->out_bits) - 1u);
+				for (uint32_t e = 0; e < n->fan_in; e++) {
+					struct g_lookup *lk = &g->subs[c.subs++];
+
+					add_inputs(g, &c, lk, n, n->sub[e].in, 1, prev_first);
+					g->in_shift[lk->in_first] =
+						(uint8_t)(n->src_bits[e] - n->sub[e].addr_bits);
+					add_lookup(g, &c, lk, n->sub[e].table, n->sub[e].addr_bits,
+						   n->sub_bits);
+				}
+				continue;
+			}
 			for (uint32_t s = 0; s < n->n_sub; s++) {
 				struct g_lookup *lk = &g->subs[c.subs++];
 
@@ -269,6 +285,41 @@ INLINE void lookup(const nlut_golden *g, const struct g_lookup *lk, const uint32
 	}
 }
 
+/* LUT-Dense: each edge's entry at its source's top bits, sign-extended and
+ * summed with the bias (exact in 32 bits by the format's limits), then
+ * shifted (arithmetic) and clamped to the output code. */
+INLINE void dense_neuron(const nlut_golden *g, const struct g_neuron *gn, const uint16_t *act,
+			 uint16_t *restrict out)
+{
+	int32_t acc[B];
+	int32_t sign = 1 << (gn->sub_bits - 1);
+
+	for (unsigned b = 0; b < B; b++)
+		acc[b] = gn->bias;
+	for (uint32_t e = 0; e < gn->n_sub; e++) {
+		const struct g_lookup *lk = &g->subs[gn->sub_first + e];
+		const uint16_t *a = act + (size_t)g->in_src[lk->in_first] * B;
+		unsigned rs = g->in_shift[lk->in_first];
+
+		if (lk->wide) {
+			const uint16_t *t = g->tab16 + lk->table;
+
+			for (unsigned b = 0; b < B; b++)
+				acc[b] += ((int32_t)t[a[b] >> rs] ^ sign) - sign;
+		} else {
+			const uint8_t *t = g->tab8 + lk->table;
+
+			for (unsigned b = 0; b < B; b++)
+				acc[b] += ((int32_t)t[a[b] >> rs] ^ sign) - sign;
+		}
+	}
+	for (unsigned b = 0; b < B; b++) {
+		int32_t v = acc[b] >> gn->shift; /* gcc, clang: arithmetic */
+
+		out[b] = (uint16_t)(v < 0 ? 0 : v > gn->out_max ? gn->out_max : v);
+	}
+}
+
 KERNEL void nlut_golden_block(const nlut_golden *g, uint16_t *act)
 {
 	uint32_t addr[B], sum[B];
@@ -281,6 +332,10 @@ KERNEL void nlut_golden_block(const nlut_golden *g, uint16_t *act)
 		if (gn->kind == NLUT_NEURON_TABLE) {
 			gather_addr(g, &gn->out, act, addr);
 			lookup(g, &gn->out, addr, out);
+			continue;
+		}
+		if (gn->kind == NLUT_NEURON_DENSE) {
+			dense_neuron(g, gn, act, out);
 			continue;
 		}
 		/* Adder: sign-extend each sub_bits-wide entry and sum modulo

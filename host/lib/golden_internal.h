@@ -20,8 +20,12 @@ struct g_neuron {
 	uint8_t kind;        /* enum nlut_neuron_kind */
 	uint8_t sub_bits;
 	uint32_t n_sub;
-	uint32_t sub_first;  /* ADDER: into g->subs */
+	uint32_t sub_first;  /* ADDER, DENSE: into g->subs (DENSE: one per edge,
+			      * its in_shift the right shift to its read bits) */
 	struct g_lookup out; /* TABLE: over act slots; ADDER: over the sum */
+	int32_t bias;        /* DENSE */
+	uint8_t shift;       /* DENSE */
+	uint16_t out_max;    /* DENSE: 2^out_bits - 1 */
 };
 
 struct nlut_golden {

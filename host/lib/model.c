@@ -76,7 +76,7 @@ unsigned nlut_model_src_width(const nlut_model *m, int layer, uint32_t index)
 		return index < m->n_inputs ? m->quant[index].bits : 0;
 	const struct nlut_layer *L = &m->layers[layer];
 
-	if (index >= L->n_neurons || !L->neurons[index].table)
+	if (index >= L->n_neurons || !nlut_neuron_is_set(&L->neurons[index]))
 		return 0;
 	return L->neurons[index].out_bits;
 }
@@ -145,6 +145,10 @@ NLUT_API unsigned nlut_model_score_bits(const nlut_model *m, uint32_t c)
 
 unsigned nlut_model_min_minor(const nlut_model *m)
 {
+	for (uint32_t l = 0; l < m->n_layers; l++)
+		for (uint32_t j = 0; j < m->layers[l].n_neurons; j++)
+			if (m->layers[l].neurons[j].kind == NLUT_NEURON_DENSE)
+				return 3u;
 	return m->decode == NLUT_DECODE_THRESHOLD ? 2u : m->decode == NLUT_DECODE_GROUP_SUM ? 1u : 0u;
 }
 
@@ -214,9 +218,10 @@ NLUT_API uint64_t nlut_model_table_entries(const nlut_model *m)
 		for (uint32_t j = 0; j < L->n_neurons; j++) {
 			const struct nlut_neuron *n = &L->neurons[j];
 
-			if (!n->table)
+			if (!nlut_neuron_is_set(n))
 				continue;
-			total += 1ull << n->addr_bits;
+			if (n->table)
+				total += 1ull << n->addr_bits;
 			for (uint32_t s = 0; s < n->n_sub; s++)
 				total += 1ull << n->sub[s].addr_bits;
 		}

@@ -33,6 +33,41 @@ static int check_entries(const uint16_t *t, uint32_t addr_bits, unsigned w,
 	return NLUT_SUCCESS;
 }
 
+/* The rules of a LUT-Dense neuron's own part (docs/model-format.md). */
+static int check_dense(const struct nlut_neuron *n, uint32_t layer, uint32_t j)
+{
+	if (n->sub_bits < 1 || n->sub_bits > NLUT_MAX_CODE_BITS)
+		return nlut_fail(NLUT_ERROR_INCONSISTENT, "layer %u neuron %u: edge table width %u not in 1..%u",
+				 layer, j, n->sub_bits, NLUT_MAX_CODE_BITS);
+	if (n->shift > NLUT_MAX_DENSE_SHIFT)
+		return nlut_fail(NLUT_ERROR_INCONSISTENT, "layer %u neuron %u: output shift %u exceeds %u",
+				 layer, j, n->shift, NLUT_MAX_DENSE_SHIFT);
+	if (n->bias < -NLUT_MAX_DENSE_BIAS || n->bias > NLUT_MAX_DENSE_BIAS)
+		return nlut_fail(NLUT_ERROR_INCONSISTENT,
+				 "layer %u neuron %u: bias %d outside -2^30 .. 2^30", layer, j, n->bias);
+	if (n->table || n->addr_bits || n->n_sub != n->fan_in || !n->sub)
+		return nlut_fail(NLUT_ERROR_INCONSISTENT,
+				 "layer %u neuron %u: a LUT-Dense neuron has one table per edge and no output table",
+				 layer, j);
+	for (uint32_t e = 0; e < n->fan_in; e++) {
+		const struct nlut_subtable *st = &n->sub[e];
+
+		if (st->n_in != 1 || !st->in || st->in[0] != e)
+			return nlut_fail(NLUT_ERROR_INCONSISTENT,
+					 "layer %u neuron %u: edge %u's table must read edge %u alone",
+					 layer, j, e, e);
+		if (st->addr_bits < 1 || st->addr_bits > n->src_bits[e])
+			return nlut_fail(NLUT_ERROR_INCONSISTENT,
+					 "layer %u neuron %u: edge %u reads %u bits of a %u-bit source (1..%u)",
+					 layer, j, e, st->addr_bits, n->src_bits[e], n->src_bits[e]);
+		int err = check_entries(st->table, st->addr_bits, n->sub_bits, layer, j, "edge table");
+
+		if (err)
+			return err;
+	}
+	return NLUT_SUCCESS;
+}
+
 /* All rules of one neuron at (layer, j) against the model's earlier layers. */
 static int check_neuron(const nlut_model *m, uint32_t layer, uint32_t j,
 			const struct nlut_neuron *n)
@@ -41,7 +76,10 @@ static int check_neuron(const nlut_model *m, uint32_t layer, uint32_t j,
 	uint32_t prev_count = prev < 0 ? m->n_inputs : m->layers[prev].n_neurons;
 	uint32_t sum = 0;
 
-	if (n->kind != NLUT_NEURON_TABLE && n->kind != NLUT_NEURON_ADDER)
+	uint32_t max_fan_in = n->kind == NLUT_NEURON_DENSE ? NLUT_MAX_DENSE_FAN_IN : NLUT_MAX_FAN_IN;
+
+	if (n->kind != NLUT_NEURON_TABLE && n->kind != NLUT_NEURON_ADDER &&
+	    n->kind != NLUT_NEURON_DENSE)
 		return nlut_fail(NLUT_ERROR_UNSUPPORTED, "layer %u neuron %u: unknown neuron kind %u",
 				 layer, j, n->kind);
 	if (n->out_bits < 1 || n->out_bits > NLUT_MAX_CODE_BITS)
@@ -49,9 +87,9 @@ static int check_neuron(const nlut_model *m, uint32_t layer, uint32_t j,
 				 layer, j, n->out_bits, NLUT_MAX_CODE_BITS);
 	if (n->fan_in < 1)
 		return nlut_fail(NLUT_ERROR_INCONSISTENT, "layer %u neuron %u: fan-in is 0", layer, j);
-	if (n->fan_in > NLUT_MAX_FAN_IN)
+	if (n->fan_in > max_fan_in)
 		return nlut_fail(NLUT_ERROR_TOO_LARGE, "layer %u neuron %u: fan-in %u exceeds %u",
-				 layer, j, n->fan_in, NLUT_MAX_FAN_IN);
+				 layer, j, n->fan_in, max_fan_in);
 	for (uint32_t k = 0; k < n->fan_in; k++) {
 		if (n->src[k] >= prev_count)
 			return nlut_fail(NLUT_ERROR_INCONSISTENT,
@@ -77,6 +115,8 @@ static int check_neuron(const nlut_model *m, uint32_t layer, uint32_t j,
 					 layer, j, n->addr_bits, sum);
 		return check_entries(n->table, n->addr_bits, n->out_bits, layer, j, "table");
 	}
+	if (n->kind == NLUT_NEURON_DENSE)
+		return check_dense(n, layer, j);
 	if (n->sub_bits < 1 || n->sub_bits > NLUT_MAX_CODE_BITS)
 		return nlut_fail(NLUT_ERROR_INCONSISTENT, "layer %u neuron %u: sub-table width %u not in 1..%u",
 				 layer, j, n->sub_bits, NLUT_MAX_CODE_BITS);
@@ -157,7 +197,7 @@ NLUT_API int nlut_model_validate(const nlut_model *m)
 		if (L->n_neurons < 1)
 			return nlut_fail(NLUT_ERROR_INCONSISTENT, "layer %u has no neurons", l);
 		for (uint32_t j = 0; j < L->n_neurons; j++) {
-			if (!L->neurons[j].table)
+			if (!nlut_neuron_is_set(&L->neurons[j]))
 				return nlut_fail(NLUT_ERROR_INCONSISTENT,
 						 "layer %u neuron %u is not set", l, j);
 			if ((err = check_neuron(m, l, j, &L->neurons[j])))
@@ -276,16 +316,16 @@ static uint16_t *dup_table(const uint16_t *t, uint32_t bits)
 }
 
 /* Common front half of both setters: where, and the fan-in. */
-static int start_neuron(nlut_model *m, uint32_t layer, uint32_t index,
-			uint32_t fan_in, const uint32_t *src, uint8_t out_bits,
-			struct nlut_neuron *n)
+static int start_neuron_max(nlut_model *m, uint32_t layer, uint32_t index,
+			    uint32_t fan_in, const uint32_t *src, uint8_t out_bits,
+			    struct nlut_neuron *n, uint32_t max_fan_in)
 {
 	memset(n, 0, sizeof(*n));
 	if (!m || layer >= m->n_layers || index >= m->layers[layer].n_neurons)
 		return nlut_fail(NLUT_ERROR_INVALID_PARAM, "no neuron %u in layer %u", index, layer);
-	if (fan_in < 1 || fan_in > NLUT_MAX_FAN_IN || !src)
+	if (fan_in < 1 || fan_in > max_fan_in || !src)
 		return nlut_fail(NLUT_ERROR_INVALID_PARAM, "layer %u neuron %u: fan-in %u not in 1..%u",
-				 layer, index, fan_in, NLUT_MAX_FAN_IN);
+				 layer, index, fan_in, max_fan_in);
 	n->out_bits = out_bits;
 	n->fan_in = fan_in;
 	n->src = malloc(fan_in * sizeof(*n->src));
@@ -304,6 +344,13 @@ static int start_neuron(nlut_model *m, uint32_t layer, uint32_t index,
 		n->addr_bits += w;
 	}
 	return NLUT_SUCCESS;
+}
+
+static int start_neuron(nlut_model *m, uint32_t layer, uint32_t index,
+			uint32_t fan_in, const uint32_t *src, uint8_t out_bits,
+			struct nlut_neuron *n)
+{
+	return start_neuron_max(m, layer, index, fan_in, src, out_bits, n, NLUT_MAX_FAN_IN);
 }
 
 static int finish_neuron(nlut_model *m, uint32_t layer, uint32_t index,
@@ -413,6 +460,60 @@ NLUT_API int nlut_model_set_neuron_adder(nlut_model *m, uint32_t layer, uint32_t
 	if (!(n.table = dup_table(out_table, n.addr_bits))) {
 		err = nlut_fail(NLUT_ERROR_NO_MEM, "output table of 2^%u entries", n.addr_bits);
 		goto fail;
+	}
+	return finish_neuron(m, layer, index, &n);
+fail:
+	nlut_neuron_release(&n);
+	return err;
+}
+
+NLUT_API int nlut_model_set_neuron_dense(nlut_model *m, uint32_t layer, uint32_t index,
+					 uint32_t fan_in, const uint32_t *src,
+					 const uint8_t *read_bits, uint8_t out_bits,
+					 uint8_t sub_bits, const uint16_t *const *edge_tables,
+					 int32_t bias, uint8_t shift)
+{
+	struct nlut_neuron n;
+	int err = start_neuron_max(m, layer, index, fan_in, src, out_bits, &n,
+				   NLUT_MAX_DENSE_FAN_IN);
+
+	if (err)
+		goto fail;
+	n.kind = NLUT_NEURON_DENSE;
+	n.addr_bits = 0;
+	n.sub_bits = sub_bits;
+	n.bias = bias;
+	n.shift = shift;
+	if (!read_bits || !edge_tables) {
+		err = nlut_fail(NLUT_ERROR_INVALID_PARAM,
+				"layer %u neuron %u: LUT-Dense neuron without read widths or edge tables",
+				layer, index);
+		goto fail;
+	}
+	n.sub = calloc(fan_in, sizeof(*n.sub));
+	if (!n.sub) {
+		err = nlut_fail(NLUT_ERROR_NO_MEM, "edge tables");
+		goto fail;
+	}
+	n.n_sub = fan_in;
+	for (uint32_t e = 0; e < fan_in; e++) {
+		struct nlut_subtable *st = &n.sub[e];
+
+		if (read_bits[e] < 1 || read_bits[e] > n.src_bits[e] || !edge_tables[e]) {
+			err = nlut_fail(NLUT_ERROR_INVALID_PARAM,
+					"layer %u neuron %u: edge %u reads %u bits of a %u-bit source (1..%u)",
+					layer, index, e, read_bits[e], n.src_bits[e], n.src_bits[e]);
+			goto fail;
+		}
+		st->n_in = 1;
+		st->addr_bits = read_bits[e];
+		st->in = malloc(sizeof(*st->in));
+		st->table = dup_table(edge_tables[e], read_bits[e]);
+		if (!st->in || !st->table) {
+			err = nlut_fail(NLUT_ERROR_NO_MEM, "edge table");
+			goto fail;
+		}
+		st->in[0] = e;
 	}
 	return finish_neuron(m, layer, index, &n);
 fail:

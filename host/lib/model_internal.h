@@ -5,7 +5,7 @@
 #include <nlut/model.h>
 
 #define NLUT_FMT_MAJOR 1u
-#define NLUT_FMT_MINOR 2u /* highest minor this code reads and writes */
+#define NLUT_FMT_MINOR 3u /* highest minor this code reads and writes */
 #define NLUT_HEADER_SIZE 32u
 #define NLUT_SECTION_OVERHEAD 20u /* tag, flags, length, crc */
 #define NLUT_SECTION_CRITICAL 1u
@@ -36,6 +36,12 @@ struct nlut_model {
 	int th_signed;      /* THRESHOLD only: the code read as two's complement */
 	int32_t threshold;  /* THRESHOLD only: class 1 iff code >= threshold */
 };
+
+/* Whether a neuron has been set (a LUT-Dense neuron has no output table). */
+static inline int nlut_neuron_is_set(const struct nlut_neuron *n)
+{
+	return n->table != NULL || (n->kind == NLUT_NEURON_DENSE && n->sub != NULL);
+}
 
 /* Lowest minor version of format 1 that holds m's content. */
 unsigned nlut_model_min_minor(const nlut_model *m);

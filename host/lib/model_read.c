@@ -199,6 +199,58 @@ static int read_adder(struct cur *c, struct nlut_neuron *n, uint32_t l, uint32_t
 	return read_table(c, &n->table, n->addr_bits, n->out_bits, "output table");
 }
 
+/* LUT-Dense part (format 1.3): sub_bits, shift, reserved, bias, the read
+ * widths, then one table per edge. Entries are checked by validation. */
+static int read_dense(struct cur *c, struct nlut_neuron *n, uint32_t l, uint32_t j)
+{
+	int err = need(c, 8, "LUT-Dense header");
+
+	if (err)
+		return err;
+	n->sub_bits = g8(c);
+	n->shift = g8(c);
+	uint16_t rsv = g16(c);
+
+	n->bias = (int32_t)g32(c);
+	if ((err = width_ok(c, n->sub_bits, l, j, "edge table")))
+		return err;
+	if (rsv)
+		return nlut_fail(NLUT_ERROR_MALFORMED, "%s: layer %u neuron %u: reserved field is %u, not 0",
+				 c->where, l, j, rsv);
+	if (n->shift > NLUT_MAX_DENSE_SHIFT)
+		return nlut_fail(NLUT_ERROR_INCONSISTENT, "%s: layer %u neuron %u: output shift %u exceeds %u",
+				 c->where, l, j, n->shift, NLUT_MAX_DENSE_SHIFT);
+	if (n->bias < -NLUT_MAX_DENSE_BIAS || n->bias > NLUT_MAX_DENSE_BIAS)
+		return nlut_fail(NLUT_ERROR_INCONSISTENT,
+				 "%s: layer %u neuron %u: bias %d outside -2^30 .. 2^30", c->where, l, j,
+				 n->bias);
+	if ((err = need(c, n->fan_in, "edge read widths")))
+		return err;
+	n->sub = calloc(n->fan_in, sizeof(*n->sub));
+	if (!n->sub)
+		return nlut_fail(NLUT_ERROR_NO_MEM, "edge tables");
+	n->n_sub = n->fan_in;
+	for (uint32_t e = 0; e < n->fan_in; e++) {
+		struct nlut_subtable *st = &n->sub[e];
+
+		st->n_in = 1;
+		st->addr_bits = g8(c);
+		if (st->addr_bits < 1 || st->addr_bits > n->src_bits[e])
+			return nlut_fail(NLUT_ERROR_INCONSISTENT,
+					 "%s: layer %u neuron %u: edge %u reads %u bits of a %u-bit source (1..%u)",
+					 c->where, l, j, e, st->addr_bits, n->src_bits[e], n->src_bits[e]);
+		if (!(st->in = malloc(sizeof(*st->in))))
+			return nlut_fail(NLUT_ERROR_NO_MEM, "edge inputs");
+		st->in[0] = e;
+	}
+	for (uint32_t e = 0; e < n->fan_in; e++)
+		if ((err = read_table(c, &n->sub[e].table, n->sub[e].addr_bits, n->sub_bits,
+				      "edge table")))
+			return err;
+	n->addr_bits = 0;
+	return NLUT_SUCCESS;
+}
+
 static int read_neuron(struct cur *c, struct nlut_neuron *n, uint32_t l, uint32_t j)
 {
 	int err = need(c, 4, "neuron header");
@@ -208,17 +260,20 @@ static int read_neuron(struct cur *c, struct nlut_neuron *n, uint32_t l, uint32_
 	n->kind = g8(c);
 	n->out_bits = g8(c);
 	n->fan_in = g16(c);
-	if (n->kind != NLUT_NEURON_TABLE && n->kind != NLUT_NEURON_ADDER)
+	if (n->kind != NLUT_NEURON_TABLE && n->kind != NLUT_NEURON_ADDER &&
+	    n->kind != NLUT_NEURON_DENSE)
 		return nlut_fail(NLUT_ERROR_UNSUPPORTED, "%s: layer %u neuron %u: unknown neuron kind %u",
 				 c->where, l, j, n->kind);
+	uint32_t max_fan_in = n->kind == NLUT_NEURON_DENSE ? NLUT_MAX_DENSE_FAN_IN : NLUT_MAX_FAN_IN;
+
 	if ((err = width_ok(c, n->out_bits, l, j, "output")))
 		return err;
 	if (n->fan_in < 1)
 		return nlut_fail(NLUT_ERROR_INCONSISTENT, "%s: layer %u neuron %u: fan-in is 0",
 				 c->where, l, j);
-	if (n->fan_in > NLUT_MAX_FAN_IN)
+	if (n->fan_in > max_fan_in)
 		return nlut_fail(NLUT_ERROR_TOO_LARGE, "%s: layer %u neuron %u: fan-in %u exceeds %u",
-				 c->where, l, j, n->fan_in, NLUT_MAX_FAN_IN);
+				 c->where, l, j, n->fan_in, max_fan_in);
 	if ((err = need(c, 5u * n->fan_in, "fan-in list")))
 		return err;
 	n->src = malloc(n->fan_in * sizeof(*n->src));
@@ -237,6 +292,8 @@ static int read_neuron(struct cur *c, struct nlut_neuron *n, uint32_t l, uint32_
 	}
 	if (n->kind == NLUT_NEURON_ADDER)
 		return read_adder(c, n, l, j);
+	if (n->kind == NLUT_NEURON_DENSE)
+		return read_dense(c, n, l, j);
 	if (sum > NLUT_MAX_TABLE_BITS)
 		return nlut_fail(NLUT_ERROR_TOO_LARGE, "%s: layer %u neuron %u: %u address bits exceed %u",
 				 c->where, l, j, sum, NLUT_MAX_TABLE_BITS);

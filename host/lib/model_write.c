@@ -143,6 +143,17 @@ static void put_neuron(struct wbuf *b, const struct nlut_neuron *n)
 		for (uint32_t s = 0; s < n->n_sub; s++)
 			put_table(b, n->sub[s].table, n->sub[s].addr_bits, n->sub_bits);
 	}
+	if (n->kind == NLUT_NEURON_DENSE) {
+		put8(b, n->sub_bits);
+		put8(b, n->shift);
+		put16(b, 0);
+		put32(b, (uint32_t)n->bias);
+		for (uint32_t e = 0; e < n->fan_in; e++)
+			put8(b, (uint8_t)n->sub[e].addr_bits);
+		for (uint32_t e = 0; e < n->fan_in; e++)
+			put_table(b, n->sub[e].table, n->sub[e].addr_bits, n->sub_bits);
+		return;
+	}
 	put_table(b, n->table, n->addr_bits, n->out_bits);
 }
 

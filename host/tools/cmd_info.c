@@ -42,7 +42,7 @@ static void print_range(char *buf, size_t len, struct range r)
 struct layer_stats {
 	struct range fan_in, in_bits, addr_bits, out_bits;
 	uint64_t entries;
-	uint32_t adders;
+	uint32_t adders, dense;
 };
 
 static void layer_stats(const struct nlut_layer *L, struct layer_stats *s)
@@ -50,10 +50,11 @@ static void layer_stats(const struct nlut_layer *L, struct layer_stats *s)
 	memset(s, 0, sizeof(*s));
 	for (uint32_t j = 0; j < L->n_neurons; j++) {
 		const struct nlut_neuron *n = &L->neurons[j];
-		uint64_t in = 0, e = 1ull << n->addr_bits;
+		uint64_t in = 0, e = n->table ? 1ull << n->addr_bits : 0;
 
+		/* in bits: what the neuron reads (a LUT-Dense edge: its read bits) */
 		for (uint32_t k = 0; k < n->fan_in; k++)
-			in += n->src_bits[k];
+			in += n->kind == NLUT_NEURON_DENSE ? n->sub[k].addr_bits : n->src_bits[k];
 		for (uint32_t t = 0; t < n->n_sub; t++)
 			e += 1ull << n->sub[t].addr_bits;
 		widen(&s->fan_in, n->fan_in, j == 0);
@@ -62,6 +63,7 @@ static void layer_stats(const struct nlut_layer *L, struct layer_stats *s)
 		widen(&s->out_bits, n->out_bits, j == 0);
 		s->entries += e;
 		s->adders += n->kind == NLUT_NEURON_ADDER;
+		s->dense += n->kind == NLUT_NEURON_DENSE;
 	}
 }
 
@@ -84,9 +86,11 @@ static void print_json(const char *path, const nlut_model *m, const char *id)
 
 		layer_stats(L, &s);
 		printf("%s{\"neurons\":%u,\"fan_in_max\":%llu,\"in_bits_max\":%llu,"
-		       "\"out_bits_max\":%llu,\"adder_neurons\":%u,\"table_entries\":%llu}",
+		       "\"out_bits_max\":%llu,\"adder_neurons\":%u,\"dense_neurons\":%u,"
+		       "\"table_entries\":%llu}",
 		       l ? "," : "", L->n_neurons, (unsigned long long)s.fan_in.hi,
 		       (unsigned long long)s.in_bits.hi, (unsigned long long)s.out_bits.hi, s.adders,
+		       s.dense,
 		       (unsigned long long)s.entries);
 	}
 	int th_s;
@@ -141,7 +145,8 @@ static void print_text(const char *path, const nlut_model *m, const char *id)
 		print_range(c, sizeof(c), s.out_bits);
 		print_range(d, sizeof(d), s.addr_bits);
 		printf("          %5u %8u %7s %8s %8s %9s %14llu%s\n", l, L->n_neurons, a, b, c, d,
-		       (unsigned long long)s.entries, s.adders ? "  (adder neurons)" : "");
+		       (unsigned long long)s.entries,
+		       s.dense ? "  (LUT-Dense neurons)" : s.adders ? "  (adder neurons)" : "");
 	}
 	int th_s;
 	int32_t th_t;

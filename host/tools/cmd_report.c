@@ -75,8 +75,9 @@ static int rm_entry(const char *path, const struct stat *st, int flag, struct FT
 	return remove(path);
 }
 
+/* lut_dense (format 1.3) last: the JSON's order of the older kinds stays. */
 static const char *const kinds[] = { "input", "encoder", "lut", "group_sum", "argmax",
-				      "threshold" };
+				      "threshold", "lut_dense" };
 #define N_KINDS (sizeof(kinds) / sizeof(kinds[0]))
 
 /* LUTs and FFs of the rows of each kind. */

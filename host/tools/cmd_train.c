@@ -262,11 +262,20 @@ int cmd_train(int argc, char **argv)
 		fprintf(stderr, "network  layers");
 		for (uint32_t l = 0; l < cfg.n_layers; l++)
 			fprintf(stderr, "%s%u", l ? "," : " ", cfg.width[l]);
-		fprintf(stderr, ", bits %u/%u/%u, neuron depth %u width %u; %stable entries, %sparameters; %u threads\n",
-			cfg.in_bits, cfg.hidden_bits, cfg.out_bits, cfg.depth, cfg.sub_width,
-			tool_si((double)nlut_trainer_table_entries(t), si1, sizeof(si1)),
-			tool_si((double)nlut_trainer_num_params(t), si2, sizeof(si2)),
-			nlut_trainer_threads(t));
+		if (cfg.neuron == NLUT_TRAIN_NEURON_DENSE)
+			fprintf(stderr, ", bits %u/%u/%u, LUT-Dense, lut_cost %g; %s edge table entries "
+				"at full width, %sparameters; %u threads\n", cfg.in_bits, cfg.hidden_bits,
+				cfg.out_bits, cfg.lut_cost,
+				tool_si((double)nlut_trainer_table_entries(t), si1, sizeof(si1)),
+				tool_si((double)nlut_trainer_num_params(t), si2, sizeof(si2)),
+				nlut_trainer_threads(t));
+		else
+			fprintf(stderr, ", bits %u/%u/%u, neuron depth %u width %u; %stable entries, "
+				"%sparameters; %u threads\n", cfg.in_bits, cfg.hidden_bits, cfg.out_bits,
+				cfg.depth, cfg.sub_width,
+				tool_si((double)nlut_trainer_table_entries(t), si1, sizeof(si1)),
+				tool_si((double)nlut_trainer_num_params(t), si2, sizeof(si2)),
+				nlut_trainer_threads(t));
 	}
 	struct sigaction sa;
 

@@ -27,6 +27,41 @@ static uint16_t *random_table(uint64_t *s, unsigned addr_bits, unsigned w)
 	return t;
 }
 
+/* A LUT-Dense neuron: random edges, read widths, entries, bias and shift
+ * (the bias within the range that keeps some outputs unclamped). */
+static int add_dense(nlut_model *m, uint64_t *s, const struct rm_spec *sp, uint32_t l,
+		     uint32_t j, uint32_t prev, unsigned prev_bits)
+{
+	uint32_t maxf = sp->dense_fan_in ? sp->dense_fan_in : 40;
+	uint32_t fan = 1 + rm_below(s, maxf);
+	uint32_t *src = malloc(fan * sizeof(*src));
+	uint8_t *rb = malloc(fan);
+	uint16_t **tabs = calloc(fan, sizeof(*tabs));
+	uint8_t sub_bits = (uint8_t)(1 + rm_below(s, rm_below(s, 4) ? 6 : 16));
+	unsigned w = sp->out_bits[l];
+	uint8_t shift = (uint8_t)rm_below(s, sub_bits + 3);
+	int32_t bias = (int32_t)rm_below(s, 1u << (sub_bits + 2)) - (1 << (sub_bits + 1));
+	int ret = NLUT_ERROR_NO_MEM;
+
+	if (!src || !rb || !tabs)
+		goto out;
+	for (uint32_t e = 0; e < fan; e++) {
+		src[e] = rm_below(s, prev);
+		rb[e] = (uint8_t)(1 + rm_below(s, prev_bits));
+		if (!(tabs[e] = random_table(s, rb[e], sub_bits)))
+			goto out;
+	}
+	ret = nlut_model_set_neuron_dense(m, l, j, fan, src, rb, (uint8_t)w, sub_bits,
+					  (const uint16_t *const *)tabs, bias, shift);
+out:
+	for (uint32_t e = 0; tabs && e < fan; e++)
+		free(tabs[e]);
+	free(tabs);
+	free(src);
+	free(rb);
+	return ret;
+}
+
 /* A neuron whose address bits stay within budget: fan-in is cut until it fits. */
 static int add_neuron(nlut_model *m, uint64_t *s, const struct rm_spec *sp, uint32_t l,
 		      uint32_t j, uint32_t prev, unsigned prev_bits)
@@ -35,6 +70,8 @@ static int add_neuron(nlut_model *m, uint64_t *s, const struct rm_spec *sp, uint
 	unsigned w = sp->out_bits[l];
 	int ret;
 
+	if (sp->dense_pct && rm_below(s, 100) < sp->dense_pct)
+		return add_dense(m, s, sp, l, j, prev, prev_bits);
 	while (fan > 1 && fan * prev_bits > 16)
 		fan--;
 	for (uint32_t k = 0; k < fan; k++)
@@ -123,6 +160,8 @@ void rm_random_spec(struct rm_spec *sp, uint64_t seed)
 		sp->out_bits[l] = (uint8_t)(1 + rm_below(&s, rm_below(&s, 4) ? 6 : 12));
 	}
 	sp->adder_pct = rm_below(&s, 3) ? 20 : 0;
+	sp->dense_pct = 0;
+	sp->dense_fan_in = 0;
 }
 
 void rm_jsc2l_spec(struct rm_spec *sp)

@@ -17,6 +17,9 @@ struct rm_spec {
 	uint32_t fan_in[RM_MAX_LAYERS];
 	uint8_t out_bits[RM_MAX_LAYERS];
 	unsigned adder_pct;              /* chance (%) of an adder neuron */
+	unsigned dense_pct;              /* chance (%) of a LUT-Dense neuron (format
+					  * 1.3), fan-in up to dense_fan_in */
+	uint32_t dense_fan_in;           /* 0: 40 */
 };
 
 /* Deterministic generator (splitmix64). */

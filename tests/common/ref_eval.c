@@ -25,6 +25,23 @@ static uint16_t neuron(const struct nlut_neuron *n, const uint16_t *prev)
 		return n->table[address(n, prev, NULL, n->fan_in)];
 	long sum = 0;
 
+	if (n->kind == NLUT_NEURON_DENSE) {
+		/* floor((bias + sum) / 2^shift), clamped: written as division. */
+		sum = n->bias;
+		for (uint32_t e = 0; e < n->fan_in; e++) {
+			unsigned drop = n->src_bits[e] - n->sub[e].addr_bits;
+			long v = n->sub[e].table[prev[n->src[e]] / (1u << drop)];
+
+			if (v >= (1L << (n->sub_bits - 1)))
+				v -= 1L << n->sub_bits;
+			sum += v;
+		}
+		long d = 1L << n->shift, q = sum >= 0 ? sum / d : -((-sum + d - 1) / d);
+		long top = (1L << n->out_bits) - 1;
+
+		return (uint16_t)(q < 0 ? 0 : q > top ? top : q);
+	}
+
 	for (uint32_t s = 0; s < n->n_sub; s++) {
 		long v = n->sub[s].table[address(n, prev, n->sub[s].in, n->sub[s].n_in)];
 

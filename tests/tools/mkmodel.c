@@ -3,7 +3,8 @@
  * "INPUTSxBITS:WIDTH/FANIN/OUTBITS,..." (e.g. 64x2:32/4/2,10/4/4), optionally
  * followed by "+gsN": group-sum decoding into N classes (format 1.1), or
  * "+thuT" / "+thsT": threshold decoding of a one-neuron last layer, class 1
- * iff its unsigned / signed code >= T (format 1.2); each
+ * iff its unsigned / signed code >= T (format 1.2), and/or "+dP": P% of
+ * the neurons LUT-Dense (format 1.3, up to 40 edges); each
  * KEY=VALUE is a metadata entry more. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +47,8 @@ static int parse_shape(const char *s, struct rm_spec *sp, unsigned *gs, int *th,
 			*th = 1, s += used;
 		else if (sscanf(s, "+ths%d%n", th_t, &used) == 1)
 			*th = 2, s += used;
+		if (sscanf(s, "+d%u%n", &sp->dense_pct, &used) == 1)
+			s += used;
 	}
 	return *s || !sp->n_layers ? -1 : 0;
 }

@@ -19,6 +19,9 @@ extern "C" {
 #define NLUT_MAX_CODE_BITS 16u      /* width of any code */
 #define NLUT_MAX_TABLE_BITS 24u     /* address width of one table */
 #define NLUT_MAX_SUBTABLES 16u      /* sub-tables of an adder neuron */
+#define NLUT_MAX_DENSE_FAN_IN 1024u /* edges of a LUT-Dense neuron (format 1.3) */
+#define NLUT_MAX_DENSE_BIAS (1 << 30) /* |bias| of a LUT-Dense neuron */
+#define NLUT_MAX_DENSE_SHIFT 30u    /* output shift of a LUT-Dense neuron */
 #define NLUT_MAX_FILE_SIZE (512u << 20) /* bytes */
 #define NLUT_MAX_META 256u          /* metadata entries */
 #define NLUT_MAX_META_LEN 65536u    /* bytes in one key or value */
@@ -41,7 +44,10 @@ struct nlut_quant {
 
 enum nlut_neuron_kind {
 	NLUT_NEURON_TABLE = 0, /* one truth table over the concatenated inputs */
-	NLUT_NEURON_ADDER = 1  /* sub-tables summed, then an output table */
+	NLUT_NEURON_ADDER = 1, /* sub-tables summed, then an output table */
+	NLUT_NEURON_DENSE = 2  /* format 1.3, HGQ-LUT's LUT-Dense: one table per
+				* edge over the top bits of its source, summed
+				* with a bias, shifted and clamped */
 };
 
 /* One sub-table of an adder neuron. */
@@ -70,6 +76,12 @@ struct nlut_neuron {
 	uint8_t sub_bits;
 	uint32_t n_sub;
 	struct nlut_subtable *sub;
+	/* DENSE only (table NULL, addr_bits 0): n_sub = fan_in edge tables,
+	 * sub[e] reading input e alone (n_in 1, in[0] = e) at its top
+	 * sub[e].addr_bits bits (1..src_bits[e]); out = clamp((bias + sum of
+	 * the sign-extended entries) >> shift, 0, 2^out_bits - 1). */
+	int32_t bias;
+	uint8_t shift;
 };
 
 struct nlut_layer {
@@ -129,6 +141,16 @@ int nlut_model_set_neuron_adder(nlut_model *m, uint32_t layer,
 				const uint32_t *sub_n_in, const uint32_t *sub_in,
 				const uint16_t *const *sub_tables,
 				const uint16_t *out_table);
+
+/* Set a LUT-Dense neuron (format 1.3): edge e reads the top read_bits[e]
+ * bits (1..its source's width) of source src[e]; edge_tables[e] has
+ * 2^read_bits[e] sub_bits-bit two's complement entries; the output is
+ * clamp((bias + sum) >> shift, 0, 2^out_bits - 1), the shift arithmetic. */
+int nlut_model_set_neuron_dense(nlut_model *m, uint32_t layer, uint32_t index,
+				uint32_t fan_in, const uint32_t *src,
+				const uint8_t *read_bits, uint8_t out_bits,
+				uint8_t sub_bits, const uint16_t *const *edge_tables,
+				int32_t bias, uint8_t shift);
 
 /* Decode the last layer by group sums into n_classes classes (the last
  * layer must already exist; its neurons may be unset until validation, which

@@ -29,7 +29,8 @@ enum nlut_train_conn {
 enum nlut_train_neuron {
 	NLUT_TRAIN_NEURON_NET = 0, /* NeuraLUT sub-network (LogicNets at depth 0) */
 	NLUT_TRAIN_NEURON_LUT = 1, /* binary LUT layers, DWN (docs/train-config.md) */
-	NLUT_TRAIN_NEURON_POLY = 2 /* PolyLUT: a linear function of the monomials up to `degree` */
+	NLUT_TRAIN_NEURON_POLY = 2, /* PolyLUT: a linear function of the monomials up to `degree` */
+	NLUT_TRAIN_NEURON_DENSE = 3 /* HGQ-LUT LUT-Dense layers (format 1.3 neurons) */
 };
 
 enum nlut_train_sched {
@@ -83,6 +84,8 @@ struct nlut_train_config {
 	uint32_t sub_bits;        /* adder: width of each sub-neuron's two's complement code */
 	uint32_t prune;           /* SparseLUT: epochs between prune/regrow rounds, 0 = fixed */
 	int lut_code;             /* LUT: layer 0 reads whole input codes (lut_input = code) */
+	double lut_cost;          /* DENSE: weight of the estimated LUTs in the loss */
+	uint32_t dense_frac;      /* DENSE: fraction bits of the edge tables' fixed point */
 	/* optimisation */
 	uint32_t epochs, batch, ghost;
 	double lr, lr_min, warmup, weight_decay, bn_momentum;
