@@ -83,6 +83,8 @@ struct nlut_train_config {
 	uint32_t sub_bits;        /* adder: width of each sub-neuron's two's complement code */
 	uint32_t prune;           /* SparseLUT: epochs between prune/regrow rounds, 0 = fixed */
 	int lut_code;             /* LUT: layer 0 reads whole input codes (lut_input = code) */
+	uint32_t learn_map;       /* LUT: the first N layers learn their input mapping (DWN) */
+	uint32_t map_window;      /* LUT, learn_map: layer 0's candidates, a window side; 0 = all bits */
 	/* optimisation */
 	uint32_t epochs, batch, ghost;
 	double lr, lr_min, warmup, weight_decay, bn_momentum;
