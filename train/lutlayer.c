@@ -64,7 +64,6 @@ struct nt_lut {
 	 * per ghost batch and optimiser; centre[j]: layer-0 neuron j's pixel. */
 	size_t n_mw;
 	float *mw, *mgrads;
-	uint8_t *mdecay;
 	struct nt_adam madam;
 	uint32_t *centre;
 	struct lut_ws *ws;
@@ -100,7 +99,6 @@ void nt_lut_free(struct nt_lut *L)
 	}
 	free(L->mw);
 	free(L->mgrads);
-	free(L->mdecay);
 	free(L->centre);
 	nt_adam_free(&L->madam);
 	free(L->varies);
@@ -469,8 +467,7 @@ static int learn_setup(const nlut_trainer *t, struct nt_lut *L)
 	free(tmp);
 	L->mw = malloc(L->n_mw * sizeof(float));
 	L->mgrads = malloc((size_t)t->n_ghost * L->n_mw * sizeof(float));
-	L->mdecay = calloc(L->n_mw, 1);
-	if (!L->mw || !L->mgrads || !L->mdecay)
+	if (!L->mw || !L->mgrads)
 		return nt_fail(NLUT_ERROR_NO_MEM, "mapping weights (%zu)", L->n_mw);
 	nt_rng_seed(&r, t->c.seed, 19);
 	for (uint32_t l = 0; l < t->c.learn_map; l++) {
@@ -494,17 +491,67 @@ static int learn_setup(const nlut_trainer *t, struct nt_lut *L)
 	return nt_adam_init(&L->madam, L->n_mw);
 }
 
-/* After a step: every learned input reads its largest weight's source. */
-static void learn_argmax(struct nt_lut *L)
-{
-	for (uint32_t l = 0; l < L->n_layers && L->layer[l].C; l++) {
-		struct lut_layer *Y = &L->layer[l];
+/*
+ * One step of the mapping weights, NEURONS neurons a task: the ghost
+ * batches' gradients summed in ghost order, Adam (as nt_adam_step, no
+ * decay), then every learned input reads its largest weight's source.
+ */
+#define MAP_TASK_NEURONS 32u
 
-		for (uint32_t j = 0; j < Y->n; j++)
-			nt_lmap_argmax(L->mw + Y->m_off + (size_t)j * Y->f * Y->C,
-				       Y->cand + (size_t)j * Y->C, Y->cn[j], Y->C, Y->f,
-				       Y->src + (size_t)j * Y->f);
+struct map_ctx {
+	struct nt_lut *L;
+	uint32_t n_ghost;
+	float lr, c1, c2;
+};
+
+static void map_task(void *arg, uint32_t task, unsigned worker)
+{
+	struct map_ctx *e = arg;
+	struct nt_lut *L = e->L;
+	struct nt_adam *a = &L->madam;
+	uint32_t l = 0, j0 = task * MAP_TASK_NEURONS;
+	float b1 = (float)a->beta1, b2 = (float)a->beta2, eps = (float)a->eps;
+
+	(void)worker;
+	while (j0 >= (L->layer[l].n + MAP_TASK_NEURONS - 1) / MAP_TASK_NEURONS * MAP_TASK_NEURONS) {
+		j0 -= (L->layer[l].n + MAP_TASK_NEURONS - 1) / MAP_TASK_NEURONS * MAP_TASK_NEURONS;
+		l++;
 	}
+	struct lut_layer *Y = &L->layer[l];
+	uint32_t j1 = j0 + MAP_TASK_NEURONS < Y->n ? j0 + MAP_TASK_NEURONS : Y->n;
+	size_t from = Y->m_off + (size_t)j0 * Y->f * Y->C, to = Y->m_off + (size_t)j1 * Y->f * Y->C;
+
+	for (uint32_t gi = 1; gi < e->n_ghost; gi++) {
+		const float *gs = L->mgrads + (size_t)gi * L->n_mw;
+
+		for (size_t i = from; i < to; i++)
+			L->mgrads[i] += gs[i];
+	}
+	for (size_t i = from; i < to; i++) {
+		float g = L->mgrads[i];
+
+		a->m[i] = b1 * a->m[i] + (1.0f - b1) * g;
+		a->v[i] = b2 * a->v[i] + (1.0f - b2) * g * g;
+		L->mw[i] -= e->lr * (a->m[i] * e->c1) / (sqrtf(a->v[i] * e->c2) + eps);
+	}
+	for (uint32_t j = j0; j < j1; j++)
+		nt_lmap_argmax(L->mw + Y->m_off + (size_t)j * Y->f * Y->C, Y->cand + (size_t)j * Y->C,
+			       Y->cn[j], Y->C, Y->f, Y->src + (size_t)j * Y->f);
+}
+
+static void map_step(nlut_trainer *t, double lr)
+{
+	struct nt_lut *L = t->lut;
+	struct nt_adam *a = &L->madam;
+	struct map_ctx e = { L, t->n_ghost, (float)lr, 0.0f, 0.0f };
+	uint32_t n_tasks = 0;
+
+	a->t++;
+	e.c1 = (float)(1.0 / (1.0 - pow(a->beta1, (double)a->t)));
+	e.c2 = (float)(1.0 / (1.0 - pow(a->beta2, (double)a->t)));
+	for (uint32_t l = 0; l < L->n_layers && L->layer[l].C; l++)
+		n_tasks += (L->layer[l].n + MAP_TASK_NEURONS - 1) / MAP_TASK_NEURONS;
+	nt_pool_run(&t->pool, map_task, &e, n_tasks);
 }
 
 /* ---- setup ---- */
@@ -614,7 +661,7 @@ int nt_lut_setup(nlut_trainer *t)
 			for (uint32_t l = 0; l < c->learn_map; l++)
 				np = L->layer[l].n_prev > np ? L->layer[l].n_prev : np;
 			w->xb = malloc(np * nch);
-			w->tab = malloc((size_t)NT_LUT_MAX_FAN_IN * nch * 256 * sizeof(float));
+			w->tab = malloc((size_t)NT_LMAP_K * nch * 256 * sizeof(float));
 			w->gk = malloc((size_t)NT_LUT_MAX_FAN_IN * L->g * sizeof(float));
 			if (!w->xb || !w->tab || !w->gk)
 				return nt_fail(NLUT_ERROR_NO_MEM, "scratch");
@@ -901,16 +948,8 @@ static void train_step(nlut_trainer *t, const uint32_t *rows, double lr, double 
 	nt_adam_step(&t->adam, L->w, L->grads, L->decay, lr, 0.0);
 	for (size_t i = 0; i < L->n_params; i++)
 		L->w[i] = L->w[i] < -1.0f ? -1.0f : L->w[i] > 1.0f ? 1.0f : L->w[i];
-	if (L->n_mw) {
-		for (uint32_t gi = 1; gi < t->n_ghost; gi++) {
-			const float *gs = L->mgrads + (size_t)gi * L->n_mw;
-
-			for (size_t i = 0; i < L->n_mw; i++)
-				L->mgrads[i] += gs[i];
-		}
-		nt_adam_step(&L->madam, L->mw, L->mgrads, L->mdecay, lr, 0.0);
-		learn_argmax(L);
-	}
+	if (L->n_mw)
+		map_step(t, lr);
 	for (uint32_t gi = 0; gi < t->n_ghost; gi++) {
 		*loss += L->g_loss[gi];
 		*correct += L->g_correct[gi];

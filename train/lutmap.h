@@ -8,13 +8,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Most inputs per neuron (NT_LUT_MAX_FAN_IN). */
+#define NT_LMAP_K 8u
+
 /*
  * Add to dw ([f][C]) one neuron's weight gradients over a ghost batch of g
  * samples: dw[k][c] += sum_b gk[k][b] * x_b(cand[c]), x_b(s) = +1 if bit s
  * of sample b is set, else -1, for c < cn. xb ([n_src][ceil(g / 8)]) holds
  * the bits of samples 8i..8i+7 of source s in byte xb[s][i], gk ([f][g])
- * the loss gradient at each of the neuron's inputs. tab: scratch of f *
- * ceil(g / 8) * 256 floats.
+ * the loss gradient at each of the neuron's inputs (f <= NT_LMAP_K).
+ * tab: scratch of ceil(g / 8) * 256 * NT_LMAP_K floats.
  */
 void nt_lmap_grad(const uint8_t *xb, const uint32_t *cand, uint32_t cn, uint32_t f, uint32_t g,
 		  const float *gk, float *tab, float *dw, uint32_t C);
