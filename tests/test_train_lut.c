@@ -364,6 +364,62 @@ static void test_learned_map_window(void **state)
 	assert_string_equal(id[0], id[1]);
 }
 
+/* learn_map with lut_input = code: each layer-0 neuron's 3 rows each learn
+ * which whole 2-bit code they read among the varying pixels of a 5 x 5
+ * patch; the model stays table neurons over whole codes, equal to the
+ * trained pass on every test sample, and the rows moved. */
+static void test_learned_map_code(void **state)
+{
+	struct nlut_train_config c;
+	nlut_model *m = NULL, *m0 = NULL;
+	nlut_trainer *t = NULL, *t0 = NULL;
+	uint32_t moved = 0;
+
+	(void)state;
+	need_digits();
+	for (int i = 0; i < 2; i++) {
+		lut_config(&c);
+		nlut_train_config_set(&c, "thermometer", "1", NULL);
+		nlut_train_config_set(&c, "lut_input", "code", NULL);
+		nlut_train_config_set(&c, "image", "8x8", NULL);
+		nlut_train_config_set(&c, "connectivity", "local", NULL);
+		if (i) {
+			nlut_train_config_set(&c, "learn_map", "1", NULL);
+			nlut_train_config_set(&c, "map_window", "5", NULL);
+			t = train(&c, &m);
+		} else {
+			t0 = train(&c, &m0);
+		}
+	}
+	double acc0 = check_tables_equal_trained(t0, m0, "lut-code-fixed");
+	double acc = check_tables_equal_trained(t, m, "lut-code-learned");
+
+	print_message("binary LUT digits model, whole codes, learned mapping: test accuracy %.4f (fixed %.4f)\n",
+		      acc, acc0);
+	assert_true(acc > 0.75);
+	assert_int_equal(nlut_model_num_layers(m), 2);
+	check_lut6(m, 0);
+	const struct nlut_layer *l0 = nlut_model_layer(m, 0), *f0 = nlut_model_layer(m0, 0);
+
+	for (uint32_t j = 0; j < l0->n_neurons; j++) {
+		const struct nlut_neuron *n = &l0->neurons[j];
+
+		assert_int_equal(n->fan_in, 3);
+		assert_int_equal(n->addr_bits, 6);
+		for (uint32_t k = 0; k < 3; k++) {
+			assert_true(n->src[k] < 64);
+			moved += n->src[k] != f0->neurons[j].src[k];
+		}
+	}
+	print_message("learned mapping over whole codes: %u of %u layer-0 rows moved\n", moved,
+		      3 * l0->n_neurons);
+	assert_true(moved > 0);
+	nlut_model_free(m);
+	nlut_model_free(m0);
+	nlut_trainer_free(t);
+	nlut_trainer_free(t0);
+}
+
 /* augment_shift reaches the binary LUT layers: the same config without it
  * trains another model. */
 static void test_shift_applies(void **state)
@@ -473,7 +529,7 @@ static void test_config_errors(void **state)
 	assert_int_equal(nlut_train_config_parse(&r, d, strlen(d), "dump"), 0);
 	assert_int_equal(r.lut_code, 1);
 	free(d);
-	/* learn_map: binary LUT layers only, not over whole codes, not rewired,
+	/* learn_map: binary LUT layers only, not rewired,
 	 * no more layers than there are; map_window needs local mapping. */
 	lut_config(&c);
 	assert_int_equal(nlut_train_config_set(&c, "learn_map", "x", NULL), NLUT_ERROR_INVALID_PARAM);
@@ -492,12 +548,6 @@ static void test_config_errors(void **state)
 	nlut_train_config_set(&c, "neuron", "net", NULL);
 	assert_int_equal(nlut_train_config_check(&c), NLUT_ERROR_INVALID_PARAM);
 	assert_non_null(strstr(nlut_train_error_detail(), "neuron = lut"));
-	lut_config(&c);
-	nlut_train_config_set(&c, "thermometer", "1", NULL);
-	nlut_train_config_set(&c, "lut_input", "code", NULL);
-	nlut_train_config_set(&c, "learn_map", "1", NULL);
-	assert_int_equal(nlut_train_config_check(&c), NLUT_ERROR_INVALID_PARAM);
-	assert_non_null(strstr(nlut_train_error_detail(), "whole codes"));
 	/* ... and its dump reads back. */
 	lut_config(&c);
 	nlut_train_config_set(&c, "learn_map", "2", NULL);
@@ -517,6 +567,7 @@ int main(void)
 		cmocka_unit_test(test_code_model),
 		cmocka_unit_test(test_learned_map),
 		cmocka_unit_test(test_learned_map_window),
+		cmocka_unit_test(test_learned_map_code),
 		cmocka_unit_test(test_shift_applies),
 		cmocka_unit_test(test_reproducible),
 		cmocka_unit_test(test_config_errors),

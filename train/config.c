@@ -601,9 +601,6 @@ int nlut_train_config_check(const struct nlut_train_config *c)
 	if (c->learn_map > c->n_layers)
 		return nt_fail(NLUT_ERROR_INVALID_PARAM, "learn_map: %u layers of %u", c->learn_map,
 			       c->n_layers);
-	if (c->learn_map && c->lut_code)
-		return nt_fail(NLUT_ERROR_INVALID_PARAM,
-			       "learn_map: with lut_input = code layer 0 reads whole codes; its mapping is not learned");
 	if (c->learn_map && c->rewire)
 		return nt_fail(NLUT_ERROR_INVALID_PARAM,
 			       "learn_map: a learned mapping is not rewired (set rewire = 0)");

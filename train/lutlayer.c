@@ -19,9 +19,11 @@ struct lut_layer {
 	uint32_t *src;  /* [n][f]: layer 0: thermometer bit i*T + t; else a neuron */
 	uint32_t *ksrc; /* the kept network's mapping (rewiring changes src) */
 	size_t p_off;   /* first entry in w: neuron j's table at p_off + (j << f) */
-	/* learn_map: input k of neuron j reads cand[j C + argmax_c mw[m_off +
-	 * (j f + k) C + c]] over its cn[j] candidates; C = 0: a fixed mapping. */
-	uint32_t C;
+	/* learn_map: row r of neuron j picks cand[j C + argmax_c mw[m_off +
+	 * (j rows + r) C + c]] over its cn[j] candidates; C = 0: a fixed
+	 * mapping. A row is one input (per = 1), or with lut_input = code one
+	 * whole feature, inputs r per .. r per + per - 1 (per = in_bits). */
+	uint32_t C, rows, per;
 	uint32_t *cand, *cn;
 	size_t m_off;
 };
@@ -38,6 +40,8 @@ struct lut_ws {
 	uint8_t *xb;                     /* learn_map: a layer's input bits, 8 samples a byte, [n_prev][g/8] */
 	float *tab;                      /* learn_map: sums of gradients over 8 samples, [f][g/8][256] */
 	float *gk;                       /* learn_map: dL/d input of one neuron, [f][g] */
+	float *gk2;                      /* learn_map, code: one bit of every row, [rows][g] */
+	uint32_t *cand2;                 /* learn_map, code: that bit of every candidate, [C] */
 };
 
 struct nt_lut {
@@ -85,6 +89,8 @@ static void ws_free(struct lut_ws *w, uint32_t layers)
 	free(w->xb);
 	free(w->tab);
 	free(w->gk);
+	free(w->gk2);
+	free(w->cand2);
 }
 
 void nt_lut_free(struct nt_lut *L)
@@ -318,6 +324,9 @@ static int map_code(const nlut_trainer *t, struct nt_lut *L, struct nt_rng *r, u
 		} else {
 			uint32_t c = feat[nt_rng_below(r, nv)], cx = c % iw, cy = c / iw, nc = 0;
 
+			if (L->centre)
+				L->centre[j] = c;
+
 			for (uint32_t w = win; nc < p; w += 2) {
 				int32_t h0 = -(int32_t)(w / 2), h1 = h0 + (int32_t)w;
 
@@ -407,39 +416,56 @@ static int map_inputs(const nlut_trainer *t, struct nt_lut *L)
 
 /* ---- learned mapping (learn_map) ---- */
 
+/* Neuron j's sources from its weights' argmax (a whole feature per row
+ * with lut_input = code). */
+static void learn_pick(const struct nt_lut *L, const struct lut_layer *Y, uint32_t j)
+{
+	uint32_t pick[NT_LUT_MAX_FAN_IN], *src = Y->src + (size_t)j * Y->f;
+
+	nt_lmap_argmax(L->mw + Y->m_off + (size_t)j * Y->rows * Y->C, Y->cand + (size_t)j * Y->C,
+		       Y->cn[j], Y->C, Y->rows, pick);
+	for (uint32_t k = 0; k < Y->f; k++)
+		src[k] = pick[k / Y->per] * Y->per + k % Y->per;
+}
+
 /*
  * Candidates and weights of the first learn_map layers: layer 0's are the
- * varying bits (all of them, or with map_window those of a map_window x
- * map_window patch around the neuron's centre), a later layer's every
- * neuron below. The weights start small and random, the fixed mapping's
- * source of each input ahead by 0.1, so training starts from that mapping.
+ * varying bits (whole varying features with lut_input = code; all of them,
+ * or with map_window those of a map_window x map_window patch around the
+ * neuron's centre), a later layer's every neuron below. The weights start
+ * small and random, the fixed mapping's source of each row ahead by 0.1, so
+ * training starts from that mapping.
  */
 static int learn_setup(const nlut_trainer *t, struct nt_lut *L)
 {
 	struct nt_rng r;
-	uint32_t nv = 0, *tmp = malloc(L->n_bits * sizeof(uint32_t));
+	uint32_t nv = 0, per0 = L->code ? L->T : 1, n0 = L->n_bits / per0;
+	uint32_t *tmp = malloc(L->n_bits * sizeof(uint32_t));
 
 	if (!tmp)
 		return nt_fail(NLUT_ERROR_NO_MEM, "mapping candidates");
-
-	for (uint32_t s = 0; s < L->n_bits; s++)
-		nv += L->varies[s];
-	if (nv < L->layer[0].f)
-		nv = L->n_bits; /* as the fixed mapping: too few vary, every bit */
+	/* Layer 0's candidates: bits, or features (their first bit varies
+	 * with the feature, map_code). */
+	for (uint32_t s = 0; s < n0; s++)
+		nv += L->varies[s * per0];
+	if (nv < L->layer[0].f / per0)
+		nv = n0; /* as the fixed mapping: too few vary, every one */
 	for (uint32_t l = 0; l < t->c.learn_map; l++) {
 		struct lut_layer *Y = &L->layer[l];
 		int window = l == 0 && t->c.map_window;
 
+		Y->per = l ? 1 : per0;
+		Y->rows = Y->f / Y->per;
 		Y->C = l ? Y->n_prev : nv;
 		/* A window's candidates: the most any neuron has (edges clip). */
 		for (uint32_t j = 0; window && j < Y->n; j++) {
 			uint32_t nc = window_bits(t, L, L->varies, L->centre[j], t->c.map_window, Y->f,
-						  tmp);
+						  tmp) / Y->per;
 
 			Y->C = j == 0 || nc > Y->C ? nc : Y->C;
 		}
 		Y->m_off = L->n_mw;
-		L->n_mw += (size_t)Y->n * Y->f * Y->C;
+		L->n_mw += (size_t)Y->n * Y->rows * Y->C;
 		Y->cand = malloc((size_t)Y->n * Y->C * sizeof(uint32_t));
 		Y->cn = malloc((size_t)Y->n * sizeof(uint32_t));
 		if (!Y->cand || !Y->cn) {
@@ -451,12 +477,15 @@ static int learn_setup(const nlut_trainer *t, struct nt_lut *L)
 
 			Y->cn[j] = 0;
 			if (window) {
-				Y->cn[j] = window_bits(t, L, L->varies, L->centre[j], t->c.map_window,
-						       Y->f, tmp);
-				memcpy(c, tmp, Y->cn[j] * sizeof(uint32_t));
+				uint32_t nb = window_bits(t, L, L->varies, L->centre[j], t->c.map_window,
+							  Y->f, tmp);
+
+				for (uint32_t i = 0; i < nb; i++)
+					if (tmp[i] % Y->per == 0)
+						c[Y->cn[j]++] = tmp[i] / Y->per;
 			} else if (l == 0) {
-				for (uint32_t s = 0; s < L->n_bits; s++)
-					if (nv == L->n_bits || L->varies[s])
+				for (uint32_t s = 0; s < n0; s++)
+					if (nv == n0 || L->varies[s * per0])
 						c[Y->cn[j]++] = s;
 			} else {
 				for (uint32_t s = 0; s < Y->C; s++)
@@ -474,19 +503,17 @@ static int learn_setup(const nlut_trainer *t, struct nt_lut *L)
 		struct lut_layer *Y = &L->layer[l];
 
 		for (uint32_t j = 0; j < Y->n; j++)
-			for (uint32_t k = 0; k < Y->f; k++) {
-				float *w = L->mw + Y->m_off + ((size_t)j * Y->f + k) * Y->C;
+			for (uint32_t k = 0; k < Y->rows; k++) {
+				float *w = L->mw + Y->m_off + ((size_t)j * Y->rows + k) * Y->C;
 				const uint32_t *c = Y->cand + (size_t)j * Y->C;
-				uint32_t *src = Y->src + (size_t)j * Y->f;
+				uint32_t s0 = Y->src[(size_t)j * Y->f + k * Y->per] / Y->per;
 
 				for (uint32_t i = 0; i < Y->C; i++)
 					w[i] = i < Y->cn[j] ? 0.1f * nt_rng_float(&r) +
-							       (c[i] == src[k] ? 0.1f : 0.0f) : -INFINITY;
+							       (c[i] == s0 ? 0.1f : 0.0f) : -INFINITY;
 			}
 		for (uint32_t j = 0; j < Y->n; j++)
-			nt_lmap_argmax(L->mw + Y->m_off + (size_t)j * Y->f * Y->C,
-				       Y->cand + (size_t)j * Y->C, Y->cn[j], Y->C, Y->f,
-				       Y->src + (size_t)j * Y->f);
+			learn_pick(L, Y, j);
 	}
 	return nt_adam_init(&L->madam, L->n_mw);
 }
@@ -519,7 +546,8 @@ static void map_task(void *arg, uint32_t task, unsigned worker)
 	}
 	struct lut_layer *Y = &L->layer[l];
 	uint32_t j1 = j0 + MAP_TASK_NEURONS < Y->n ? j0 + MAP_TASK_NEURONS : Y->n;
-	size_t from = Y->m_off + (size_t)j0 * Y->f * Y->C, to = Y->m_off + (size_t)j1 * Y->f * Y->C;
+	size_t from = Y->m_off + (size_t)j0 * Y->rows * Y->C;
+	size_t to = Y->m_off + (size_t)j1 * Y->rows * Y->C;
 
 	for (uint32_t gi = 1; gi < e->n_ghost; gi++) {
 		const float *gs = L->mgrads + (size_t)gi * L->n_mw;
@@ -535,8 +563,7 @@ static void map_task(void *arg, uint32_t task, unsigned worker)
 		L->mw[i] -= e->lr * (a->m[i] * e->c1) / (sqrtf(a->v[i] * e->c2) + eps);
 	}
 	for (uint32_t j = j0; j < j1; j++)
-		nt_lmap_argmax(L->mw + Y->m_off + (size_t)j * Y->f * Y->C, Y->cand + (size_t)j * Y->C,
-			       Y->cn[j], Y->C, Y->f, Y->src + (size_t)j * Y->f);
+		learn_pick(L, Y, j);
 }
 
 static void map_step(nlut_trainer *t, double lr)
@@ -663,7 +690,9 @@ int nt_lut_setup(nlut_trainer *t)
 			w->xb = malloc(np * nch);
 			w->tab = malloc((size_t)NT_LMAP_K * nch * 256 * sizeof(float));
 			w->gk = malloc((size_t)NT_LUT_MAX_FAN_IN * L->g * sizeof(float));
-			if (!w->xb || !w->tab || !w->gk)
+			w->gk2 = malloc((size_t)NT_LUT_MAX_FAN_IN * L->g * sizeof(float));
+			w->cand2 = malloc((L->layer[0].C ? L->layer[0].C : 1) * sizeof(uint32_t));
+			if (!w->xb || !w->tab || !w->gk || !w->gk2 || !w->cand2)
 				return nt_fail(NLUT_ERROR_NO_MEM, "scratch");
 		}
 		for (uint32_t l = 0; l < L->n_layers; l++) {
@@ -902,10 +931,23 @@ static void ghost_task(void *arg, uint32_t gi, unsigned worker)
 			}
 			/* Straight through the argmax: input k's gradient reaches
 			 * the weight of every candidate by that candidate's bit. */
-			if (Y->C)
+			float *dw = L->mgrads + (size_t)gi * L->n_mw + Y->m_off +
+				    (size_t)j * Y->rows * Y->C;
+
+			if (Y->C && Y->per == 1)
 				nt_lmap_grad(w->xb, Y->cand + (size_t)j * Y->C, Y->cn[j], Y->f, g, w->gk,
-					     w->tab, L->mgrads + (size_t)gi * L->n_mw + Y->m_off +
-					     (size_t)j * Y->f * Y->C, Y->C);
+					     w->tab, dw, Y->C);
+			/* Whole features: bit t of each row against bit t of each
+			 * candidate, summed over t. */
+			for (uint32_t tb = 0; Y->C && Y->per > 1 && tb < Y->per; tb++) {
+				for (uint32_t k = 0; k < Y->rows; k++)
+					memcpy(w->gk2 + (size_t)k * g, w->gk + (size_t)(k * Y->per + tb) * g,
+					       g * sizeof(float));
+				for (uint32_t c = 0; c < Y->cn[j]; c++)
+					w->cand2[c] = Y->cand[(size_t)j * Y->C + c] * Y->per + tb;
+				nt_lmap_grad(w->xb, w->cand2, Y->cn[j], Y->rows, g, w->gk2, w->tab, dw,
+					     Y->C);
+			}
 		}
 	}
 	L->g_loss[gi] = loss;
