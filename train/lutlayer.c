@@ -688,7 +688,7 @@ int nt_lut_setup(nlut_trainer *t)
 			for (uint32_t l = 0; l < c->learn_map; l++)
 				np = L->layer[l].n_prev > np ? L->layer[l].n_prev : np;
 			w->xb = malloc(np * nch);
-			w->tab = malloc((size_t)NT_LMAP_K * nch * 256 * sizeof(float));
+			w->tab = calloc((size_t)NT_LMAP_K * nch * 256, sizeof(float));
 			w->gk = malloc((size_t)NT_LUT_MAX_FAN_IN * L->g * sizeof(float));
 			w->gk2 = malloc((size_t)NT_LUT_MAX_FAN_IN * L->g * sizeof(float));
 			w->cand2 = malloc((L->layer[0].C ? L->layer[0].C : 1) * sizeof(uint32_t));

@@ -20,15 +20,22 @@ void nt_lmap_grad(const uint8_t *xb, const uint32_t *cand, uint32_t cn, uint32_t
 
 		for (uint32_t k = 0; k < K; k++)
 			t[k] = 0.0f;
+		/* Only the f rows in use (the others keep what they held: the
+		 * look-ups below read them and ignore them). */
 		for (uint32_t bit = 0; bit < 8; bit++) {
 			uint32_t b = 8 * i + bit, half = 1u << bit;
 			float d[K];
 
-			for (uint32_t k = 0; k < K; k++)
-				d[k] = k < f && b < g ? gk[(size_t)k * g + b] : 0.0f;
-			for (uint32_t m = 0; m < half; m++)
-				for (uint32_t k = 0; k < K; k++)
-					t[(size_t)(m + half) * K + k] = t[(size_t)m * K + k] + d[k];
+			for (uint32_t k = 0; k < f; k++)
+				d[k] = b < g ? gk[(size_t)k * g + b] : 0.0f;
+			if (f == K)
+				for (uint32_t m = 0; m < half; m++)
+					for (uint32_t k = 0; k < K; k++)
+						t[(size_t)(m + half) * K + k] = t[(size_t)m * K + k] + d[k];
+			else
+				for (uint32_t m = 0; m < half; m++)
+					for (uint32_t k = 0; k < f; k++)
+						t[(size_t)(m + half) * K + k] = t[(size_t)m * K + k] + d[k];
 		}
 	}
 	for (uint32_t k = 0; k < f; k++)

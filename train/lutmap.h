@@ -17,7 +17,8 @@
  * of sample b is set, else -1, for c < cn. xb ([n_src][ceil(g / 8)]) holds
  * the bits of samples 8i..8i+7 of source s in byte xb[s][i], gk ([f][g])
  * the loss gradient at each of the neuron's inputs (f <= NT_LMAP_K).
- * tab: scratch of ceil(g / 8) * 256 * NT_LMAP_K floats.
+ * tab: scratch of ceil(g / 8) * 256 * NT_LMAP_K floats, zeroed once (the
+ * rows past f are read and ignored).
  */
 void nt_lmap_grad(const uint8_t *xb, const uint32_t *cand, uint32_t cn, uint32_t f, uint32_t g,
 		  const float *gk, float *tab, float *dw, uint32_t C);
