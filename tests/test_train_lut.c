@@ -1,7 +1,7 @@
 /* test_train_lut.c - binary LUT layers (neuron = lut, DWN): the saved model's
  * golden model equals the training-time pass on every test sample, with and
- * without a thermometer encoder layer; group-sum decoding; reproducibility;
- * config errors. */
+ * without a thermometer encoder layer, with a learned mapping; group-sum
+ * decoding; reproducibility; config errors. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -254,6 +254,172 @@ static void test_code_model(void **state)
 	nlut_trainer_free(t);
 }
 
+/* Sources of layer ml's neuron j, as a list. */
+static void sources(const nlut_model *m, uint32_t ml, uint32_t j, uint32_t *src, uint32_t *n)
+{
+	const struct nlut_neuron *nr = &nlut_model_layer(m, ml)->neurons[j];
+
+	*n = nr->fan_in;
+	memcpy(src, nr->src, nr->fan_in * sizeof(uint32_t));
+}
+
+/* learn_map = 2: both LUT layers learn their mapping (DWN) over the
+ * thermometer bits and the first layer's outputs; the argmax sources become
+ * the model's connectivity, so the golden model still equals the trained
+ * pass on every test sample. The mapping moved from the fixed one the
+ * weights start from. */
+static void test_learned_map(void **state)
+{
+	struct nlut_train_config c;
+	nlut_model *m = NULL, *m0 = NULL;
+	nlut_trainer *t, *t0;
+	uint32_t moved = 0, total = 0;
+
+	(void)state;
+	need_digits();
+	lut_config(&c);
+	t0 = train(&c, &m0);
+	double acc0 = check_tables_equal_trained(t0, m0, "lut-fixed");
+
+	assert_int_equal(nlut_train_config_set(&c, "learn_map", "2", NULL), 0);
+	t = train(&c, &m);
+	double acc = check_tables_equal_trained(t, m, "lut-learned");
+
+	print_message("binary LUT digits model, learned mapping: test accuracy %.4f (fixed %.4f)\n",
+		      acc, acc0);
+	assert_true(acc > 0.80);
+	check_lut6(m, 1);
+	/* Layer 2 (the second LUT layer) reads layer 1 in both; compare its
+	 * sources neuron by neuron (the encoder's numbering differs). */
+	assert_int_equal(nlut_model_num_layers(m), 3);
+	for (uint32_t j = 0; j < nlut_model_layer(m, 2)->n_neurons; j++) {
+		uint32_t a[8], b[8], na, nb;
+
+		sources(m, 2, j, a, &na);
+		sources(m0, 2, j, b, &nb);
+		assert_int_equal(na, nb);
+		for (uint32_t k = 0; k < na; k++)
+			moved += a[k] != b[k];
+		total += na;
+	}
+	print_message("learned mapping: %u of %u layer-2 inputs moved\n", moved, total);
+	assert_true(moved > 0 && moved < total);
+	nlut_model_free(m);
+	nlut_model_free(m0);
+	nlut_trainer_free(t);
+	nlut_trainer_free(t0);
+}
+
+/* learn_map = 1 with map_window = 5 on 1-bit pixels: every layer-0 input
+ * chooses among the varying pixels of a 5 x 5 patch around its neuron's
+ * centre, so each neuron's sources span at most 5 pixels each way; the
+ * golden model equals the trained pass; threads do not change the model. */
+static void test_learned_map_window(void **state)
+{
+	char id[2][NLUT_ID_STR_SIZE];
+
+	(void)state;
+	need_digits();
+	for (int i = 0; i < 2; i++) {
+		struct nlut_train_config c;
+		nlut_model *m = NULL;
+		nlut_trainer *t;
+
+		lut_config(&c);
+		nlut_train_config_set(&c, "in_bits", "1", NULL);
+		nlut_train_config_set(&c, "thermometer", "1", NULL);
+		nlut_train_config_set(&c, "image", "8x8", NULL);
+		nlut_train_config_set(&c, "connectivity", "local", NULL);
+		nlut_train_config_set(&c, "learn_map", "1", NULL);
+		nlut_train_config_set(&c, "map_window", "5", NULL);
+		nlut_train_config_set(&c, "threads", i ? "2" : "1", NULL);
+		t = train(&c, &m);
+		double acc = check_tables_equal_trained(t, m, "lut-window");
+
+		print_message("binary LUT digits model, learned 5x5 mapping: test accuracy %.4f\n",
+			      acc);
+		assert_true(acc > 0.70);
+		assert_int_equal(nlut_model_num_layers(m), 2);
+		check_lut6(m, 0);
+		const struct nlut_layer *l0 = nlut_model_layer(m, 0);
+
+		for (uint32_t j = 0; j < l0->n_neurons; j++) {
+			const struct nlut_neuron *n = &l0->neurons[j];
+			uint32_t x0 = 8, x1 = 0, y0 = 8, y1 = 0;
+
+			for (uint32_t k = 0; k < n->fan_in; k++) {
+				uint32_t x = n->src[k] % 8, y = n->src[k] / 8;
+
+				x0 = x < x0 ? x : x0;
+				x1 = x > x1 ? x : x1;
+				y0 = y < y0 ? y : y0;
+				y1 = y > y1 ? y : y1;
+			}
+			assert_true(x1 - x0 < 5 && y1 - y0 < 5);
+		}
+		assert_int_equal(nlut_model_id(m, id[i]), 0);
+		nlut_model_free(m);
+		nlut_trainer_free(t);
+	}
+	assert_string_equal(id[0], id[1]);
+}
+
+/* learn_map with lut_input = code: each layer-0 neuron's 3 rows each learn
+ * which whole 2-bit code they read among the varying pixels of a 5 x 5
+ * patch; the model stays table neurons over whole codes, equal to the
+ * trained pass on every test sample, and the rows moved. */
+static void test_learned_map_code(void **state)
+{
+	struct nlut_train_config c;
+	nlut_model *m = NULL, *m0 = NULL;
+	nlut_trainer *t = NULL, *t0 = NULL;
+	uint32_t moved = 0;
+
+	(void)state;
+	need_digits();
+	for (int i = 0; i < 2; i++) {
+		lut_config(&c);
+		nlut_train_config_set(&c, "thermometer", "1", NULL);
+		nlut_train_config_set(&c, "lut_input", "code", NULL);
+		nlut_train_config_set(&c, "image", "8x8", NULL);
+		nlut_train_config_set(&c, "connectivity", "local", NULL);
+		if (i) {
+			nlut_train_config_set(&c, "learn_map", "1", NULL);
+			nlut_train_config_set(&c, "map_window", "5", NULL);
+			t = train(&c, &m);
+		} else {
+			t0 = train(&c, &m0);
+		}
+	}
+	double acc0 = check_tables_equal_trained(t0, m0, "lut-code-fixed");
+	double acc = check_tables_equal_trained(t, m, "lut-code-learned");
+
+	print_message("binary LUT digits model, whole codes, learned mapping: test accuracy %.4f (fixed %.4f)\n",
+		      acc, acc0);
+	assert_true(acc > 0.75);
+	assert_int_equal(nlut_model_num_layers(m), 2);
+	check_lut6(m, 0);
+	const struct nlut_layer *l0 = nlut_model_layer(m, 0), *f0 = nlut_model_layer(m0, 0);
+
+	for (uint32_t j = 0; j < l0->n_neurons; j++) {
+		const struct nlut_neuron *n = &l0->neurons[j];
+
+		assert_int_equal(n->fan_in, 3);
+		assert_int_equal(n->addr_bits, 6);
+		for (uint32_t k = 0; k < 3; k++) {
+			assert_true(n->src[k] < 64);
+			moved += n->src[k] != f0->neurons[j].src[k];
+		}
+	}
+	print_message("learned mapping over whole codes: %u of %u layer-0 rows moved\n", moved,
+		      3 * l0->n_neurons);
+	assert_true(moved > 0);
+	nlut_model_free(m);
+	nlut_model_free(m0);
+	nlut_trainer_free(t);
+	nlut_trainer_free(t0);
+}
+
 /* augment_shift reaches the binary LUT layers: the same config without it
  * trains another model. */
 static void test_shift_applies(void **state)
@@ -363,6 +529,34 @@ static void test_config_errors(void **state)
 	assert_int_equal(nlut_train_config_parse(&r, d, strlen(d), "dump"), 0);
 	assert_int_equal(r.lut_code, 1);
 	free(d);
+	/* learn_map: binary LUT layers only, not rewired,
+	 * no more layers than there are; map_window needs local mapping. */
+	lut_config(&c);
+	assert_int_equal(nlut_train_config_set(&c, "learn_map", "x", NULL), NLUT_ERROR_INVALID_PARAM);
+	nlut_train_config_set(&c, "learn_map", "3", NULL);
+	assert_int_equal(nlut_train_config_check(&c), NLUT_ERROR_INVALID_PARAM);
+	assert_non_null(strstr(nlut_train_error_detail(), "3 layers of 2"));
+	nlut_train_config_set(&c, "learn_map", "1", NULL);
+	nlut_train_config_set(&c, "rewire", "1", NULL);
+	assert_int_equal(nlut_train_config_check(&c), NLUT_ERROR_INVALID_PARAM);
+	assert_non_null(strstr(nlut_train_error_detail(), "rewire"));
+	nlut_train_config_set(&c, "rewire", "0", NULL);
+	nlut_train_config_set(&c, "map_window", "5", NULL);
+	assert_int_equal(nlut_train_config_check(&c), NLUT_ERROR_INVALID_PARAM);
+	assert_non_null(strstr(nlut_train_error_detail(), "connectivity = local"));
+	nlut_train_config_set(&c, "map_window", "0", NULL);
+	nlut_train_config_set(&c, "neuron", "net", NULL);
+	assert_int_equal(nlut_train_config_check(&c), NLUT_ERROR_INVALID_PARAM);
+	assert_non_null(strstr(nlut_train_error_detail(), "neuron = lut"));
+	/* ... and its dump reads back. */
+	lut_config(&c);
+	nlut_train_config_set(&c, "learn_map", "2", NULL);
+	d = nlut_train_config_dump(&c);
+	assert_non_null(d);
+	nlut_train_config_init(&r);
+	assert_int_equal(nlut_train_config_parse(&r, d, strlen(d), "dump"), 0);
+	assert_int_equal(r.learn_map, 2);
+	free(d);
 }
 
 int main(void)
@@ -371,6 +565,9 @@ int main(void)
 		cmocka_unit_test(test_thermometer_model),
 		cmocka_unit_test(test_one_bit_model),
 		cmocka_unit_test(test_code_model),
+		cmocka_unit_test(test_learned_map),
+		cmocka_unit_test(test_learned_map_window),
+		cmocka_unit_test(test_learned_map_code),
 		cmocka_unit_test(test_shift_applies),
 		cmocka_unit_test(test_reproducible),
 		cmocka_unit_test(test_config_errors),

@@ -20,6 +20,7 @@ static const char *const keys[] = {
 	"train_labels", "test_labels",
 	"degree", "adder", "sub_bits", "prune",
 	"lut_input", "lut_cost", "dense_frac",
+	"learn_map", "map_window",
 };
 
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
@@ -339,6 +340,11 @@ int nlut_train_config_set(struct nlut_train_config *c, const char *key,
 		return parse_u32(v, 0, 100000, &c->rewire) ? BAD("expected epochs between rewirings, 0 = none") : 0;
 	if (!strcmp(key, "tau"))
 		return parse_f(v, 0, 1e6, &c->tau) ? BAD("expected a temperature >= 0 (0 = auto)") : 0;
+	if (!strcmp(key, "learn_map"))
+		return parse_u32(v, 0, NLUT_MAX_LAYERS, &c->learn_map) ?
+		       BAD("expected the number of leading layers that learn their mapping, 0 = none") : 0;
+	if (!strcmp(key, "map_window"))
+		return parse_u32(v, 0, 65536, &c->map_window) ? BAD("expected a window side, 0 = every input bit") : 0;
 	if (!strcmp(key, "lut_input")) {
 		if (!strcmp(v, "thermometer"))
 			c->lut_code = 0;
@@ -634,6 +640,18 @@ int nlut_train_config_check(const struct nlut_train_config *c)
 	if (c->conn == NLUT_CONN_LOCAL && !c->image_w)
 		return nt_fail(NLUT_ERROR_INVALID_PARAM,
 			       "connectivity = local needs image = WxH");
+	if (c->learn_map && c->neuron != NLUT_TRAIN_NEURON_LUT)
+		return nt_fail(NLUT_ERROR_INVALID_PARAM,
+			       "learn_map: only binary LUT neurons (neuron = lut) learn their mapping");
+	if (c->learn_map > c->n_layers)
+		return nt_fail(NLUT_ERROR_INVALID_PARAM, "learn_map: %u layers of %u", c->learn_map,
+			       c->n_layers);
+	if (c->learn_map && c->rewire)
+		return nt_fail(NLUT_ERROR_INVALID_PARAM,
+			       "learn_map: a learned mapping is not rewired (set rewire = 0)");
+	if (c->map_window && (c->conn != NLUT_CONN_LOCAL || !c->learn_map))
+		return nt_fail(NLUT_ERROR_INVALID_PARAM,
+			       "map_window: needs learn_map and connectivity = local");
 	return NLUT_SUCCESS;
 }
 
@@ -758,6 +776,8 @@ char *nlut_train_config_dump(const struct nlut_train_config *c)
 	if (c->neuron == NLUT_TRAIN_NEURON_DENSE || c->lut_cost != 0 || c->dense_frac != 6)
 		sb_printf(&b, "lut_cost = %s\ndense_frac = %u\n", dbl(g[0], c->lut_cost),
 			  c->dense_frac);
+	if (c->learn_map)
+		sb_printf(&b, "learn_map = %u\nmap_window = %u\n", c->learn_map, c->map_window);
 	sb_printf(&b, "epochs = %u\nbatch = %u\nghost = %u\n", c->epochs, c->batch, c->ghost);
 	sb_printf(&b, "lr = %s\nlr_min = %s\nwarmup = %s\nweight_decay = %s\nbn_momentum = %s\n",
 		  dbl(g[0], c->lr), dbl(g[1], c->lr_min), dbl(g[2], c->warmup),

@@ -10,6 +10,7 @@
 #include <nlut/golden.h>
 
 #include "lutlayer.h"
+#include "lutmap.h"
 
 #define EVAL_CHUNK 256u
 
@@ -18,6 +19,13 @@ struct lut_layer {
 	uint32_t *src;  /* [n][f]: layer 0: thermometer bit i*T + t; else a neuron */
 	uint32_t *ksrc; /* the kept network's mapping (rewiring changes src) */
 	size_t p_off;   /* first entry in w: neuron j's table at p_off + (j << f) */
+	/* learn_map: row r of neuron j picks cand[j C + argmax_c mw[m_off +
+	 * (j rows + r) C + c]] over its cn[j] candidates; C = 0: a fixed
+	 * mapping. A row is one input (per = 1), or with lut_input = code one
+	 * whole feature, inputs r per .. r per + per - 1 (per = in_bits). */
+	uint32_t C, rows, per;
+	uint32_t *cand, *cn;
+	size_t m_off;
 };
 
 /* Per-worker scratch of a ghost batch of g samples. */
@@ -29,6 +37,11 @@ struct lut_ws {
 	float *dy[NLUT_MAX_LAYERS];      /* [n][g] dL/d output */
 	float *dlogit;                   /* [classes][g] */
 	uint32_t *hist;                  /* rewire: addresses seen, [n_params] */
+	uint8_t *xb;                     /* learn_map: a layer's input bits, 8 samples a byte, [n_prev][g/8] */
+	float *tab;                      /* learn_map: sums of gradients over 8 samples, [f][g/8][256] */
+	float *gk;                       /* learn_map: dL/d input of one neuron, [f][g] */
+	float *gk2;                      /* learn_map, code: one bit of every row, [rows][g] */
+	uint32_t *cand2;                 /* learn_map, code: that bit of every candidate, [C] */
 };
 
 struct nt_lut {
@@ -51,6 +64,12 @@ struct nt_lut {
 	float *wm[NT_LUT_MAX_FAN_IN + 1];
 	uint8_t *varies;  /* [n_bits]: the bit varies over the training rows */
 	uint32_t rewired; /* inputs rewired so far */
+	/* learn_map: mapping weights of every learned layer, their gradients
+	 * per ghost batch and optimiser; centre[j]: layer-0 neuron j's pixel. */
+	size_t n_mw;
+	float *mw, *mgrads;
+	struct nt_adam madam;
+	uint32_t *centre;
 	struct lut_ws *ws;
 	unsigned n_ws;
 	uint32_t g;
@@ -67,6 +86,11 @@ static void ws_free(struct lut_ws *w, uint32_t layers)
 	}
 	free(w->dlogit);
 	free(w->hist);
+	free(w->xb);
+	free(w->tab);
+	free(w->gk);
+	free(w->gk2);
+	free(w->cand2);
 }
 
 void nt_lut_free(struct nt_lut *L)
@@ -76,7 +100,13 @@ void nt_lut_free(struct nt_lut *L)
 	for (uint32_t l = 0; l < L->n_layers; l++) {
 		free(L->layer[l].src);
 		free(L->layer[l].ksrc);
+		free(L->layer[l].cand);
+		free(L->layer[l].cn);
 	}
+	free(L->mw);
+	free(L->mgrads);
+	free(L->centre);
+	nt_adam_free(&L->madam);
 	free(L->varies);
 	for (unsigned i = 0; L->ws && i < L->n_ws; i++)
 		ws_free(&L->ws[i], L->n_layers);
@@ -166,6 +196,36 @@ static uint32_t varying_bits(const nlut_trainer *t, const struct nt_lut *L, uint
 	return nc;
 }
 
+/* The varying bits of the pixels in a win x win window around pixel c
+ * (the window grows until it holds at least f; every bit once it covers
+ * the image), in pixel and threshold order; returns how many. */
+static uint32_t window_bits(const nlut_trainer *t, const struct nt_lut *L, const uint8_t *varies,
+			    uint32_t c, uint32_t win, uint32_t f, uint32_t *cand)
+{
+	uint32_t iw = t->c.image_w / t->c.pool, ih = t->c.image_h / t->c.pool;
+	uint32_t cx = c % iw, cy = c / iw, nc = 0;
+
+	for (uint32_t w = win; nc < f; w += 2) {
+		int32_t h0 = -(int32_t)(w / 2), h1 = h0 + (int32_t)w;
+
+		nc = 0;
+		for (int32_t dy = h0; dy < h1; dy++)
+			for (int32_t dx = h0; dx < h1; dx++) {
+				int32_t x = (int32_t)cx + dx, y = (int32_t)cy + dy;
+
+				if (x < 0 || y < 0 || x >= (int32_t)iw || y >= (int32_t)ih)
+					continue;
+				for (uint32_t k = 0; k < L->T; k++) {
+					uint32_t s = ((uint32_t)y * iw + (uint32_t)x) * L->T + k;
+
+					if (varies[s] || w > iw + ih)
+						cand[nc++] = s;
+				}
+			}
+	}
+	return nc;
+}
+
 /* Layer 0, local: neuron j reads f distinct varying bits of the pixels in a
  * win x win window around a random pixel that has a varying bit (the window
  * grows until it holds f). */
@@ -173,7 +233,6 @@ static int map_local(const nlut_trainer *t, struct nt_lut *L, struct nt_rng *r,
 		     const uint8_t *varies, uint32_t *cand)
 {
 	struct lut_layer *Y = &L->layer[0];
-	uint32_t iw = t->c.image_w / t->c.pool, ih = t->c.image_h / t->c.pool;
 	uint32_t win = t->c.window ? t->c.window : (uint32_t)ceil(sqrt(2.0 * Y->f));
 	uint32_t *centres = malloc(t->n_in * sizeof(uint32_t)), nce = 0;
 
@@ -191,26 +250,11 @@ static int map_local(const nlut_trainer *t, struct nt_lut *L, struct nt_rng *r,
 		for (; nce < t->n_in; nce++)
 			centres[nce] = nce;
 	for (uint32_t j = 0; j < Y->n; j++) {
-		uint32_t c = centres[nt_rng_below(r, nce)], cx = c % iw, cy = c / iw, nc = 0;
+		uint32_t c = centres[nt_rng_below(r, nce)], nc;
 
-		for (uint32_t w = win; nc < Y->f; w += 2) {
-			int32_t h0 = -(int32_t)(w / 2), h1 = h0 + (int32_t)w;
-
-			nc = 0;
-			for (int32_t dy = h0; dy < h1; dy++)
-				for (int32_t dx = h0; dx < h1; dx++) {
-					int32_t x = (int32_t)cx + dx, y = (int32_t)cy + dy;
-
-					if (x < 0 || y < 0 || x >= (int32_t)iw || y >= (int32_t)ih)
-						continue;
-					for (uint32_t k = 0; k < L->T; k++) {
-						uint32_t s = ((uint32_t)y * iw + (uint32_t)x) * L->T + k;
-
-						if (varies[s] || w > iw + ih)
-							cand[nc++] = s;
-					}
-				}
-		}
+		if (L->centre)
+			L->centre[j] = c;
+		nc = window_bits(t, L, varies, c, win, Y->f, cand);
 		/* f distinct of the nc candidates: a partial shuffle. */
 		for (uint32_t k = 0; k < Y->f; k++) {
 			uint32_t p = k + nt_rng_below(r, nc - k), tmp = cand[k];
@@ -279,6 +323,9 @@ static int map_code(const nlut_trainer *t, struct nt_lut *L, struct nt_rng *r, u
 			deal(r, feat, nv, &pos, p, pick);
 		} else {
 			uint32_t c = feat[nt_rng_below(r, nv)], cx = c % iw, cy = c / iw, nc = 0;
+
+			if (L->centre)
+				L->centre[j] = c;
 
 			for (uint32_t w = win; nc < p; w += 2) {
 				int32_t h0 = -(int32_t)(w / 2), h1 = h0 + (int32_t)w;
@@ -367,6 +414,173 @@ static int map_inputs(const nlut_trainer *t, struct nt_lut *L)
 	return rc;
 }
 
+/* ---- learned mapping (learn_map) ---- */
+
+/* Neuron j's sources from its weights' argmax (a whole feature per row
+ * with lut_input = code). */
+static void learn_pick(const struct nt_lut *L, const struct lut_layer *Y, uint32_t j)
+{
+	uint32_t pick[NT_LUT_MAX_FAN_IN], *src = Y->src + (size_t)j * Y->f;
+
+	nt_lmap_argmax(L->mw + Y->m_off + (size_t)j * Y->rows * Y->C, Y->cand + (size_t)j * Y->C,
+		       Y->cn[j], Y->C, Y->rows, pick);
+	for (uint32_t k = 0; k < Y->f; k++)
+		src[k] = pick[k / Y->per] * Y->per + k % Y->per;
+}
+
+/*
+ * Candidates and weights of the first learn_map layers: layer 0's are the
+ * varying bits (whole varying features with lut_input = code; all of them,
+ * or with map_window those of a map_window x map_window patch around the
+ * neuron's centre), a later layer's every neuron below. The weights start
+ * small and random, the fixed mapping's source of each row ahead by 0.1, so
+ * training starts from that mapping.
+ */
+static int learn_setup(const nlut_trainer *t, struct nt_lut *L)
+{
+	struct nt_rng r;
+	uint32_t nv = 0, per0 = L->code ? L->T : 1, n0 = L->n_bits / per0;
+	uint32_t *tmp = malloc(L->n_bits * sizeof(uint32_t));
+
+	if (!tmp)
+		return nt_fail(NLUT_ERROR_NO_MEM, "mapping candidates");
+	/* Layer 0's candidates: bits, or features (their first bit varies
+	 * with the feature, map_code). */
+	for (uint32_t s = 0; s < n0; s++)
+		nv += L->varies[s * per0];
+	if (nv < L->layer[0].f / per0)
+		nv = n0; /* as the fixed mapping: too few vary, every one */
+	for (uint32_t l = 0; l < t->c.learn_map; l++) {
+		struct lut_layer *Y = &L->layer[l];
+		int window = l == 0 && t->c.map_window;
+
+		Y->per = l ? 1 : per0;
+		Y->rows = Y->f / Y->per;
+		Y->C = l ? Y->n_prev : nv;
+		/* A window's candidates: the most any neuron has (edges clip). */
+		for (uint32_t j = 0; window && j < Y->n; j++) {
+			uint32_t nc = window_bits(t, L, L->varies, L->centre[j], t->c.map_window, Y->f,
+						  tmp) / Y->per;
+
+			Y->C = j == 0 || nc > Y->C ? nc : Y->C;
+		}
+		Y->m_off = L->n_mw;
+		L->n_mw += (size_t)Y->n * Y->rows * Y->C;
+		Y->cand = malloc((size_t)Y->n * Y->C * sizeof(uint32_t));
+		Y->cn = malloc((size_t)Y->n * sizeof(uint32_t));
+		if (!Y->cand || !Y->cn) {
+			free(tmp);
+			return nt_fail(NLUT_ERROR_NO_MEM, "mapping candidates");
+		}
+		for (uint32_t j = 0; j < Y->n; j++) {
+			uint32_t *c = Y->cand + (size_t)j * Y->C;
+
+			Y->cn[j] = 0;
+			if (window) {
+				uint32_t nb = window_bits(t, L, L->varies, L->centre[j], t->c.map_window,
+							  Y->f, tmp);
+
+				for (uint32_t i = 0; i < nb; i++)
+					if (tmp[i] % Y->per == 0)
+						c[Y->cn[j]++] = tmp[i] / Y->per;
+			} else if (l == 0) {
+				for (uint32_t s = 0; s < n0; s++)
+					if (nv == n0 || L->varies[s * per0])
+						c[Y->cn[j]++] = s;
+			} else {
+				for (uint32_t s = 0; s < Y->C; s++)
+					c[Y->cn[j]++] = s;
+			}
+		}
+	}
+	free(tmp);
+	L->mw = malloc(L->n_mw * sizeof(float));
+	L->mgrads = malloc((size_t)t->n_ghost * L->n_mw * sizeof(float));
+	if (!L->mw || !L->mgrads)
+		return nt_fail(NLUT_ERROR_NO_MEM, "mapping weights (%zu)", L->n_mw);
+	nt_rng_seed(&r, t->c.seed, 19);
+	for (uint32_t l = 0; l < t->c.learn_map; l++) {
+		struct lut_layer *Y = &L->layer[l];
+
+		for (uint32_t j = 0; j < Y->n; j++)
+			for (uint32_t k = 0; k < Y->rows; k++) {
+				float *w = L->mw + Y->m_off + ((size_t)j * Y->rows + k) * Y->C;
+				const uint32_t *c = Y->cand + (size_t)j * Y->C;
+				uint32_t s0 = Y->src[(size_t)j * Y->f + k * Y->per] / Y->per;
+
+				for (uint32_t i = 0; i < Y->C; i++)
+					w[i] = i < Y->cn[j] ? 0.1f * nt_rng_float(&r) +
+							       (c[i] == s0 ? 0.1f : 0.0f) : -INFINITY;
+			}
+		for (uint32_t j = 0; j < Y->n; j++)
+			learn_pick(L, Y, j);
+	}
+	return nt_adam_init(&L->madam, L->n_mw);
+}
+
+/*
+ * One step of the mapping weights, NEURONS neurons a task: the ghost
+ * batches' gradients summed in ghost order, Adam (as nt_adam_step, no
+ * decay), then every learned input reads its largest weight's source.
+ */
+#define MAP_TASK_NEURONS 32u
+
+struct map_ctx {
+	struct nt_lut *L;
+	uint32_t n_ghost;
+	float lr, c1, c2;
+};
+
+static void map_task(void *arg, uint32_t task, unsigned worker)
+{
+	struct map_ctx *e = arg;
+	struct nt_lut *L = e->L;
+	struct nt_adam *a = &L->madam;
+	uint32_t l = 0, j0 = task * MAP_TASK_NEURONS;
+	float b1 = (float)a->beta1, b2 = (float)a->beta2, eps = (float)a->eps;
+
+	(void)worker;
+	while (j0 >= (L->layer[l].n + MAP_TASK_NEURONS - 1) / MAP_TASK_NEURONS * MAP_TASK_NEURONS) {
+		j0 -= (L->layer[l].n + MAP_TASK_NEURONS - 1) / MAP_TASK_NEURONS * MAP_TASK_NEURONS;
+		l++;
+	}
+	struct lut_layer *Y = &L->layer[l];
+	uint32_t j1 = j0 + MAP_TASK_NEURONS < Y->n ? j0 + MAP_TASK_NEURONS : Y->n;
+	size_t from = Y->m_off + (size_t)j0 * Y->rows * Y->C;
+	size_t to = Y->m_off + (size_t)j1 * Y->rows * Y->C;
+
+	for (uint32_t gi = 1; gi < e->n_ghost; gi++) {
+		const float *gs = L->mgrads + (size_t)gi * L->n_mw;
+
+		for (size_t i = from; i < to; i++)
+			L->mgrads[i] += gs[i];
+	}
+	for (size_t i = from; i < to; i++) {
+		float g = L->mgrads[i];
+
+		a->m[i] = b1 * a->m[i] + (1.0f - b1) * g;
+		a->v[i] = b2 * a->v[i] + (1.0f - b2) * g * g;
+		L->mw[i] -= e->lr * (a->m[i] * e->c1) / (sqrtf(a->v[i] * e->c2) + eps);
+	}
+	for (uint32_t j = j0; j < j1; j++)
+		learn_pick(L, Y, j);
+}
+
+static void map_step(nlut_trainer *t, double lr)
+{
+	struct nt_lut *L = t->lut;
+	struct nt_adam *a = &L->madam;
+	struct map_ctx e = { L, t->n_ghost, (float)lr, 0.0f, 0.0f };
+	uint32_t n_tasks = 0;
+
+	a->t++;
+	e.c1 = (float)(1.0 / (1.0 - pow(a->beta1, (double)a->t)));
+	e.c2 = (float)(1.0 / (1.0 - pow(a->beta2, (double)a->t)));
+	for (uint32_t l = 0; l < L->n_layers && L->layer[l].C; l++)
+		n_tasks += (L->layer[l].n + MAP_TASK_NEURONS - 1) / MAP_TASK_NEURONS;
+	nt_pool_run(&t->pool, map_task, &e, n_tasks);
+}
+
 /* ---- setup ---- */
 
 static int efd_weights(struct nt_lut *L, uint32_t f);
@@ -429,7 +643,11 @@ int nt_lut_setup(nlut_trainer *t)
 		if (!Y->src || !Y->ksrc)
 			return nt_fail(NLUT_ERROR_NO_MEM, "mapping");
 	}
+	if (c->learn_map && c->map_window && !(L->centre = malloc(c->width[0] * sizeof(uint32_t))))
+		return nt_fail(NLUT_ERROR_NO_MEM, "mapping");
 	if ((rc = map_inputs(t, L)))
+		return rc;
+	if (c->learn_map && (rc = learn_setup(t, L)))
 		return rc;
 	for (uint32_t l = 0; l < L->n_layers; l++)
 		memcpy(L->layer[l].ksrc, L->layer[l].src, (size_t)L->layer[l].n * L->layer[l].f * sizeof(uint32_t));
@@ -464,6 +682,19 @@ int nt_lut_setup(nlut_trainer *t)
 		w->hist = c->rewire ? calloc(L->n_params, sizeof(uint32_t)) : NULL;
 		if (!w->x0 || !w->dlogit || (c->rewire && !w->hist))
 			return nt_fail(NLUT_ERROR_NO_MEM, "scratch");
+		if (c->learn_map) {
+			size_t np = 0, nch = (L->g + 7) / 8;
+
+			for (uint32_t l = 0; l < c->learn_map; l++)
+				np = L->layer[l].n_prev > np ? L->layer[l].n_prev : np;
+			w->xb = malloc(np * nch);
+			w->tab = calloc((size_t)NT_LMAP_K * nch * 256, sizeof(float));
+			w->gk = malloc((size_t)NT_LUT_MAX_FAN_IN * L->g * sizeof(float));
+			w->gk2 = malloc((size_t)NT_LUT_MAX_FAN_IN * L->g * sizeof(float));
+			w->cand2 = malloc((L->layer[0].C ? L->layer[0].C : 1) * sizeof(uint32_t));
+			if (!w->xb || !w->tab || !w->gk || !w->gk2 || !w->cand2)
+				return nt_fail(NLUT_ERROR_NO_MEM, "scratch");
+		}
 		for (uint32_t l = 0; l < L->n_layers; l++) {
 			size_t n = (size_t)L->layer[l].n * L->g;
 
@@ -659,12 +890,23 @@ static void ghost_task(void *arg, uint32_t gi, unsigned worker)
 			       g * sizeof(float));
 
 	memset(grad, 0, L->n_params * sizeof(float));
+	if (L->n_mw)
+		memset(L->mgrads + (size_t)gi * L->n_mw, 0, L->n_mw * sizeof(float));
 	for (uint32_t l = last + 1; l-- > 0;) {
 		const struct lut_layer *Y = &L->layer[l];
 		float *dprev = l ? w->dy[l - 1] : NULL;
 
 		if (dprev)
 			memset(dprev, 0, (size_t)Y->n_prev * g * sizeof(float));
+		if (Y->C) /* the layer's input bits, 8 samples a byte */
+			for (uint32_t s2 = 0; s2 < Y->n_prev; s2++) {
+				const uint8_t *x = (l ? w->y[l - 1] : w->x0) + (size_t)s2 * g;
+				uint8_t *o = w->xb + (size_t)s2 * ((g + 7) / 8);
+
+				memset(o, 0, (g + 7) / 8);
+				for (uint32_t b = 0; b < g; b++)
+					o[b / 8] |= (uint8_t)(x[b] << (b % 8));
+			}
 		for (uint32_t j = 0; j < Y->n; j++) {
 			const uint32_t *src = Y->src + (size_t)j * Y->f;
 			size_t base = Y->p_off + ((size_t)j << Y->f);
@@ -673,14 +915,38 @@ static void ghost_task(void *arg, uint32_t gi, unsigned worker)
 
 			for (uint32_t b = 0; b < g; b++)
 				grad[base + ad[b]] += dy[b];
-			if (!dprev)
+			if (!dprev && !Y->C)
 				continue;
 			for (uint32_t k = 0; k < Y->f; k++) {
-				float *dx = dprev + (size_t)src[k] * g;
 				const float *e = L->efd + base * NT_LUT_MAX_FAN_IN + k;
 
-				for (uint32_t b = 0; b < g; b++)
-					dx[b] += dy[b] * e[(size_t)ad[b] * NT_LUT_MAX_FAN_IN];
+				if (dprev) {
+					float *dx = dprev + (size_t)src[k] * g;
+
+					for (uint32_t b = 0; b < g; b++)
+						dx[b] += dy[b] * e[(size_t)ad[b] * NT_LUT_MAX_FAN_IN];
+				}
+				for (uint32_t b = 0; Y->C && b < g; b++)
+					w->gk[(size_t)k * g + b] = dy[b] * e[(size_t)ad[b] * NT_LUT_MAX_FAN_IN];
+			}
+			/* Straight through the argmax: input k's gradient reaches
+			 * the weight of every candidate by that candidate's bit. */
+			float *dw = L->mgrads + (size_t)gi * L->n_mw + Y->m_off +
+				    (size_t)j * Y->rows * Y->C;
+
+			if (Y->C && Y->per == 1)
+				nt_lmap_grad(w->xb, Y->cand + (size_t)j * Y->C, Y->cn[j], Y->f, g, w->gk,
+					     w->tab, dw, Y->C);
+			/* Whole features: bit t of each row against bit t of each
+			 * candidate, summed over t. */
+			for (uint32_t tb = 0; Y->C && Y->per > 1 && tb < Y->per; tb++) {
+				for (uint32_t k = 0; k < Y->rows; k++)
+					memcpy(w->gk2 + (size_t)k * g, w->gk + (size_t)(k * Y->per + tb) * g,
+					       g * sizeof(float));
+				for (uint32_t c = 0; c < Y->cn[j]; c++)
+					w->cand2[c] = Y->cand[(size_t)j * Y->C + c] * Y->per + tb;
+				nt_lmap_grad(w->xb, w->cand2, Y->cn[j], Y->rows, g, w->gk2, w->tab, dw,
+					     Y->C);
 			}
 		}
 	}
@@ -697,8 +963,8 @@ static void train_step(nlut_trainer *t, const uint32_t *rows, double lr, double 
 	uint32_t tl[4096], tf[4096];
 
 	/* EFD of every layer that passes gradients back (layer 0's inputs
-	 * are fixed thermometer bits). */
-	for (uint32_t l = 1; l < L->n_layers; l++) {
+	 * are thermometer bits: only a learned mapping needs them). */
+	for (uint32_t l = L->layer[0].C ? 0 : 1; l < L->n_layers; l++) {
 		uint32_t n = L->layer[l].n;
 
 		while ((n + per - 1) / per + n_tasks > 4096)
@@ -724,6 +990,8 @@ static void train_step(nlut_trainer *t, const uint32_t *rows, double lr, double 
 	nt_adam_step(&t->adam, L->w, L->grads, L->decay, lr, 0.0);
 	for (size_t i = 0; i < L->n_params; i++)
 		L->w[i] = L->w[i] < -1.0f ? -1.0f : L->w[i] > 1.0f ? 1.0f : L->w[i];
+	if (L->n_mw)
+		map_step(t, lr);
 	for (uint32_t gi = 0; gi < t->n_ghost; gi++) {
 		*loss += L->g_loss[gi];
 		*correct += L->g_correct[gi];

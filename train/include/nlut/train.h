@@ -86,6 +86,8 @@ struct nlut_train_config {
 	int lut_code;             /* LUT: layer 0 reads whole input codes (lut_input = code) */
 	double lut_cost;          /* DENSE: weight of the estimated LUTs in the loss */
 	uint32_t dense_frac;      /* DENSE: fraction bits of the edge tables' fixed point */
+	uint32_t learn_map;       /* LUT: the first N layers learn their input mapping (DWN) */
+	uint32_t map_window;      /* LUT, learn_map: layer 0's candidates, a window side; 0 = all bits */
 	/* optimisation */
 	uint32_t epochs, batch, ghost;
 	double lr, lr_min, warmup, weight_decay, bn_momentum;
