@@ -315,9 +315,12 @@ static int write_layer(const nlut_model *m, uint32_t l, const char *dir, const c
 }
 
 /* nlut_layer<l>_sel of split layer l: each split neuron's output bit b is
- * bit b of cofactor sel (a 2^k:1 mux), the others' pass through. */
+ * bit b of cofactor sel (a 2^k:1 mux), the others' pass through. TABLE_ROM:
+ * one indexed part-select of the neuron's cofactors per neuron (Verilator
+ * reads a word instead of w bit muxes: about 1.5x the levels:3 core's rate,
+ * bench_core); otherwise (and for nlut report) one mux per bit. */
 static int write_layer_sel(const nlut_model *m, uint32_t l, const char *dir, const char *id,
-			   const struct nlut_plan *p)
+			   enum table_form form, const struct nlut_plan *p)
 {
 	const struct nlut_layer *L = nlut_model_layer(m, l);
 	unsigned target = p->split_target[l];
@@ -351,6 +354,16 @@ static int write_layer_sel(const nlut_model *m, uint32_t l, const char *dir, con
 			continue;
 		}
 		sb_printf(&sb, "\n    // neuron %u: %u cofactors on %u select bits\n", j, 1u << k, k);
+		if (form == TABLE_ROM) {
+			sb_printf(&sb, "    wire [%u:0] n%u_c = cof[%u:%u];\n"
+				       "    assign out_codes[%u:%u] = n%u_c[sel[%u:%u] * %u +: %u];\n",
+				  (w << k) - 1, j, cbit + (w << k) - 1, cbit, obit + w - 1, obit, j,
+				  sbit + k - 1, sbit, w, w);
+			cbit += w << k;
+			sbit += k;
+			obit += w;
+			continue;
+		}
 		for (unsigned b = 0; b < w; b++) {
 			sb_printf(&sb, "    wire [%u:0] n%u_b%u = {", (1u << k) - 1, j, b);
 			for (uint32_t c = 1u << k; c-- > 0;)
@@ -843,11 +856,12 @@ static int write_nlut(const nlut_model *m, const struct nlut_gen_opts *o, const 
 			ret = write_params(m, p, &sh, dir, id, policy, o);
 		goto out;
 	}
+	enum table_form form = o->yosys_luts ? TABLE_YOSYS : o->table_bits ? TABLE_BITS : TABLE_ROM;
+
 	for (uint32_t l = 0; l < L && !ret; l++) {
-		ret = write_layer(m, l, dir, id,
-				  o->yosys_luts ? TABLE_YOSYS : o->table_bits ? TABLE_BITS : TABLE_ROM, p);
+		ret = write_layer(m, l, dir, id, form, p);
 		if (!ret && p->split[l])
-			ret = write_layer_sel(m, l, dir, id, p);
+			ret = write_layer_sel(m, l, dir, id, form, p);
 	}
 	if (!ret && p->n_sum)
 		ret = ng_gsum_write(&sh.gs, dir, id);
