@@ -12,6 +12,9 @@
 //   - the clock alone: two evals per clock, inputs unchanged;
 //   - an eval without an edge (what the falling edge costs).
 // Every loop's outputs are checked; any difference is a failure (exit 1).
+// Each rate is printed per wall second and per second of this thread's CPU
+// time: on a shared machine the second is the one to compare across runs
+// (the load average is printed with it).
 //
 // Usage: bench_core MODEL [VECTORS] [RUNS]   (random codes, default 2000000 3)
 #include <algorithm>
@@ -28,18 +31,34 @@
 #include "Vbench_core_top.h"
 #include "nlut_core_params.h"
 
+#ifndef BENCH_CORE_TABLES
+#define BENCH_CORE_TABLES "rom"
+#endif
 #ifndef BENCH_CORE_N
 #define BENCH_CORE_N 1
 #endif
 #define N_CORES BENCH_CORE_N
 
-static double now()
+static double clock_s(clockid_t id)
 {
 	struct timespec t;
 
-	clock_gettime(CLOCK_MONOTONIC, &t);
+	clock_gettime(id, &t);
 	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
+
+// A span of wall time and of this thread's CPU time.
+struct span {
+	double wall, cpu;
+};
+struct stopwatch {
+	double w0 = clock_s(CLOCK_MONOTONIC), c0 = clock_s(CLOCK_THREAD_CPUTIME_ID);
+
+	span stop() const
+	{
+		return { clock_s(CLOCK_MONOTONIC) - w0, clock_s(CLOCK_THREAD_CPUTIME_ID) - c0 };
+	}
+};
 
 // A Verilator signal as 32-bit words, whatever its width.
 template <typename T> static constexpr size_t n_words(const T &) { return (sizeof(T) + 3) / 4; }
@@ -114,12 +133,12 @@ struct bench {
 	}
 
 	// The lean loop: inputs in, two evals, outputs out; compared afterwards.
-	double run_lean()
+	span run_lean()
 	{
 		const size_t lat = NLUT_CORE_LATENCY;
 
 		reset();
-		double t0 = now();
+		stopwatch t0;
 		for (size_t s = 0; s < steps + lat - 1; s++) {
 			put(top->in_codes, &in[(s < steps ? s : 0) * wi]);
 			top->clk = 1;
@@ -131,7 +150,7 @@ struct bench {
 			top->clk = 0;
 			top->eval();
 		}
-		double t = now() - t0;
+		span t = t0.stop();
 		if (memcmp(out_s.data(), gold_s.data(), out_s.size() * 4) ||
 		    memcmp(out_c.data(), gold_c.data(), out_c.size() * 4))
 			mismatch();
@@ -141,7 +160,7 @@ struct bench {
 	// cosim_core's loop (sim/core/cosim_core.cpp, no stalls or idles): the
 	// context's time advanced at each eval, the cycle timeout, the ring of
 	// accepted samples, every score field checked per vector.
-	double run_cosim()
+	span run_cosim()
 	{
 		const size_t lat = NLUT_CORE_LATENCY, ring = lat + 1;
 		std::vector<int64_t> accepted(ring, -1);
@@ -150,7 +169,7 @@ struct bench {
 		uint32_t os[64], oc[8];
 
 		reset();
-		double t0 = now();
+		stopwatch t0;
 		while (done < steps) {
 			bool v = next < steps;
 
@@ -191,35 +210,35 @@ struct bench {
 			}
 			done++;
 		}
-		return now() - t0;
+		return t0.stop();
 	}
 
 	// Two evals per clock, nothing else (inputs unchanged).
-	double run_clock(size_t n)
+	span run_clock(size_t n)
 	{
 		reset();
 		put(top->in_codes, &in[0]);
-		double t0 = now();
+		stopwatch t0;
 		for (size_t s = 0; s < n; s++) {
 			top->clk = 1;
 			top->eval();
 			top->clk = 0;
 			top->eval();
 		}
-		return now() - t0;
+		return t0.stop();
 	}
 
 	// An eval without an edge (clk stays low).
-	double run_idle(size_t n)
+	span run_idle(size_t n)
 	{
 		top->clk = 0;
 		top->eval();
-		double t0 = now();
+		stopwatch t0;
 		for (size_t s = 0; s < n; s++) {
 			top->in_valid = (uint8_t)(s & 1);
 			top->eval();
 		}
-		return now() - t0;
+		return t0.stop();
 	}
 
 	[[noreturn]] void mismatch()
@@ -250,9 +269,10 @@ struct bench {
 	}
 };
 
-static double median(std::vector<double> v)
+// The median run by CPU time (wall time of the same run with it).
+static span median(std::vector<span> v)
 {
-	std::sort(v.begin(), v.end());
+	std::sort(v.begin(), v.end(), [](const span &a, const span &b) { return a.cpu < b.cpu; });
 	return v[v.size() / 2];
 }
 
@@ -346,10 +366,15 @@ int main(int argc, char **argv)
 			 NLUT_CORE_CLASS_WIDTH, b.gcls[v]);
 	}
 
-	printf("bench_core: model %.16s..., %u core%s per model, latency %u, stages %s, %zu random "
-	       "vectors, %d runs (median)\n", NLUT_CORE_MODEL_ID, N_CORES, N_CORES > 1 ? "s" : "",
-	       NLUT_CORE_LATENCY, NLUT_CORE_STAGES, n, runs);
-	std::vector<double> lean, cosim, clock, idle;
+	double la[3] = { 0, 0, 0 };
+
+	if (getloadavg(la, 3) < 0)
+		la[0] = la[1] = la[2] = -1;
+	printf("bench_core: model %.16s..., %u core%s per model, latency %u, stages %s, tables %s, "
+	       "%zu random vectors, %d runs (median by CPU time), load average %.2f %.2f %.2f\n",
+	       NLUT_CORE_MODEL_ID, N_CORES, N_CORES > 1 ? "s" : "", NLUT_CORE_LATENCY,
+	       NLUT_CORE_STAGES, BENCH_CORE_TABLES, n, runs, la[0], la[1], la[2]);
+	std::vector<span> lean, cosim, clock, idle;
 	size_t nc = b.steps;
 
 	for (int r = 0; r < runs; r++) {
@@ -358,15 +383,17 @@ int main(int argc, char **argv)
 		clock.push_back(b.run_clock(nc));
 		idle.push_back(b.run_idle(nc));
 	}
-	double tl = median(lean), tc = median(cosim), tk = median(clock), ti = median(idle);
+	span tl = median(lean), tc = median(cosim), tk = median(clock), ti = median(idle);
 
-	printf("bench_core: lean loop          %7.2f M vectors/s  %6.1f ns/clock  (all outputs match)\n",
-	       (double)n / tl * 1e-6, tl / (double)nc * 1e9);
-	printf("bench_core: cosim_core's loop  %7.2f M vectors/s  %6.1f ns/clock  (all outputs match)\n",
-	       (double)n / tc * 1e-6, tc / (double)nc * 1e9);
-	printf("bench_core: lean / cosim_core's loop: %.2fx\n", tc / tl);
-	printf("bench_core: clock alone (2 evals) %6.1f ns/clock; eval without an edge %5.1f ns\n",
-	       tk / (double)nc * 1e9, ti / (double)nc * 1e9);
+	printf("bench_core: lean loop          %7.2f M vectors/CPU-s %6.1f ns/clock; wall %7.2f M "
+	       "vectors/s  (all outputs match)\n", (double)n / tl.cpu * 1e-6,
+	       tl.cpu / (double)nc * 1e9, (double)n / tl.wall * 1e-6);
+	printf("bench_core: cosim_core's loop  %7.2f M vectors/CPU-s %6.1f ns/clock; wall %7.2f M "
+	       "vectors/s  (all outputs match)\n", (double)n / tc.cpu * 1e-6,
+	       tc.cpu / (double)nc * 1e9, (double)n / tc.wall * 1e-6);
+	printf("bench_core: lean / cosim_core's loop: %.2fx (CPU time)\n", tc.cpu / tl.cpu);
+	printf("bench_core: clock alone (2 evals) %6.1f ns/clock; eval without an edge %5.1f ns "
+	       "(CPU time)\n", tk.cpu / (double)nc * 1e9, ti.cpu / (double)nc * 1e9);
 	delete b.top;
 	nlut_golden_free(g);
 	nlut_model_free(m);

@@ -149,6 +149,11 @@ struct nlut_gen_opts {
 	 * report` uses (yosys maps it in seconds per table, the portable form
 	 * in minutes); not meant for Vivado or Verilator. */
 	int yosys_luts;
+	/* nlut style, Verilog: every table as one constant per output bit
+	 * indexed by the address, the form before the ROM arrays (tables above
+	 * 6 address bits are otherwise also copied into a ROM array, one read
+	 * per lookup; docs/core-interface.md). For comparisons (bench_core). */
+	int table_bits;
 	/* nlut style: vectors in nlut_bist.hex, the self-test data of the
 	 * shell's boot RAM; 0 writes no such file. */
 	uint32_t bist_vectors;

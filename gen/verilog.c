@@ -36,26 +36,39 @@ static void emit_hex(struct sbuf *sb, const uint16_t *t, unsigned n, unsigned b)
 	}
 }
 
+/* How write_layer renders a table (emit_table). */
+enum table_form {
+	TABLE_ROM,   /* portable: bit constants, and a ROM array above 6 address bits */
+	TABLE_BITS,  /* portable: bit constants only (nlut_gen_opts.table_bits) */
+	TABLE_YOSYS, /* synthesis view for nlut report (nlut_gen_opts.yosys_luts) */
+};
+
 /*
  * Table t (n address bits, w-bit entries) looked up at addr into the bits
- * target[base + w - 1 : base]. Portable form: a localparam per output bit
- * indexed by the address. yosys form (nlut report only): the table is a
- * module of its own (ng_yosys_table inside), appended to mods, so yosys runs
- * abc once per table: time linear in the number of tables, where one abc
- * call over a whole 512-neuron layer takes the better part of an hour;
- * tables of at most 6 address bits (a LUT6) stay inline in the layer.
+ * target[base + w - 1 : base]. Portable form: a localparam per output bit;
+ * up to 6 address bits (a LUT6 per bit) each is indexed by the address.
+ * Larger tables (TABLE_ROM) are also copied at time 0 into a ROM array of
+ * whole entries read once per lookup: the same function, but a simulator
+ * does one array read instead of w selects of 2^n-bit constants (Verilator:
+ * about 1.5x the core's rate, bench_core); rom_style keeps it in LUTs on
+ * Vivado, and yosys reads the initial block as the memory's contents. yosys
+ * form (nlut report only): the table is a module of its own
+ * (ng_yosys_table inside), appended to mods, so yosys runs abc once per
+ * table: time linear in the number of tables, where one abc call over a
+ * whole 512-neuron layer takes the better part of an hour; tables of at
+ * most 6 address bits (a LUT6) stay inline in the layer.
  */
-static void emit_table(struct sbuf *sb, struct sbuf *mods, const char *module,
-		       const char *prefix, const uint16_t *t, unsigned n, unsigned w,
-		       const char *addr, const char *target, unsigned base)
+static void emit_table(struct sbuf *sb, struct sbuf *mods, enum table_form form,
+		       const char *module, const char *prefix, const uint16_t *t, unsigned n,
+		       unsigned w, const char *addr, const char *target, unsigned base)
 {
-	if (mods && n <= 6) {
+	if (form == TABLE_YOSYS && n <= 6) {
 		/* One LUT6 or less (binary LUT layers): inline, so abc runs once
 		 * over the layer instead of paying a module's passes per table. */
 		ng_yosys_table(sb, prefix, t, n, w, addr, target, base);
 		return;
 	}
-	if (mods) {
+	if (form == TABLE_YOSYS) {
 		sb_printf(mods, "module %s_%s (input wire [%u:0] a, output wire [%u:0] y);\n",
 			  module, prefix, n - 1, w - 1);
 		ng_yosys_table(mods, "t", t, n, w, "a", "y", 0);
@@ -64,12 +77,29 @@ static void emit_table(struct sbuf *sb, struct sbuf *mods, const char *module,
 			  addr, target, base + w - 1, base);
 		return;
 	}
+	int rom = form == TABLE_ROM && n > 6;
+
 	for (unsigned b = 0; b < w; b++) {
 		sb_printf(sb, "    localparam [%llu:0] %s_B%u = ", (1ull << n) - 1, prefix, b);
 		emit_hex(sb, t, n, b);
-		sb_printf(sb, ";\n    assign %s[%u] = %s_B%u[%s];\n", target, base + b, prefix, b,
-			  addr);
+		if (rom)
+			sb_puts(sb, ";\n");
+		else
+			sb_printf(sb, ";\n    assign %s[%u] = %s_B%u[%s];\n", target, base + b, prefix,
+				  b, addr);
 	}
+	if (!rom)
+		return;
+	sb_printf(sb, "    (* rom_style = \"distributed\" *) reg [%u:0] %s_R [0:%llu];\n"
+		      "    integer %s_i;\n"
+		      "    initial\n"
+		      "        for (%s_i = 0; %s_i < %llu; %s_i = %s_i + 1)\n"
+		      "            %s_R[%s_i] = {",
+		  w - 1, prefix, (1ull << n) - 1, prefix, prefix, prefix, 1ull << n, prefix, prefix,
+		  prefix, prefix);
+	for (unsigned b = w; b-- > 0;)
+		sb_printf(sb, "%s_B%u[%s_i]%s", prefix, b, prefix, b ? ", " : "};\n");
+	sb_printf(sb, "    assign %s[%u:%u] = %s_R[%s];\n", target, base + w - 1, base, prefix, addr);
 }
 
 /* {in[src[k-1]], ..., in[src[0]]}: the concatenation of the given fan-in
@@ -176,8 +206,8 @@ static void split_widths(const struct nlut_layer *L, unsigned t, uint32_t *cw, u
  * as is), and out_sel, each split neuron's k top address bits; the core
  * registers both and nlut_layer<l>_sel muxes them.
  */
-static int write_layer(const nlut_model *m, uint32_t l, const char *dir, const char *id, int yosys,
-		       const struct nlut_plan *p)
+static int write_layer(const nlut_model *m, uint32_t l, const char *dir, const char *id,
+		       enum table_form form, const struct nlut_plan *p)
 {
 	const struct nlut_layer *L = nlut_model_layer(m, l);
 	uint32_t in_w = ng_layer_in_width(m, l), out_w = ng_layer_out_width(m, l);
@@ -223,14 +253,15 @@ static int write_layer(const nlut_model *m, uint32_t l, const char *dir, const c
 
 	sb_init(&sb);
 	sb_init(&mods);
-	tmods = yosys ? &mods : NULL;
+	tmods = form == TABLE_YOSYS ? &mods : NULL;
 	snprintf(name, sizeof(name), "nlut_layer%u", l);
 	snprintf(what, sizeof(what), "layer %u of the LUT core: %u neurons, %u -> %u bits",
 		 l, L->n_neurons, in_w, out_w);
 	emit_header(&sb, name, what, id);
 	sb_printf(&sb, "// Combinational. Each neuron reads its sources' codes from in_codes,\n"
 		       "// the first fan-in input in the low address bits, and looks its\n"
-		       "// output up in one constant per output bit.\n");
+		       "// output up in one constant per output bit%s.\n",
+		  form == TABLE_ROM ? " (above 6 address bits:\n// in a ROM array filled from those constants at time 0)" : "");
 	if (split) {
 		split_widths(L, target, &cof_w, &sel_w);
 		sb_printf(&sb, "// Split across two stages: a table above about %u LUT levels is cut\n"
@@ -282,7 +313,7 @@ static int write_layer(const nlut_model *m, uint32_t l, const char *dir, const c
 				snprintf(pfx, sizeof(pfx), "N%u_S%u", j, s);
 				snprintf(addr, sizeof(addr), "n%u_s%u_addr", j, s);
 				snprintf(tgt, sizeof(tgt), "n%u_s%u", j, s);
-				emit_table(&sb, tmods, name, pfx, st->table, st->addr_bits,
+				emit_table(&sb, tmods, form, name, pfx, st->table, st->addr_bits,
 					   n->sub_bits, addr, tgt, 0);
 			}
 			/* Sign-extend every part to the sum width; the sum wraps
@@ -319,7 +350,7 @@ static int write_layer(const nlut_model *m, uint32_t l, const char *dir, const c
 				snprintf(addr, sizeof(addr), "n%u_lo", j);
 				for (uint32_t c = 0; c < 1u << k; c++) {
 					snprintf(pfx, sizeof(pfx), "N%u_C%u", j, c);
-					emit_table(&sb, tmods, name, pfx,
+					emit_table(&sb, tmods, form, name, pfx,
 						   n->table + ((size_t)c << lo), lo, n->out_bits,
 						   addr, out, obit);
 					obit += n->out_bits;
@@ -329,7 +360,7 @@ static int write_layer(const nlut_model *m, uint32_t l, const char *dir, const c
 			}
 		}
 		snprintf(pfx, sizeof(pfx), "N%u", j);
-		emit_table(&sb, tmods, name, pfx, n->table, n->addr_bits, n->out_bits, addr, out,
+		emit_table(&sb, tmods, form, name, pfx, n->table, n->addr_bits, n->out_bits, addr, out,
 			   obit);
 		obit += n->out_bits;
 	}
@@ -351,9 +382,12 @@ static int write_layer(const nlut_model *m, uint32_t l, const char *dir, const c
 }
 
 /* nlut_layer<l>_sel of split layer l: each split neuron's output bit b is
- * bit b of cofactor sel (a 2^k:1 mux), the others' pass through. */
+ * bit b of cofactor sel (a 2^k:1 mux), the others' pass through. TABLE_ROM:
+ * one indexed part-select of the neuron's cofactors per neuron (Verilator
+ * reads a word instead of w bit muxes: about 1.5x the levels:3 core's rate,
+ * bench_core); otherwise (and for nlut report) one mux per bit. */
 static int write_layer_sel(const nlut_model *m, uint32_t l, const char *dir, const char *id,
-			   const struct nlut_plan *p)
+			   enum table_form form, const struct nlut_plan *p)
 {
 	const struct nlut_layer *L = nlut_model_layer(m, l);
 	unsigned target = p->split_target[l];
@@ -387,6 +421,16 @@ static int write_layer_sel(const nlut_model *m, uint32_t l, const char *dir, con
 			continue;
 		}
 		sb_printf(&sb, "\n    // neuron %u: %u cofactors on %u select bits\n", j, 1u << k, k);
+		if (form == TABLE_ROM) {
+			sb_printf(&sb, "    wire [%u:0] n%u_c = cof[%u:%u];\n"
+				       "    assign out_codes[%u:%u] = n%u_c[sel[%u:%u] * %u +: %u];\n",
+				  (w << k) - 1, j, cbit + (w << k) - 1, cbit, obit + w - 1, obit, j,
+				  sbit + k - 1, sbit, w, w);
+			cbit += w << k;
+			sbit += k;
+			obit += w;
+			continue;
+		}
 		for (unsigned b = 0; b < w; b++) {
 			sb_printf(&sb, "    wire [%u:0] n%u_b%u = {", (1u << k) - 1, j, b);
 			for (uint32_t c = 1u << k; c-- > 0;)
@@ -879,10 +923,12 @@ static int write_nlut(const nlut_model *m, const struct nlut_gen_opts *o, const 
 			ret = write_params(m, p, &sh, dir, id, policy, o);
 		goto out;
 	}
+	enum table_form form = o->yosys_luts ? TABLE_YOSYS : o->table_bits ? TABLE_BITS : TABLE_ROM;
+
 	for (uint32_t l = 0; l < L && !ret; l++) {
-		ret = write_layer(m, l, dir, id, o->yosys_luts, p);
+		ret = write_layer(m, l, dir, id, form, p);
 		if (!ret && p->split[l])
-			ret = write_layer_sel(m, l, dir, id, p);
+			ret = write_layer_sel(m, l, dir, id, form, p);
 	}
 	if (!ret && p->n_sum)
 		ret = ng_gsum_write(&sh.gs, dir, id);

@@ -43,6 +43,14 @@ expect 1 "vectors fit" -- "$NLUT" gen --bist-vectors 100000 "$W/m.nlut" -o "$W/b
 expect 0 "nlut_bist.hex: 3 self-test vectors" -- "$NLUT" gen --bist-vectors 3 "$W/m.nlut" -o "$W/b3"
 [ "$(wc -l <"$W/b3/nlut_bist.hex")" -eq $((1 + 16 + 3 * 3)) ] || bad "nlut_bist.hex of 3 vectors: wrong length"
 expect 1 "no module layer0" -- "$NLUT" import "$W/rtl" -o "$W/x.nlut"
+# Table forms: a table above 6 address bits also as a ROM array (default),
+# none with --tables bits; 6-bit tables never (one constant per output bit).
+expect 2 "tables 'x': expected rom or bits" -- "$NLUT" gen --tables x "$W/m.nlut" -o "$W/x"
+grep -q 'reg \[1:0\] N0_R \[0:4095\];' "$W/nosplit/nlut_layer0.v" || bad "no ROM array of a 12-bit table"
+grep -q 'n0_c\[sel\[0:0\] \* 2 +: 2\]' "$W/split/nlut_layer0_sel.v" || bad "no part-select cofactor mux"
+expect 0 "latency 4 cycles" -- "$NLUT" gen --tables bits --stages levels:3,nosplit "$W/m12.nlut" -o "$W/tb"
+! grep -q "reg " "$W/tb/nlut_layer0.v" || bad "--tables bits wrote a ROM array"
+! grep -q "reg " "$W/rtl/nlut_layer0.v" || bad "a ROM array of a 6-bit table"
 
 # VHDL, fixed latency, stages from a clock, pattern files.
 expect 2 "expected verilog or vhdl" -- "$NLUT" gen --hdl verilog2 "$W/m.nlut" -o "$W/x"

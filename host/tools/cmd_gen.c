@@ -34,6 +34,10 @@ static void help(const char *prog)
 	       "  --hdl LANG           verilog (default) or vhdl: the same core as VHDL-93,\n"
 	       "                       package nlut_core_params in nlut_core_params.vhd, the\n"
 	       "                       analysis-order list nlut_core_vhdl.f (no nlut_bist.hex)\n"
+	       "  --tables FORM        rom (default): a table above 6 address bits is also\n"
+	       "                       copied into a ROM array read once per lookup (the\n"
+	       "                       same logic; simulators run it faster); bits: one\n"
+	       "                       constant per output bit only, the earlier form\n"
 	       "  --fixed-latency      no ce port: every register updates at every clock, a\n"
 	       "                       result appears exactly LATENCY clocks after its input\n"
 	       "                       (trigger paths; no nlut_bist.hex: the shell needs ce)\n"
@@ -55,6 +59,7 @@ int cmd_gen(int argc, char **argv)
 		{ "bist-vectors", required_argument, NULL, 'B' },
 		{ "hdl", required_argument, NULL, 'H' },
 		{ "fixed-latency", no_argument, NULL, 'F' },
+		{ "tables", required_argument, NULL, 'T' },
 		TOOL_OPTS_QUIET_HELP,
 	};
 	const char *prog = argv[0], *out = NULL;
@@ -93,6 +98,13 @@ int cmd_gen(int argc, char **argv)
 			break;
 		case 'F':
 			o.fixed_latency = 1;
+			break;
+		case 'T':
+			if (!strcmp(optarg, "rom") || !strcmp(optarg, "bits"))
+				o.table_bits = !strcmp(optarg, "bits");
+			else
+				return tool_usage_error(prog, "--tables '%s': expected rom or bits",
+							optarg);
 			break;
 		case 'B': {
 			uint64_t n;
