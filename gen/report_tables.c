@@ -1,19 +1,20 @@
 /* report_tables.c - nlut report's synthesis with the tables apart (the
  * default, -j N >= 1): every table module of the yosys view
  * (nlut_layer<L>_N<J>[_C<K>], gen/verilog.c) is mapped to LUTs by a fixed
- * short script (ng_report_table_cmds) in one of `jobs` batches, one yosys
- * process each, run side by side, or taken from the cache; the rest of the
- * core (the glue, tables as blackboxes) is synthesised by synth_xilinx in one
- * more process at the same time, or taken from the cache too; a last short
- * yosys run joins the netlists and writes hier.blif and flat.blif as the
- * one-script flow (-j 0) does.
+ * short script (ng_report_table_cmds) in a yosys process of its own, N at a
+ * time, or taken from the cache; the rest of the core (the glue, tables as
+ * blackboxes) is synthesised by synth_xilinx in one more process at the same
+ * time, or taken from the cache too; a last short yosys run joins the
+ * netlists and writes hier.blif and flat.blif as the one-script flow (-j 0)
+ * does.
  *
- * A table's netlist depends on its text alone: not on its name, on the other
- * tables of its batch, their order or the number of jobs. (Under
- * synth_xilinx it would not: yosys hands abc a table's gates in an order that
- * depends on everything the process did before, and abc's LUT count for the
- * same table then varies by up to half; docs/core-interface.md.) So any -j N,
- * a warm or a cold cache, give the same figures: test report_tables.
+ * A process per table, because inside one yosys process the order in which
+ * yosys hands abc a table's gates depends on everything the process did
+ * before (process-wide name counters and a recycled name table some passes
+ * sort by), and abc's LUT count for the same table then varies by up to half
+ * (docs/core-interface.md). In a fresh process a table's netlist depends on
+ * its text alone, not on its name, the other tables or N: any -j N and a warm
+ * or cold cache give the same figures (test report_tables).
  *
  * Cache: DIR/<sha256>.il, a table's mapped module (RTLIL) under the name
  * nlut_cached_table, the key hashing the table's text without its name, the
@@ -41,10 +42,10 @@ const char *const ng_report_map_cmds = "opt_expr -mux_undef -noclkinv\n"
 				       "clean\n"
 				       "techmap -map +/xilinx/ff_map.v\n";
 
-/* A batch of tables (plain logic: 2:1 muxes, constants) to LUTs: the same
- * abc call as above on the gates of each table module, through passes that
- * keep the order the Verilog gives (no techmap, whose order follows yosys's
- * process-wide name indices); then every cell must be a LUT. */
+/* A table (plain logic: 2:1 muxes, constants) to LUTs: the same abc call as
+ * above on its gates, after the few passes that turn the Verilog into gates
+ * (synth_xilinx's would cost a second of CPU per table, most of it reading
+ * its techmap libraries); then every cell must be a LUT. */
 const char *const ng_report_table_cmds = "proc\n"
 					 "opt_expr\n"
 					 "opt_clean\n"
