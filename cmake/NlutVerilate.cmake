@@ -7,6 +7,12 @@
 # sources for the one static library nlut_verilated_rt, which the co-simulation
 # executables (NlutCosim.cmake) link as well.
 #
+# The model's own classes (Verilator writes a dozen small .cpp files, each of
+# which parses verilated.h and the tracing headers again) are compiled as one
+# unity source, as Verilator's own makefile does with its __ALL.cpp: a shell
+# testbench's model took 6.4 s of CPU as 9 files and 1.0 s as one. The
+# target's other sources (the harness) stay apart.
+#
 # nlut_verilate(TARGET <verilate() arguments>)
 enable_language(CXX)
 set(CMAKE_CXX_STANDARD 17)
@@ -31,9 +37,14 @@ if(NOT TARGET nlut_verilated_rt)
 endif()
 
 function(nlut_verilate target)
+  get_target_property(own ${target} SOURCES)
   verilate(${target} ${ARGN})
   get_target_property(srcs ${target} SOURCES)
   list(FILTER srcs EXCLUDE REGEX "^${NLUT_VERILATOR_INC}/[^/]+\\.cpp$")
   set_property(TARGET ${target} PROPERTY SOURCES ${srcs})
   target_link_libraries(${target} PRIVATE nlut_verilated_rt)
+  if(own)
+    set_source_files_properties(${own} PROPERTIES SKIP_UNITY_BUILD_INCLUSION ON)
+  endif()
+  set_target_properties(${target} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE 0)
 endfunction()

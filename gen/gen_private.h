@@ -84,6 +84,7 @@ void ng_log_error(const char *log, char *out, size_t len);
  * the synthesis with the tables apart (writes hier and flat as the one
  * script does). */
 extern const char *const ng_report_map_cmds;
+extern const char *const ng_report_table_cmds;
 int ng_report_split(const char *rtl, const char *flist, const char *top,
 		    const struct nlut_report_opts *o, const char *hier, const char *flat,
 		    unsigned *n_tables, unsigned *n_cached);

@@ -1,16 +1,25 @@
-/* report_tables.c - nlut report's synthesis with the tables apart: every
- * table module of the yosys view (nlut_layer<L>_N<J>[_C<K>], gen/verilog.c) is
- * synthesised in one of `jobs` batches (one yosys process each, run side by
- * side) or taken from the cache, the rest of the core (the glue, tables as
- * blackboxes) in one more process at the same time; a last short yosys run
- * joins the netlists and writes hier.blif and flat.blif as the one-script
- * flow does. A table is a leaf module and synth_xilinx keeps the hierarchy,
- * so its netlist does not depend on what else is synthesised with it:
- * test_report_tables checks the figures equal to the one-script flow's.
+/* report_tables.c - nlut report's synthesis with the tables apart (the
+ * default, -j N >= 1): every table module of the yosys view
+ * (nlut_layer<L>_N<J>[_C<K>], gen/verilog.c) is mapped to LUTs by a fixed
+ * short script (ng_report_table_cmds) in a yosys process of its own, N at a
+ * time, or taken from the cache; the rest of the core (the glue, tables as
+ * blackboxes) is synthesised by synth_xilinx in one more process at the same
+ * time, or taken from the cache too; a last short yosys run joins the
+ * netlists and writes hier.blif and flat.blif as the one-script flow (-j 0)
+ * does.
  *
- * Cache: DIR/<sha256>.il, the table's mapped module (RTLIL) under the name
- * nlut_cached_table; the key hashes the table's text without its name, the
- * synthesis commands and `yosys -V`. */
+ * A process per table, because inside one yosys process the order in which
+ * yosys hands abc a table's gates depends on everything the process did
+ * before (process-wide name counters and a recycled name table some passes
+ * sort by), and abc's LUT count for the same table then varies by up to half
+ * (docs/core-interface.md). In a fresh process a table's netlist depends on
+ * its text alone, not on its name, the other tables or N: any -j N and a warm
+ * or cold cache give the same figures (test report_tables).
+ *
+ * Cache: DIR/<sha256>.il, a table's mapped module (RTLIL) under the name
+ * nlut_cached_table, the key hashing the table's text without its name, the
+ * commands and `yosys -V`; DIR/glue-<sha256>.il, the glue's netlist, the key
+ * hashing its files, top, commands and `yosys -V`. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -33,12 +42,28 @@ const char *const ng_report_map_cmds = "opt_expr -mux_undef -noclkinv\n"
 				       "clean\n"
 				       "techmap -map +/xilinx/ff_map.v\n";
 
+/* A table (plain logic: 2:1 muxes, constants) to LUTs: the same abc call as
+ * above on its gates, after the few passes that turn the Verilog into gates
+ * (synth_xilinx's would cost a second of CPU per table, most of it reading
+ * its techmap libraries); then every cell must be a LUT. */
+const char *const ng_report_table_cmds = "proc\n"
+					 "opt_expr\n"
+					 "opt_clean\n"
+					 "simplemap\n"
+					 "opt_expr -mux_undef -noclkinv\n"
+					 "opt_clean\n"
+					 "abc -luts 2:2,3,6:5,10,20\n"
+					 "opt_clean\n"
+					 "select -assert-none t:* t:$lut %d\n";
+
 struct table {
 	char name[96];
 	char *text;   /* module ... endmodule */
 	unsigned a, y; /* address and output widths */
 	char key[65];
 	char *il;     /* the mapped module, RTLIL, under its own name */
+	long rep;     /* an earlier table of the same key whose netlist this takes, or -1 */
+	size_t run;   /* 1.. when synthesised in this run (a yosys process of its own) */
 };
 
 struct tables {
@@ -88,7 +113,8 @@ static void tables_free(struct tables *ts)
 
 /* Move the table modules of rtl/file into ts; write the rest, each table
  * replaced by a blackbox of its ports, to glue/file. */
-static int split_file(const char *rtl, const char *glue, const char *file, struct tables *ts)
+static int split_file(const char *rtl, const char *glue, const char *file, struct tables *ts,
+		      struct nlut_sha256 *gh)
 {
 	char path[4200];
 	char *src, *line, *next;
@@ -140,6 +166,11 @@ static int split_file(const char *rtl, const char *glue, const char *file, struc
 		next = stop;
 	}
 	free(src);
+	if (!g.bad) {
+		nlut_sha256_update(gh, file, strlen(file) + 1);
+		nlut_sha256_update(gh, g.p, g.len);
+		nlut_sha256_update(gh, "", 1);
+	}
 	ret = g.bad ? ng_fail(NLUT_ERROR_NO_MEM, "out of memory") : sb_write(&g, glue, file);
 	sb_free(&g);
 	return ret;
@@ -236,7 +267,7 @@ static void table_key(struct table *t, const char *version, const char *script)
 	const char *nm = strstr(t->text, t->name);
 
 	nlut_sha256_init(&s);
-	nlut_sha256_update(&s, "nlut-report-table 1", 20);
+	nlut_sha256_update(&s, "nlut-report-table 2", 20);
 	nlut_sha256_update(&s, version, strlen(version) + 1);
 	nlut_sha256_update(&s, script, strlen(script) + 1);
 	/* the text without the module's name: equal tables share an entry */
@@ -351,34 +382,84 @@ static int mkdirs(const char *dir)
 	return mkdir(p, 0777) && errno != EEXIST ? -1 : 0;
 }
 
+static void hex_digest(struct nlut_sha256 *s, char out[65])
+{
+	uint8_t h[32];
+
+	nlut_sha256_final(s, h);
+	for (int i = 0; i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", h[i]);
+}
+
+/* Copy file from to to (a cache entry in or out) by a temporary file and a
+ * rename, so a reader never sees half of it; 0 or -1. */
+static int copy_file(const char *from, const char *to)
+{
+	char tmp[4300];
+	size_t n;
+	char *p = slurp(from, &n);
+	FILE *f;
+	int ok = 0;
+
+	if (!p)
+		return -1;
+	snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", to, (long)getpid());
+	if ((f = fopen(tmp, "w"))) {
+		ok = fwrite(p, 1, n, f) == n;
+		if (fclose(f) || !ok || rename(tmp, to)) {
+			unlink(tmp);
+			ok = 0;
+		}
+	}
+	free(p);
+	return ok ? 0 : -1;
+}
+
+/* A whole RTLIL file (its last line "end"), else a miss. */
+static int is_whole_il(const char *path)
+{
+	size_t n;
+	char *p = slurp(path, &n);
+	int ok = p && n > 4 && !strcmp(p + n - 4, "end\n");
+
+	free(p);
+	return ok;
+}
+
 int ng_report_split(const char *rtl, const char *flist, const char *top,
 		    const struct nlut_report_opts *o, const char *hier, const char *flat,
 		    unsigned *n_tables, unsigned *n_cached)
 {
 	const char *yosys = o->yosys ? o->yosys : "yosys";
 	unsigned jobs = o->jobs ? o->jobs : 1;
-	char path[4200], glue[4200], line[512], version[256], log[4200], err[600] = "";
+	char path[4400], glue[4200], tdir[4200], glue_il[4200], glue_cache[4300] = "", line[512],
+		version[256], log[4200], err[600] = "", gkey[65];
 	struct tables ts = { 0 };
 	struct sbuf ys, gl;
+	struct nlut_sha256 gh;
 	char ***argv = NULL;
-	char (*paths)[2][4200] = NULL;
-	size_t n_batches = 0;
-	int ret = 0;
+	char (*paths)[2][4400] = NULL;
+	size_t n_runs = 0, n_tab_runs = 0;
+	int ret = 0, glue_hit = 0;
 	FILE *f;
 
 	*n_tables = *n_cached = 0;
 	snprintf(glue, sizeof(glue), "%s/glue", o->workdir);
+	snprintf(glue_il, sizeof(glue_il), "%s/glue.il", o->workdir);
+	snprintf(tdir, sizeof(tdir), "%s/tables", o->workdir);
 	if (mkdirs(glue))
 		return ng_fail(NLUT_ERROR_IO, "%s: cannot create: %s", glue, strerror(errno));
 	snprintf(path, sizeof(path), "%s/%s", rtl, flist);
 	if (!(f = fopen(path, "r")))
 		return ng_fail(NLUT_ERROR_IO, "%s: cannot open: %s", path, strerror(errno));
 	sb_init(&gl);
+	nlut_sha256_init(&gh);
+	nlut_sha256_update(&gh, "nlut-report-glue 1", 19);
 	while (!ret && fgets(line, sizeof(line), f)) {
 		line[strcspn(line, "\r\n")] = '\0';
 		if (!line[0] || !strncmp(line, "//", 2))
 			continue;
-		ret = split_file(rtl, glue, line, &ts);
+		ret = split_file(rtl, glue, line, &ts, &gh);
 		sb_printf(&gl, "read_verilog %s/%s\n", glue, line);
 	}
 	fclose(f);
@@ -395,84 +476,95 @@ int ng_report_split(const char *rtl, const char *flist, const char *top,
 		ret = ng_fail(NLUT_ERROR_IO, "%s: cannot create: %s", o->cache_dir, strerror(errno));
 		goto out;
 	}
+	nlut_sha256_update(&gh, version, strlen(version) + 1);
+	nlut_sha256_update(&gh, top, strlen(top) + 1);
+	nlut_sha256_update(&gh, ng_report_map_cmds, strlen(ng_report_map_cmds) + 1);
+	hex_digest(&gh, gkey);
+	if (o->cache_dir) {
+		snprintf(glue_cache, sizeof(glue_cache), "%s/glue-%s.il", o->cache_dir, gkey);
+		glue_hit = is_whole_il(glue_cache) && !copy_file(glue_cache, glue_il);
+	}
+
+	/* Tables: from the cache, else from an earlier table of the same text,
+	 * else synthesised in a batch. */
+	size_t miss = 0;
+
 	for (size_t i = 0; i < ts.n; i++) {
-		table_key(&ts.t[i], version, ng_report_map_cmds);
+		struct table *t = &ts.t[i];
+
+		table_key(t, version, ng_report_table_cmds);
+		t->rep = -1;
 		if (o->cache_dir)
-			cache_load(&ts.t[i], o->cache_dir);
-		*n_cached += ts.t[i].il != NULL;
+			cache_load(t, o->cache_dir);
+		*n_cached += t->il != NULL;
+		for (size_t k = 0; k < i && !t->il; k++)
+			if (!strcmp(ts.t[k].key, t->key)) {
+				t->rep = (long)k;
+				break;
+			}
+		miss += !t->il && t->rep < 0;
 	}
 	*n_tables = (unsigned)ts.n;
 
-	/* Scripts: the glue, then one per batch of the tables not cached. */
-	size_t miss = ts.n - *n_cached;
-
-	n_batches = 1 + (miss < jobs ? miss : jobs);
-	argv = calloc(n_batches, sizeof(*argv));
-	paths = calloc(n_batches, sizeof(*paths));
+	/* The glue (unless cached), then one process per table to synthesise. */
+	argv = calloc(miss + 1, sizeof(*argv));
+	paths = calloc(miss + 1, sizeof(*paths));
 	if (!argv || !paths)
 		goto oom;
-	sb_printf(&gl, "synth_xilinx -family xcup -top %s -run begin:map_luts\n%swrite_rtlil %s/glue.il\n",
-		  top, ng_report_map_cmds, o->workdir);
-	if ((ret = sb_write(&gl, o->workdir, "glue.ys")))
-		goto out;
-	for (size_t b = 1; b < n_batches; b++) {
-		struct sbuf v;
-		unsigned ai = 0, yi = 0, k = 0;
-		char name[64];
-
-		sb_init(&v);
-		sb_puts(&v, "`timescale 1ns / 1ps\n`default_nettype none\n\n");
-		for (size_t i = 0; i < ts.n; i++)
-			if (!ts.t[i].il && k++ % (n_batches - 1) == b - 1) {
-				sb_printf(&v, "%s\n\n", ts.t[i].text);
-				ai += ts.t[i].a;
-				yi += ts.t[i].y;
-			}
-		sb_printf(&v, "module nlut_tables_top (input wire [%u:0] a, output wire [%u:0] y);\n",
-			  ai - 1, yi - 1);
-		ai = yi = k = 0;
-		for (size_t i = 0; i < ts.n; i++)
-			if (!ts.t[i].il && k++ % (n_batches - 1) == b - 1) {
-				sb_printf(&v, "    %s u_%zu (.a(a[%u:%u]), .y(y[%u:%u]));\n", ts.t[i].name,
-					  i, ai + ts.t[i].a - 1, ai, yi + ts.t[i].y - 1, yi);
-				ai += ts.t[i].a;
-				yi += ts.t[i].y;
-			}
-		sb_puts(&v, "endmodule\n");
-		snprintf(name, sizeof(name), "tables%zu.v", b);
-		ret = v.bad ? ng_fail(NLUT_ERROR_NO_MEM, "out of memory") : sb_write(&v, o->workdir, name);
-		sb_free(&v);
-		if (ret)
+	if (!glue_hit) {
+		sb_printf(&gl, "synth_xilinx -family xcup -top %s -run begin:map_luts\n%swrite_rtlil %s\n",
+			  top, ng_report_map_cmds, glue_il);
+		if ((ret = sb_write(&gl, o->workdir, "glue.ys")))
 			goto out;
-		sb_init(&v);
-		sb_printf(&v, "read_verilog %s/%s\n"
-			      "synth_xilinx -family xcup -top nlut_tables_top -run begin:map_luts\n"
-			      "%swrite_rtlil %s/tables%zu.il\n",
-			  o->workdir, name, ng_report_map_cmds, o->workdir, b);
-		snprintf(name, sizeof(name), "tables%zu.ys", b);
-		ret = sb_write(&v, o->workdir, name);
-		sb_free(&v);
-		if (ret)
-			goto out;
+		snprintf(paths[n_runs][0], sizeof(paths[0][0]), "%s/glue.log", o->workdir);
+		snprintf(paths[n_runs][1], sizeof(paths[0][1]), "%s/glue.ys", o->workdir);
+		n_runs++;
 	}
-	for (size_t b = 0; b < n_batches; b++) {
-		snprintf(paths[b][0], sizeof(paths[b][0]), "%s/%s%.0zu.log", o->workdir,
-			 b ? "tables" : "glue", b);
-		snprintf(paths[b][1], sizeof(paths[b][1]), "%s/%s%.0zu.ys", o->workdir,
-			 b ? "tables" : "glue", b);
+	if (miss && mkdirs(tdir)) {
+		ret = ng_fail(NLUT_ERROR_IO, "%s: cannot create: %s", tdir, strerror(errno));
+		goto out;
+	}
+	for (size_t i = 0; i < ts.n; i++) {
+		struct table *t = &ts.t[i];
+		struct sbuf v;
+		char name[128];
+
+		if (t->il || t->rep >= 0)
+			continue;
+		t->run = ++n_tab_runs;
+		sb_init(&v);
+		sb_printf(&v, "`default_nettype none\n\n%s\n", t->text);
+		snprintf(name, sizeof(name), "%s.v", t->name);
+		ret = v.bad ? ng_fail(NLUT_ERROR_NO_MEM, "out of memory") : sb_write(&v, tdir, name);
+		sb_free(&v);
+		if (ret)
+			goto out;
+		sb_init(&v);
+		sb_printf(&v, "read_verilog %s/%s.v\n%swrite_rtlil %s/%s.il\n", tdir, t->name,
+			  ng_report_table_cmds, tdir, t->name);
+		snprintf(name, sizeof(name), "%s.ys", t->name);
+		ret = sb_write(&v, tdir, name);
+		sb_free(&v);
+		if (ret)
+			goto out;
+		snprintf(paths[n_runs][0], sizeof(paths[0][0]), "%s/%s.log", tdir, t->name);
+		snprintf(paths[n_runs][1], sizeof(paths[0][1]), "%s/%s.ys", tdir, t->name);
+		n_runs++;
+	}
+	for (size_t r = 0; r < n_runs; r++) {
 		char **a = calloc(7, sizeof(char *));
 
-		if (!(argv[b] = a))
+		if (!(argv[r] = a))
 			goto oom;
 		a[0] = (char *)yosys;
 		a[1] = "-q";
 		a[2] = "-l";
-		a[3] = paths[b][0];
+		a[3] = paths[r][0];
 		a[4] = "-s";
-		a[5] = paths[b][1];
+		a[5] = paths[r][1];
 	}
-	/* The glue and the batches side by side: jobs + 1 processes at most. */
-	int st = run_all(argv, n_batches, jobs + 1);
+	/* The glue and the tables side by side: jobs + 1 processes at most. */
+	int st = run_all(argv, n_runs, jobs + 1);
 
 	if (st == 127 || st < 0) {
 		ret = ng_fail(NLUT_ERROR_NOT_FOUND, "cannot run %s (install yosys: scripts/deps.sh)",
@@ -480,16 +572,21 @@ int ng_report_split(const char *rtl, const char *flist, const char *top,
 		goto out;
 	}
 	if (st) {
-		for (size_t b = 0; b < n_batches && !err[0]; b++)
-			ng_log_error(paths[b][0], err, sizeof(err));
+		for (size_t r = 0; r < n_runs && !err[0]; r++)
+			ng_log_error(paths[r][0], err, sizeof(err));
 		ret = ng_fail(NLUT_ERROR_OTHER, "yosys failed (exit %d, logs in %s)%s", st, o->workdir,
 			      err);
 		goto out;
 	}
-	for (size_t b = 1; b < n_batches && !ret; b++) {
-		snprintf(path, sizeof(path), "%s/tables%zu.il", o->workdir, b);
-		ret = take_modules(path, &ts);
-	}
+	if (!glue_hit && o->cache_dir)
+		copy_file(glue_il, glue_cache);
+	for (size_t i = 0; i < ts.n && !ret; i++)
+		if (ts.t[i].run) {
+			struct tables one = { &ts.t[i], 1, 1 };
+
+			snprintf(path, sizeof(path), "%s/%s.il", tdir, ts.t[i].name);
+			ret = take_modules(path, &one);
+		}
 	if (ret)
 		goto out;
 
@@ -498,26 +595,33 @@ int ng_report_split(const char *rtl, const char *flist, const char *top,
 
 	sb_init(&il);
 	for (size_t i = 0; i < ts.n; i++) {
-		if (!ts.t[i].il) {
+		struct table *t = &ts.t[i];
+
+		if (!t->il && t->rep >= 0 && ts.t[t->rep].il &&
+		    !(t->il = rename_il(ts.t[t->rep].il, ts.t[t->rep].name, t->name))) {
 			sb_free(&il);
-			ret = ng_fail(NLUT_ERROR_OTHER, "yosys wrote no netlist of table %s", ts.t[i].name);
+			goto oom;
+		}
+		if (!t->il) {
+			sb_free(&il);
+			ret = ng_fail(NLUT_ERROR_OTHER, "yosys wrote no netlist of table %s", t->name);
 			goto out;
 		}
-		sb_puts(&il, ts.t[i].il);
-		if (o->cache_dir)
-			cache_store(&ts.t[i], o->cache_dir);
+		sb_puts(&il, t->il);
+		if (o->cache_dir && t->run)
+			cache_store(t, o->cache_dir);
 	}
 	ret = il.bad ? ng_fail(NLUT_ERROR_NO_MEM, "out of memory") : sb_write(&il, o->workdir, "tables.il");
 	sb_free(&il);
 	if (ret)
 		goto out;
 	sb_init(&ys);
-	sb_printf(&ys, "read_rtlil %s/glue.il\n"
+	sb_printf(&ys, "read_rtlil %s\n"
 		       "read_rtlil %s/tables.il\n"
 		       "tee -o %s/stat.txt stat\n"
 		       "write_blif -icells -cname %s\n"
 		       "flatten\n"
-		       "write_blif -icells -cname %s\n", o->workdir, o->workdir, o->workdir, hier, flat);
+		       "write_blif -icells -cname %s\n", glue_il, o->workdir, o->workdir, hier, flat);
 	ret = sb_write(&ys, o->workdir, "synth.ys");
 	sb_free(&ys);
 	if (ret)
@@ -535,8 +639,8 @@ oom:
 	ret = ng_fail(NLUT_ERROR_NO_MEM, "out of memory");
 out:
 	if (argv)
-		for (size_t b = 0; b < n_batches; b++)
-			free(argv[b]);
+		for (size_t r = 0; r < n_runs; r++)
+			free(argv[r]);
 	free(argv);
 	free(paths);
 	sb_free(&gl);

@@ -4,6 +4,7 @@ set -euo pipefail
 
 packages=(
 	cmake make gcc g++ pkg-config          # build
+	ccache                                 # compiler cache (scripts/test.sh with NLUT_CCACHE=1: a rerun compiles only what changed)
 	zlib1g-dev                             # gzip data files
 	libcmocka-dev                          # unit tests
 	clang libclang-rt-14-dev               # libFuzzer target
