@@ -131,9 +131,9 @@ static void emit_concat(struct sbuf *sb, const char *bus, const struct nlut_neur
  * negative, or all ones when it is above them: the arithmetic shift and
  * clamp of the format.
  */
-static void emit_dense(struct sbuf *sb, struct sbuf *mods, const char *module, uint32_t j,
-		       const struct nlut_neuron *n, const uint32_t *off, const char *out,
-		       uint32_t obit)
+static void emit_dense(struct sbuf *sb, struct sbuf *mods, enum table_form form,
+		       const char *module, uint32_t j, const struct nlut_neuron *n,
+		       const uint32_t *off, const char *out, uint32_t obit)
 {
 	unsigned w = nlut_dense_acc_bits(n), sb_w = n->sub_bits, top = n->shift + n->out_bits;
 	uint64_t bias = (uint64_t)(int64_t)n->bias & ((1ull << w) - 1u);
@@ -153,7 +153,7 @@ static void emit_dense(struct sbuf *sb, struct sbuf *mods, const char *module, u
 		snprintf(pfx, sizeof(pfx), "N%u_E%u", j, e);
 		snprintf(addr, sizeof(addr), "n%u_e%u_addr", j, e);
 		snprintf(tgt, sizeof(tgt), "n%u_e%u", j, e);
-		emit_table(sb, mods, module, pfx, n->sub[e].table, rb, sb_w, addr, tgt, 0);
+		emit_table(sb, mods, form, module, pfx, n->sub[e].table, rb, sb_w, addr, tgt, 0);
 	}
 	if (n->shift) /* the bits below the shift are the rounding the format drops */
 		sb_puts(sb, "    /* verilator lint_off UNUSED */\n");
@@ -297,7 +297,7 @@ static int write_layer(const nlut_model *m, uint32_t l, const char *dir, const c
 		for (uint32_t k = 0; k < n->fan_in; k++)
 			sb_printf(&sb, " %u", n->src[k]);
 		if (n->kind == NLUT_NEURON_DENSE) {
-			emit_dense(&sb, tmods, name, j, n, off, out, obit);
+			emit_dense(&sb, tmods, form, name, j, n, off, out, obit);
 			obit += n->out_bits;
 			continue;
 		}
