@@ -23,7 +23,8 @@
 // NLUT_XRT_EMU_SEED, NLUT_XRT_EMU_FAULT=no-write-response (memory never
 // answers the kernel's writes, so ap_done never rises), NLUT_XRT_EMU_STATS=FILE
 // (runs and kernel cycles, written when the card is closed; also the bytes
-// the buffer syncs moved and the DMA thread's CPU time copying them).
+// the buffer syncs moved and the DMA thread's CPU time copying them, and the
+// callers' CPU time inside the per-run calls: buffer sync, run, wait).
 #include <cerrno>
 #include <chrono>
 #include <atomic>
@@ -109,6 +110,10 @@ struct emu_device {
 	bool irq_enabled = false;
 	uint64_t runs = 0, run_cycles = 0; // completed runs, cycles from ap_start to the interrupt
 	uint64_t dma_bytes = 0, dma_cpu_ns = 0; // buffer syncs: bytes, the DMA thread's CPU time
+	// The callers' CPU time inside the per-run calls (sync, run, wait),
+	// for NLUT_XRT_EMU_STATS: what the emulated driver costs the host
+	// thread, apart from what the host library does itself.
+	std::atomic<uint64_t> api_cpu_ns{ 0 }, api_calls{ 0 };
 	std::thread dma;
 	std::mutex dma_m;
 	std::condition_variable dma_cv;
@@ -476,9 +481,10 @@ EXPORT int xrtDeviceClose(xrtDeviceHandle dh)
 	const char *stats = getenv("NLUT_XRT_EMU_STATS");
 	FILE *sf;
 	if (stats && *stats && (sf = fopen(stats, "w"))) {
-		fprintf(sf, "runs %llu kernel_cycles %llu dma_bytes %llu dma_cpu_ns %llu\n",
+		fprintf(sf, "runs %llu kernel_cycles %llu dma_bytes %llu dma_cpu_ns %llu api_cpu_ns %llu api_calls %llu\n",
 			(unsigned long long)d->runs, (unsigned long long)d->run_cycles,
-			(unsigned long long)d->dma_bytes, (unsigned long long)d->dma_cpu_ns);
+			(unsigned long long)d->dma_bytes, (unsigned long long)d->dma_cpu_ns,
+			(unsigned long long)d->api_cpu_ns.load(), (unsigned long long)d->api_calls.load());
 		fclose(sf);
 	}
 	if (d->card)
@@ -635,6 +641,21 @@ EXPORT void *xrtBOMap(xrtBufferHandle bh)
 	return b ? b->host : nullptr;
 }
 
+// Adds the calling thread's CPU time from construction to destruction to
+// the device's api_cpu_ns (the per-run calls).
+struct api_timer {
+	emu_device *d;
+	timespec t0;
+	explicit api_timer(emu_device *dev) : d(dev) { clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0); }
+	~api_timer()
+	{
+		timespec t1;
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
+		d->api_cpu_ns += (uint64_t)((t1.tv_sec - t0.tv_sec) * 1000000000ll + (t1.tv_nsec - t0.tv_nsec));
+		d->api_calls++;
+	}
+};
+
 EXPORT int xrtBOSync(xrtBufferHandle bh, enum xclBOSyncDirection dir, size_t size, size_t offset)
 {
 	emu_bo *b = (emu_bo *)bh;
@@ -644,6 +665,7 @@ EXPORT int xrtBOSync(xrtBufferHandle bh, enum xclBOSyncDirection dir, size_t siz
 	if (dir != XCL_BO_SYNC_BO_TO_DEVICE && dir != XCL_BO_SYNC_BO_FROM_DEVICE)
 		return -EINVAL;
 	emu_device *d = b->dev;
+	api_timer at(d);
 	dma_req r;
 	r.bo = b;
 	r.dir = dir;
@@ -666,6 +688,7 @@ EXPORT xrtRunHandle xrtKernelRun(xrtKernelHandle kh, ...)
 	if (!k)
 		return nullptr;
 	emu_device *d = k->dev;
+	api_timer at(d);
 	emu_run *r = new emu_run{ d, {}, ERT_CMD_STATE_NEW, false };
 	va_start(ap, kh);
 	for (const kernel_arg &a : d->args) {
@@ -695,6 +718,7 @@ EXPORT enum ert_cmd_state xrtRunWaitFor(xrtRunHandle rh, unsigned int timeout_ms
 	if (!r)
 		return ERT_CMD_STATE_ERROR;
 	emu_device *d = r->dev;
+	api_timer at(d);
 	std::unique_lock<std::mutex> lk(d->qm);
 	auto done = [r] {
 		return r->state == ERT_CMD_STATE_COMPLETED || r->state == ERT_CMD_STATE_ERROR ||
