@@ -1,0 +1,61 @@
+#!/bin/sh
+# gen_table_forms.sh - the ROM-array tables `nlut gen` writes by default equal
+# the per-bit constants of `--tables bits` on every table entry, proven by
+# yosys (equiv_make / equiv_simple / equiv_status -assert on each layer
+# module): 8-bit tables (ROM arrays, unsplit) and the cofactor muxes of a
+# split 12-bit layer (one part-select per neuron against one mux per bit).
+# A changed table entry must fail the proof (the check can fail).
+# Usage: gen_table_forms.sh NLUT MKMODEL WORKDIR   (exit 77 without yosys)
+set -u
+NLUT=$1 MKMODEL=$2 W=$3
+command -v yosys >/dev/null 2>&1 || { echo "gen_table_forms: yosys not found: skipped"; exit 77; }
+rm -rf "$W" && mkdir -p "$W"
+fails=0
+bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
+
+# equal MODULE GOLD_DIR GATE_DIR: 0 when yosys proves the two modules equal.
+equal() {
+	cat >"$W/eq.ys" <<YS
+read_verilog $2/$1.v
+rename $1 gold
+read_verilog $3/$1.v
+rename $1 gate
+proc
+memory
+opt_clean
+equiv_make gold gate equiv
+hierarchy -top equiv
+equiv_simple
+equiv_status -assert
+YS
+	yosys -q -l "$W/$1.log" -s "$W/eq.ys" >/dev/null 2>&1
+}
+
+"$MKMODEL" "$W/m8.nlut" 10x2:8/4/2,4/4/3 3 || exit 1
+"$MKMODEL" "$W/m12.nlut" 10x2:8/6/2,4/6/3 3 || exit 1
+"$NLUT" gen -q --bist-vectors 0 "$W/m8.nlut" -o "$W/rom8" || exit 1
+"$NLUT" gen -q --bist-vectors 0 --tables bits "$W/m8.nlut" -o "$W/bits8" || exit 1
+"$NLUT" gen -q --bist-vectors 0 "$W/m12.nlut" -o "$W/rom12" || exit 1
+"$NLUT" gen -q --bist-vectors 0 --tables bits "$W/m12.nlut" -o "$W/bits12" || exit 1
+grep -q "reg \[1:0\] N0_R \[0:255\];" "$W/rom8/nlut_layer0.v" || bad "no ROM array in rom8/nlut_layer0.v"
+
+for m in nlut_layer0 nlut_layer1; do
+	equal $m "$W/bits8" "$W/rom8" || bad "$m: ROM arrays differ from the per-bit constants (see $W/$m.log)"
+done
+for m in nlut_layer0_sel nlut_layer1_sel; do
+	[ -f "$W/rom12/$m.v" ] || { bad "no $m.v: the 12-bit model is not split"; continue; }
+	equal $m "$W/bits12" "$W/rom12" || bad "$m: the part-select muxes differ from the per-bit ones"
+done
+
+# Entry 0 (reachable whatever the sources; a neuron may read one source
+# twice) of one table changed: the proof must fail.
+mkdir -p "$W/bad8" && cp "$W/rom8/"*.v "$W/bad8/"
+d=$(sed -n "s/.*N3_B1 = 256'h[0-9a-f]*\([0-9a-f]\);.*/\1/p" "$W/bad8/nlut_layer0.v")
+[ -n "$d" ] || bad "no N3_B1 constant to change"
+nd=$(printf '%x' $((0x$d ^ 1)))
+sed -i "s/\(N3_B1 = 256'h[0-9a-f]*\)$d;/\1$nd;/" "$W/bad8/nlut_layer0.v"
+cmp -s "$W/rom8/nlut_layer0.v" "$W/bad8/nlut_layer0.v" && bad "the table was not changed"
+! equal nlut_layer0 "$W/bits8" "$W/bad8" || bad "a changed table entry was proven equal"
+
+[ "$fails" -eq 0 ] || { echo "$fails table-form check(s) failed"; exit 1; }
+echo "table forms: ROM arrays and part-select muxes proven equal to the per-bit form"
