@@ -278,6 +278,7 @@ static void test_learned_map(void **state)
 	(void)state;
 	need_digits();
 	lut_config(&c);
+	nlut_train_config_set(&c, "epochs", "8", NULL); /* seconds under the sanitizers */
 	t0 = train(&c, &m0);
 	double acc0 = check_tables_equal_trained(t0, m0, "lut-fixed");
 
@@ -326,6 +327,7 @@ static void test_learned_map_window(void **state)
 		nlut_trainer *t;
 
 		lut_config(&c);
+		nlut_train_config_set(&c, "epochs", "8", NULL);
 		nlut_train_config_set(&c, "in_bits", "1", NULL);
 		nlut_train_config_set(&c, "thermometer", "1", NULL);
 		nlut_train_config_set(&c, "image", "8x8", NULL);
@@ -379,6 +381,7 @@ static void test_learned_map_code(void **state)
 	need_digits();
 	for (int i = 0; i < 2; i++) {
 		lut_config(&c);
+		nlut_train_config_set(&c, "epochs", "8", NULL);
 		nlut_train_config_set(&c, "thermometer", "1", NULL);
 		nlut_train_config_set(&c, "lut_input", "code", NULL);
 		nlut_train_config_set(&c, "image", "8x8", NULL);

@@ -38,7 +38,7 @@ struct lut_ws {
 	float *dlogit;                   /* [classes][g] */
 	uint32_t *hist;                  /* rewire: addresses seen, [n_params] */
 	uint8_t *xb;                     /* learn_map: a layer's input bits, 8 samples a byte, [n_prev][g/8] */
-	float *tab;                      /* learn_map: sums of gradients over 8 samples, [f][g/8][256] */
+	float *tab;                      /* learn_map: sums of gradients over 8 samples, [g/8][256][8] */
 	float *gk;                       /* learn_map: dL/d input of one neuron, [f][g] */
 	float *gk2;                      /* learn_map, code: one bit of every row, [rows][g] */
 	uint32_t *cand2;                 /* learn_map, code: that bit of every candidate, [C] */
