@@ -776,7 +776,7 @@ char *nlut_train_config_dump(const struct nlut_train_config *c)
 	if (c->neuron == NLUT_TRAIN_NEURON_DENSE || c->lut_cost != 0 || c->dense_frac != 6)
 		sb_printf(&b, "lut_cost = %s\ndense_frac = %u\n", dbl(g[0], c->lut_cost),
 			  c->dense_frac);
-	if (c->learn_map)
+	if (c->learn_map || c->map_window)
 		sb_printf(&b, "learn_map = %u\nmap_window = %u\n", c->learn_map, c->map_window);
 	sb_printf(&b, "epochs = %u\nbatch = %u\nghost = %u\n", c->epochs, c->batch, c->ghost);
 	sb_printf(&b, "lr = %s\nlr_min = %s\nwarmup = %s\nweight_decay = %s\nbn_momentum = %s\n",
