@@ -466,7 +466,7 @@ static int fill_slot(struct xrt_dev *d, struct slot **out)
 static int x_send(void *priv, const uint8_t *buf, size_t len)
 {
 	struct xrt_dev *d = priv;
-	struct slot *sl;
+	struct slot *sl = NULL; /* set by fill_slot or oldest_done on success */
 	int err;
 
 	while (len) {
@@ -489,7 +489,7 @@ static int x_send(void *priv, const uint8_t *buf, size_t len)
 static int x_recv(void *priv, uint8_t *buf, size_t len, unsigned timeout_ms)
 {
 	struct xrt_dev *d = priv;
-	struct slot *sl;
+	struct slot *sl = NULL; /* set by fill_slot or oldest_done on success */
 	int err;
 
 	while (len) {
@@ -526,7 +526,7 @@ static size_t x_max_records(void *priv)
 static int x_in_acquire(void *priv, size_t n, uint8_t **buf)
 {
 	struct xrt_dev *d = priv;
-	struct slot *sl;
+	struct slot *sl = NULL; /* set by fill_slot or oldest_done on success */
 	int err;
 
 	if (n > d->cap)
@@ -555,7 +555,7 @@ static int x_in_commit(void *priv, size_t n)
 static int x_out_peek(void *priv, size_t len, const uint8_t **buf, unsigned timeout_ms)
 {
 	struct xrt_dev *d = priv;
-	struct slot *sl;
+	struct slot *sl = NULL; /* set by fill_slot or oldest_done on success */
 	int err;
 
 	if (d->fifo_len) {
