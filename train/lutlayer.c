@@ -1338,26 +1338,18 @@ int nt_lut_bench_steps(nlut_trainer *t, uint32_t steps, double *sps)
 	return NLUT_SUCCESS;
 }
 
-int nt_lut_predict(nlut_trainer *t, size_t n, const float *x, uint16_t *scores, uint32_t *cls)
+int nt_lut_predict(nlut_trainer *t, size_t n, const uint16_t *codes, uint16_t *scores,
+		   uint32_t *cls)
 {
 	struct eval_ctx e = { 0 };
-	uint16_t *codes = malloc((n ? n : 1) * t->n_in * sizeof(uint16_t));
-	int rc;
 
-	if (!codes)
-		return nt_fail(NLUT_ERROR_NO_MEM, "codes of %zu samples", n);
-	for (size_t i = 0; i < n; i++)
-		for (uint32_t j = 0; j < t->n_in; j++)
-			codes[i * t->n_in + j] = nlut_quant_code(&t->quant[j], x[i * t->n_in + j]);
 	e.tab = t->lut->keep;
 	e.kept = 1;
 	e.n = n;
 	e.codes = codes;
 	e.scores = scores;
 	e.cls = cls;
-	rc = run_eval(t, &e);
-	free(codes);
-	return rc;
+	return run_eval(t, &e);
 }
 
 /* ---- compilation ---- */

@@ -19,7 +19,8 @@ int nt_lut_setup(nlut_trainer *t);
 void nt_lut_free(struct nt_lut *L);
 int nt_lut_run(nlut_trainer *t, nlut_train_progress_fn fn, void *user,
 	       const volatile sig_atomic_t *stop);
-int nt_lut_predict(nlut_trainer *t, size_t n, const float *x, uint16_t *scores, uint32_t *cls);
+int nt_lut_predict(nlut_trainer *t, size_t n, const uint16_t *codes, uint16_t *scores,
+		   uint32_t *cls);
 int nt_lut_compile(nlut_trainer *t, nlut_model **out);
 uint64_t nt_lut_table_entries(const nlut_trainer *t);
 uint64_t nt_lut_num_params(const nlut_trainer *t);

@@ -669,10 +669,6 @@ int nlut_trainer_predict(nlut_trainer *t, size_t n, const float *x,
 	int rc;
 
 	nt_clear_error();
-	if (t->lut)
-		return nt_lut_predict(t, n, x, scores, cls);
-	if (t->dense)
-		return nt_dense_predict(t, n, x, scores, cls);
 	codes = malloc((n ? n : 1) * t->n_in * sizeof(uint16_t));
 	if (!codes)
 		return nt_fail(NLUT_ERROR_NO_MEM, "codes of %zu samples", n);
@@ -680,6 +676,13 @@ int nlut_trainer_predict(nlut_trainer *t, size_t n, const float *x,
 		for (uint32_t j = 0; j < t->n_in; j++)
 			codes[i * t->n_in + j] = nlut_quant_code(&t->quant[j],
 								 x[i * t->n_in + j]);
+	/* Binary LUT and LUT-Dense networks: their own exact pass. */
+	if (t->lut || t->dense) {
+		rc = t->lut ? nt_lut_predict(t, n, codes, scores, cls)
+			    : nt_dense_predict(t, n, codes, scores, cls);
+		free(codes);
+		return rc;
+	}
 	rc = nt_freeze(&fz, kept(t), t->c.in_bits);
 	if (rc) {
 		free(codes);
