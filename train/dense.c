@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "dense.h"
+#include "loop.h"
 
 #define EVAL_CHUNK 256u
 #define DN_LOGIT 8.0f            /* logit = 8 x the class score's value in (-1, 1) */
@@ -670,56 +671,16 @@ int nt_dense_run(nlut_trainer *t, nlut_train_progress_fn fn, void *user,
 {
 	const struct nlut_train_config *c = &t->c;
 	struct nt_dense *D = t->dense;
-	uint32_t *order = malloc(t->n_train * sizeof(uint32_t));
-	uint64_t total = (uint64_t)c->epochs * t->steps_per_epoch;
-	uint64_t t0 = nt_now_ns(), last_report = t0, step0 = t->step;
-	struct nlut_train_progress pr = { 0 };
-	int rc = NLUT_SUCCESS, kept = t->best_val >= 0 || t->epochs_done;
+	struct nt_loop lp;
+	int rc, kept = t->best_val >= 0 || t->epochs_done;
 
-	if (!order)
-		return nt_fail(NLUT_ERROR_NO_MEM, "epoch order");
-	pr.epochs = c->epochs;
-	pr.steps = t->steps_per_epoch;
-	pr.val_acc = -1.0;
-	pr.best_val_acc = t->best_val;
+	if ((rc = nt_loop_init(&lp, t, train_step, fn, user, stop)))
+		return rc;
 	for (uint32_t ep = t->epochs_done; ep < c->epochs; ep++) {
-		double loss = 0.0, val;
-		uint32_t correct = 0, seen = 0;
-		int stopped = 0;
+		double val;
 
-		memcpy(order, t->train_idx, t->n_train * sizeof(uint32_t));
-		nt_rng_shuffle(&t->shuffle_rng, order, t->n_train);
-		pr.epoch = ep + 1;
-		for (uint32_t st = 0; st < t->steps_per_epoch; st++) {
-			double lr = nt_lr_at(c, t->step, total);
-
-			train_step(t, order + (size_t)st * t->batch, lr, &loss, &correct);
-			seen += t->batch;
-			uint64_t now = nt_now_ns();
-			double done = (double)(t->step - step0);
-
-			pr.step = st + 1;
-			pr.loss = loss / seen;
-			pr.train_acc = (double)correct / seen;
-			pr.lr = lr;
-			pr.elapsed = (double)(now - t0) * 1e-9;
-			pr.eta = pr.elapsed / done * (double)(total - t->step);
-			t->samples_done += t->batch;
-			pr.samples_per_s = (double)t->batch * done / pr.elapsed;
-			if (fn && now - last_report > 500000000ull) {
-				pr.end_of_epoch = 0;
-				fn(&pr, user);
-				last_report = now;
-			}
-			if (stop && *stop) {
-				stopped = 1;
-				break;
-			}
-		}
-		if (stopped) {
-			rc = NLUT_ERROR_INTERRUPTED;
+		if ((rc = nt_loop_epoch(&lp, ep)))
 			break;
-		}
 		if ((rc = validate(t, D->w, &val)))
 			break;
 		t->epochs_done = ep + 1;
@@ -738,15 +699,7 @@ int nt_dense_run(nlut_trainer *t, nlut_train_progress_fn fn, void *user,
 			t->best_epoch = ep + 1;
 			kept = 1;
 		}
-		pr.val_acc = val;
-		pr.best_val_acc = t->best_val;
-		pr.best_epoch = t->best_epoch;
-		pr.end_of_epoch = 1;
-		pr.elapsed = (double)(nt_now_ns() - t0) * 1e-9;
-		pr.eta = pr.elapsed / (double)(t->step - step0) * (double)(total - t->step);
-		if (fn)
-			fn(&pr, user);
-		last_report = nt_now_ns();
+		nt_loop_epoch_end(&lp, val);
 	}
 	if (!kept) {
 		memcpy(D->keep, D->w, D->n_params * sizeof(float));
@@ -756,30 +709,15 @@ int nt_dense_run(nlut_trainer *t, nlut_train_progress_fn fn, void *user,
 		if (rc2)
 			rc = rc2;
 	}
-	free(order);
+	nt_loop_free(&lp);
 	if (rc == NLUT_ERROR_INTERRUPTED)
-		return nt_fail(rc, "stopped in epoch %u; kept epoch %u (validation accuracy %.4f)",
-			       pr.epoch, t->best_epoch, t->best_val);
+		return nt_loop_stopped(&lp);
 	return rc;
 }
 
 int nt_dense_bench_steps(nlut_trainer *t, uint32_t steps, double *sps)
 {
-	uint32_t *order = malloc(t->n_train * sizeof(uint32_t));
-	double loss = 0.0;
-	uint32_t correct = 0;
-	uint64_t t0;
-
-	if (!order)
-		return nt_fail(NLUT_ERROR_NO_MEM, "bench");
-	memcpy(order, t->train_idx, t->n_train * sizeof(uint32_t));
-	t0 = nt_now_ns();
-	for (uint32_t s = 0; s < steps; s++)
-		train_step(t, order + (size_t)(s % t->steps_per_epoch) * t->batch, t->c.lr, &loss,
-			   &correct);
-	*sps = (double)steps * t->batch / ((double)(nt_now_ns() - t0) * 1e-9);
-	free(order);
-	return NLUT_SUCCESS;
+	return nt_bench_steps(t, train_step, steps, sps);
 }
 
 int nt_dense_predict(nlut_trainer *t, size_t n, const uint16_t *codes, uint16_t *scores,

@@ -10,6 +10,7 @@
 #include <nlut/golden.h>
 
 #include "lutlayer.h"
+#include "loop.h"
 #include "lutmap.h"
 
 #define EVAL_CHUNK 256u
@@ -1211,62 +1212,21 @@ int nt_lut_run(nlut_trainer *t, nlut_train_progress_fn fn, void *user,
 {
 	const struct nlut_train_config *c = &t->c;
 	struct nt_lut *L = t->lut;
-	uint32_t *order = malloc(t->n_train * sizeof(uint32_t));
 	uint8_t *cur = malloc(L->n_params);
-	uint64_t total = (uint64_t)c->epochs * t->steps_per_epoch;
-	uint64_t t0 = nt_now_ns(), last_report = t0, step0 = t->step;
-	struct nlut_train_progress pr = { 0 };
-	int rc = NLUT_SUCCESS, kept = t->best_val >= 0 || t->epochs_done;
+	struct nt_loop lp;
+	int rc, kept = t->best_val >= 0 || t->epochs_done;
 
-	if (!order || !cur) {
-		free(order);
+	if (!cur)
+		return nt_fail(NLUT_ERROR_NO_MEM, "epoch tables");
+	if ((rc = nt_loop_init(&lp, t, train_step, fn, user, stop))) {
 		free(cur);
-		return nt_fail(NLUT_ERROR_NO_MEM, "epoch order");
+		return rc;
 	}
-	pr.epochs = c->epochs;
-	pr.steps = t->steps_per_epoch;
-	pr.val_acc = -1.0;
-	pr.best_val_acc = t->best_val;
 	for (uint32_t ep = t->epochs_done; ep < c->epochs; ep++) {
-		double loss = 0.0;
-		uint32_t correct = 0, seen = 0;
-		int stopped = 0;
-
-		memcpy(order, t->train_idx, t->n_train * sizeof(uint32_t));
-		nt_rng_shuffle(&t->shuffle_rng, order, t->n_train);
-		pr.epoch = ep + 1;
-		for (uint32_t st = 0; st < t->steps_per_epoch; st++) {
-			double lr = nt_lr_at(c, t->step, total);
-
-			train_step(t, order + (size_t)st * t->batch, lr, &loss, &correct);
-			seen += t->batch;
-			uint64_t now = nt_now_ns();
-			double done = (double)(t->step - step0);
-
-			pr.step = st + 1;
-			pr.loss = loss / seen;
-			pr.train_acc = (double)correct / seen;
-			pr.lr = lr;
-			pr.elapsed = (double)(now - t0) * 1e-9;
-			pr.eta = pr.elapsed / done * (double)(total - t->step);
-			t->samples_done += t->batch;
-			pr.samples_per_s = (double)t->batch * done / pr.elapsed;
-			if (fn && now - last_report > 500000000ull) {
-				pr.end_of_epoch = 0;
-				fn(&pr, user);
-				last_report = now;
-			}
-			if (stop && *stop) {
-				stopped = 1;
-				break;
-			}
-		}
-		if (stopped) {
-			rc = NLUT_ERROR_INTERRUPTED;
-			break;
-		}
 		double val;
 
+		if ((rc = nt_loop_epoch(&lp, ep)))
+			break;
 		for (size_t i = 0; i < L->n_params; i++)
 			cur[i] = L->w[i] > 0.0f;
 		if ((rc = validate(t, cur, 0, &val)))
@@ -1279,15 +1239,7 @@ int nt_lut_run(nlut_trainer *t, nlut_train_progress_fn fn, void *user,
 			t->best_epoch = ep + 1;
 			kept = 1;
 		}
-		pr.val_acc = val;
-		pr.best_val_acc = t->best_val;
-		pr.best_epoch = t->best_epoch;
-		pr.end_of_epoch = 1;
-		pr.elapsed = (double)(nt_now_ns() - t0) * 1e-9;
-		pr.eta = pr.elapsed / (double)(t->step - step0) * (double)(total - t->step);
-		if (fn)
-			fn(&pr, user);
-		last_report = nt_now_ns();
+		nt_loop_epoch_end(&lp, val);
 		if (c->rewire && (ep + 1) % c->rewire == 0 && ep + 1 < c->epochs)
 			rewire(t);
 	}
@@ -1311,31 +1263,16 @@ int nt_lut_run(nlut_trainer *t, nlut_train_progress_fn fn, void *user,
 			rc = nt_fail(NLUT_ERROR_OTHER, "kept network validates at %.6f, recorded %.6f",
 				     again, t->best_val);
 	}
-	free(order);
+	nt_loop_free(&lp);
 	free(cur);
 	if (rc == NLUT_ERROR_INTERRUPTED)
-		return nt_fail(rc, "stopped in epoch %u; kept epoch %u (validation accuracy %.4f)",
-			       pr.epoch, t->best_epoch, t->best_val);
+		return nt_loop_stopped(&lp);
 	return rc;
 }
 
 int nt_lut_bench_steps(nlut_trainer *t, uint32_t steps, double *sps)
 {
-	uint32_t *order = malloc(t->n_train * sizeof(uint32_t));
-	double loss = 0.0;
-	uint32_t correct = 0;
-	uint64_t t0;
-
-	if (!order)
-		return nt_fail(NLUT_ERROR_NO_MEM, "bench");
-	memcpy(order, t->train_idx, t->n_train * sizeof(uint32_t));
-	t0 = nt_now_ns();
-	for (uint32_t s = 0; s < steps; s++)
-		train_step(t, order + (size_t)(s % t->steps_per_epoch) * t->batch, t->c.lr, &loss,
-			   &correct);
-	*sps = (double)steps * t->batch / ((double)(nt_now_ns() - t0) * 1e-9);
-	free(order);
-	return NLUT_SUCCESS;
+	return nt_bench_steps(t, train_step, steps, sps);
 }
 
 int nt_lut_predict(nlut_trainer *t, size_t n, const uint16_t *codes, uint16_t *scores,

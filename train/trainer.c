@@ -9,6 +9,7 @@
 
 #include "dense.h"
 #include "lutlayer.h"
+#include "loop.h"
 #include "trainer.h"
 
 /* Rows per validation / prediction task. */
@@ -519,68 +520,21 @@ int nlut_trainer_run(nlut_trainer *t, nlut_train_progress_fn fn, void *user,
 		     const volatile sig_atomic_t *stop)
 {
 	const struct nlut_train_config *c = &t->c;
-	uint32_t *order = malloc(t->n_train * sizeof(uint32_t));
-	uint64_t total = (uint64_t)c->epochs * t->steps_per_epoch;
-	uint64_t t0 = nt_now_ns(), last_report = t0, step0 = t->step;
-	struct nlut_train_progress pr = { 0 };
-	int rc = NLUT_SUCCESS;
+	struct nt_loop lp;
+	int rc;
 
 	nt_clear_error();
-	if (t->lut) {
-		free(order);
+	if (t->lut)
 		return nt_lut_run(t, fn, user, stop);
-	}
-	if (t->dense) {
-		free(order);
+	if (t->dense)
 		return nt_dense_run(t, fn, user, stop);
-	}
-	if (!order)
-		return nt_fail(NLUT_ERROR_NO_MEM, "epoch order");
-	pr.epochs = c->epochs;
-	pr.steps = t->steps_per_epoch;
-	pr.val_acc = -1.0;
-	pr.best_val_acc = t->best_val;
+	if ((rc = nt_loop_init(&lp, t, train_step, fn, user, stop)))
+		return rc;
 	for (uint32_t ep = t->epochs_done; ep < c->epochs; ep++) {
-		double loss = 0.0;
-		uint32_t correct = 0, seen = 0;
-		int stopped = 0;
-
-		memcpy(order, t->train_idx, t->n_train * sizeof(uint32_t));
-		nt_rng_shuffle(&t->shuffle_rng, order, t->n_train);
-		pr.epoch = ep + 1;
-		for (uint32_t st = 0; st < t->steps_per_epoch; st++) {
-			double lr = nt_lr_at(c, t->step, total);
-
-			train_step(t, order + (size_t)st * t->batch, lr, &loss, &correct);
-			seen += t->batch;
-			uint64_t now = nt_now_ns();
-
-			pr.step = st + 1;
-			pr.loss = loss / seen;
-			pr.train_acc = (double)correct / seen;
-			pr.lr = lr;
-			pr.elapsed = (double)(now - t0) * 1e-9;
-			double done = (double)(t->step - step0);
-
-			pr.eta = pr.elapsed / done * (double)(total - t->step);
-			t->samples_done += t->batch;
-			pr.samples_per_s = (double)t->batch * done / pr.elapsed;
-			if (fn && now - last_report > 500000000ull) {
-				pr.end_of_epoch = 0;
-				fn(&pr, user);
-				last_report = now;
-			}
-			if (stop && *stop) {
-				stopped = 1;
-				break;
-			}
-		}
-		if (stopped) {
-			rc = NLUT_ERROR_INTERRUPTED;
-			break;
-		}
 		double val;
 
+		if ((rc = nt_loop_epoch(&lp, ep)))
+			break;
 		/* Connectivity training in the first half of the epochs. */
 		if (c->prune && (ep + 1) % c->prune == 0 && 2 * (ep + 1) <= c->epochs) {
 			uint32_t dropped;
@@ -599,17 +553,9 @@ int nlut_trainer_run(nlut_trainer *t, nlut_train_progress_fn fn, void *user,
 			if (rc)
 				break;
 		}
-		pr.val_acc = val;
-		pr.best_val_acc = t->best_val;
-		pr.best_epoch = t->best_epoch;
-		pr.end_of_epoch = 1;
-		pr.elapsed = (double)(nt_now_ns() - t0) * 1e-9;
-		pr.eta = pr.elapsed / (double)(t->step - step0) * (double)(total - t->step);
-		if (fn)
-			fn(&pr, user);
-		last_report = nt_now_ns();
+		nt_loop_epoch_end(&lp, val);
 	}
-	free(order);
+	nt_loop_free(&lp);
 	if (!t->best.p) {
 		/* Stopped before the first epoch ended: keep what there is. */
 		double val;
@@ -621,36 +567,17 @@ int nlut_trainer_run(nlut_trainer *t, nlut_train_progress_fn fn, void *user,
 			return rc2;
 	}
 	if (rc == NLUT_ERROR_INTERRUPTED)
-		return nt_fail(rc, "stopped in epoch %u; kept epoch %u (validation accuracy %.4f)",
-			       pr.epoch, t->best_epoch, t->best_val);
+		return nt_loop_stopped(&lp);
 	return rc;
 }
 
 int nlut_trainer_bench_steps(nlut_trainer *t, uint32_t steps, double *sps)
 {
-	uint32_t *order = malloc(t->n_train * sizeof(uint32_t));
-	double loss = 0.0;
-	uint32_t correct = 0;
-	uint64_t t0;
-
-	if (t->lut) {
-		free(order);
+	if (t->lut)
 		return nt_lut_bench_steps(t, steps, sps);
-	}
-	if (t->dense) {
-		free(order);
+	if (t->dense)
 		return nt_dense_bench_steps(t, steps, sps);
-	}
-	if (!order)
-		return nt_fail(NLUT_ERROR_NO_MEM, "bench");
-	memcpy(order, t->train_idx, t->n_train * sizeof(uint32_t));
-	t0 = nt_now_ns();
-	for (uint32_t s = 0; s < steps; s++)
-		train_step(t, order + (size_t)(s % t->steps_per_epoch) * t->batch,
-			   t->c.lr, &loss, &correct);
-	*sps = (double)steps * t->batch / ((double)(nt_now_ns() - t0) * 1e-9);
-	free(order);
-	return NLUT_SUCCESS;
+	return nt_bench_steps(t, train_step, steps, sps);
 }
 
 /* ---- the kept network ---- */
