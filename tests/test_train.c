@@ -16,9 +16,7 @@
 #include <nlut/nlut.h>
 #include <nlut/train.h>
 
-#define DIGITS NLUT_SHARED_DATA_DIR "/digits.csv.gz"
-
-static struct nlut_dataset *digits_train, *digits_test;
+#include "train_fixture.h"
 
 /* The small digits network every test trains: a second or so. */
 static void tiny_config(struct nlut_train_config *c)
@@ -33,39 +31,6 @@ static void tiny_config(struct nlut_train_config *c)
 	assert_int_equal(nlut_train_config_set(c, "epochs", "10", "test"), 0);
 	assert_int_equal(nlut_train_config_set(c, "batch", "64", "test"), 0);
 	assert_int_equal(nlut_train_config_set(c, "ghost", "32", "test"), 0);
-}
-
-static int group_setup(void **state)
-{
-	struct nlut_train_config c;
-	struct stat st;
-
-	(void)state;
-	mkdir(NLUT_TEST_TMPDIR, 0777);
-	if (stat(DIGITS, &st))
-		return 0; /* the data tests skip */
-	nlut_train_config_init(&c);
-	nlut_train_config_set(&c, "train", DIGITS, "test");
-	nlut_train_config_set(&c, "test_rows", "360", "test");
-	if (nlut_train_load_data(&c, &digits_train, &digits_test)) {
-		fprintf(stderr, "loading %s: %s\n", DIGITS, nlut_train_error_detail());
-		return -1;
-	}
-	return 0;
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	nlut_data_free(digits_train);
-	nlut_data_free(digits_test);
-	return 0;
-}
-
-static void need_digits(void)
-{
-	if (!digits_train)
-		skip();
 }
 
 static void write_file(const char *path, const char *text)
@@ -161,66 +126,6 @@ static void test_config_errors(void **state)
 	assert_non_null(strstr(nlut_train_error_detail(), "only 8 neurons"));
 }
 
-/* Train c on the digits and compile; the model is returned. */
-static nlut_trainer *train(const struct nlut_train_config *c, nlut_model **m)
-{
-	nlut_trainer *t = NULL;
-	int rc = nlut_trainer_new(c, digits_train, &t);
-
-	if (rc)
-		fail_msg("nlut_trainer_new: %s", nlut_train_error_detail());
-	rc = nlut_trainer_run(t, NULL, NULL, NULL);
-	if (rc)
-		fail_msg("nlut_trainer_run: %s", nlut_train_error_detail());
-	rc = nlut_trainer_compile(t, m);
-	if (rc)
-		fail_msg("nlut_trainer_compile: %s", nlut_train_error_detail());
-	return t;
-}
-
-/*
- * The property the issue asks for: on the whole test set, the golden model
- * of the saved-then-reloaded .nlut predicts what the training-time quantised
- * forward pass predicts, sample for sample (and every class score agrees).
- */
-static void check_tables_equal_trained(nlut_trainer *t, nlut_model *m, const char *name)
-{
-	const struct nlut_dataset *d = digits_test;
-	char path[512];
-	nlut_model *back = NULL;
-	nlut_golden *g = NULL;
-	uint32_t C = nlut_trainer_num_classes(t);
-	uint16_t *st = malloc(d->n_rows * C * sizeof(uint16_t));
-	uint16_t *sg = malloc(d->n_rows * C * sizeof(uint16_t));
-	uint32_t *ct = malloc(d->n_rows * sizeof(uint32_t));
-	uint32_t *cg = malloc(d->n_rows * sizeof(uint32_t));
-
-	assert_non_null(st);
-	assert_non_null(sg);
-	assert_non_null(ct);
-	assert_non_null(cg);
-	snprintf(path, sizeof(path), NLUT_TEST_TMPDIR "/%s.nlut", name);
-	assert_int_equal(nlut_model_save(m, path), 0);
-	assert_int_equal(nlut_model_load(path, &back), 0);
-	assert_int_equal(nlut_golden_new(back, &g), 0);
-	assert_int_equal(nlut_golden_eval_float_batch(g, d->n_rows, d->x, sg, cg, 2), 0);
-	assert_int_equal(nlut_trainer_predict(t, d->n_rows, d->x, st, ct), 0);
-	for (size_t i = 0; i < d->n_rows; i++) {
-		if (ct[i] != cg[i])
-			fail_msg("%s: test sample %zu: trained pass says %u, golden model %u",
-				 name, i, ct[i], cg[i]);
-		/* Ties go to the lowest index, as nlut_argmax decides. */
-		assert_int_equal(ct[i], nlut_argmax(st + i * C, C));
-	}
-	assert_memory_equal(st, sg, d->n_rows * C * sizeof(uint16_t));
-	nlut_golden_free(g);
-	nlut_model_free(back);
-	free(st);
-	free(sg);
-	free(ct);
-	free(cg);
-}
-
 static double accuracy(const nlut_model *m)
 {
 	nlut_golden *g = NULL;
@@ -248,8 +153,8 @@ static void test_tables_equal_trained(void **state)
 	(void)state;
 	need_digits();
 	tiny_config(&c);
-	t = train(&c, &m);
-	check_tables_equal_trained(t, m, "tiny");
+	t = train_digits(&c, &m);
+	check_equal_trained(t, m, "tiny");
 	acc = accuracy(m);
 	print_message("tiny digits model: test accuracy %.4f, %llu table entries\n", acc,
 		      (unsigned long long)nlut_model_table_entries(m));
@@ -288,9 +193,9 @@ static void test_tables_equal_trained_shapes(void **state)
 		for (int k = 0; k < 8; k += 2)
 			assert_int_equal(nlut_train_config_set(&c, shapes[s][k], shapes[s][k + 1],
 							       NULL), 0);
-		t = train(&c, &m);
+		t = train_digits(&c, &m);
 		snprintf(name, sizeof(name), "shape%zu", s);
-		check_tables_equal_trained(t, m, name);
+		check_equal_trained(t, m, name);
 		nlut_model_free(m);
 		nlut_trainer_free(t);
 	}
@@ -319,7 +224,7 @@ static void test_reproducible(void **state)
 		nlut_train_config_set(&c, "threads", threads[i], NULL);
 		if (i == 2)
 			nlut_train_config_set(&c, "seed", "2", NULL);
-		t = train(&c, &m);
+		t = train_digits(&c, &m);
 		model_id(m, id[i]);
 		nlut_model_free(m);
 		nlut_trainer_free(t);
@@ -346,7 +251,7 @@ static void test_stop(void **state)
 	nlut_trainer_best_val(t, &epoch);
 	assert_int_equal(epoch, 0);
 	assert_int_equal(nlut_trainer_compile(t, &m), 0);
-	check_tables_equal_trained(t, m, "stopped");
+	check_equal_trained(t, m, "stopped");
 	nlut_model_free(m);
 	nlut_trainer_free(t);
 }
@@ -421,7 +326,7 @@ static void test_adder_poly_equal_trained(void **state)
 		for (int k = 0; cases[i].kv[k]; k += 2)
 			assert_int_equal(nlut_train_config_set(&c, cases[i].kv[k], cases[i].kv[k + 1],
 							       NULL), 0);
-		t = train(&c, &m);
+		t = train_digits(&c, &m);
 		for (uint32_t l = 0; l < nlut_model_num_layers(m); l++) {
 			const struct nlut_neuron *nr = &nlut_model_layer(m, l)->neurons[0];
 
@@ -431,7 +336,7 @@ static void test_adder_poly_equal_trained(void **state)
 				assert_int_equal(nr->fan_in, cases[i].n_sub * nr->sub[0].n_in);
 			}
 		}
-		check_tables_equal_trained(t, m, cases[i].name);
+		check_equal_trained(t, m, cases[i].name);
 		acc = accuracy(m);
 		print_message("%s digits model: test accuracy %.4f, %llu table entries\n",
 			      cases[i].name, acc, (unsigned long long)nlut_model_table_entries(m));
@@ -463,8 +368,8 @@ static void test_prune_regrow(void **state)
 		nlut_train_config_set(&c, "prune", k ? "2" : "0", NULL);
 		/* Adder neurons: their sub-neurons keep disjoint inputs. */
 		nlut_train_config_set(&c, "adder", "2", NULL);
-		t[k] = train(&c, &m[k]);
-		check_tables_equal_trained(t[k], m[k], k ? "pruned" : "unpruned");
+		t[k] = train_digits(&c, &m[k]);
+		check_equal_trained(t[k], m[k], k ? "pruned" : "unpruned");
 	}
 	for (uint32_t l = 0; l < nlut_model_num_layers(m[1]); l++) {
 		const struct nlut_layer *L = nlut_model_layer(m[1], l);
@@ -493,6 +398,17 @@ static void test_prune_regrow(void **state)
 	}
 }
 
+static int group_setup(void **state)
+{
+	struct nlut_train_config c;
+
+	(void)state;
+	nlut_train_config_init(&c);
+	nlut_train_config_set(&c, "train", DIGITS, "test");
+	nlut_train_config_set(&c, "test_rows", "360", "test");
+	return digits_load(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -507,5 +423,5 @@ int main(void)
 		cmocka_unit_test(test_prune_regrow),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, group_setup, digits_free);
 }

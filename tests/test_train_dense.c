@@ -17,9 +17,7 @@
 #include <nlut/nlut.h>
 #include <nlut/train.h>
 
-#define DIGITS NLUT_SHARED_DATA_DIR "/digits.csv.gz"
-
-static struct nlut_dataset *digits_train, *digits_test;
+#include "train_fixture.h"
 
 /* A small LUT-Dense network on the digits: a fraction of a second. */
 static void dense_config(struct nlut_train_config *c, const char *lut_cost)
@@ -38,95 +36,6 @@ static void dense_config(struct nlut_train_config *c, const char *lut_cost)
 	assert_int_equal(nlut_train_config_set(c, "ghost", "32", "test"), 0);
 	assert_int_equal(nlut_train_config_set(c, "threads", "2", "test"), 0);
 	assert_int_equal(nlut_train_config_set(c, "lut_cost", lut_cost, "test"), 0);
-}
-
-static int group_setup(void **state)
-{
-	struct nlut_train_config c;
-	struct stat st;
-
-	(void)state;
-	mkdir(NLUT_TEST_TMPDIR, 0777);
-	if (stat(DIGITS, &st))
-		return 0; /* the data tests skip */
-	dense_config(&c, "0");
-	if (nlut_train_load_data(&c, &digits_train, &digits_test)) {
-		fprintf(stderr, "loading %s: %s\n", DIGITS, nlut_train_error_detail());
-		return -1;
-	}
-	return 0;
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	nlut_data_free(digits_train);
-	nlut_data_free(digits_test);
-	return 0;
-}
-
-static void need_digits(void)
-{
-	if (!digits_train)
-		skip();
-}
-
-static nlut_trainer *train(const struct nlut_train_config *c, nlut_model **m)
-{
-	nlut_trainer *t = NULL;
-	int rc = nlut_trainer_new(c, digits_train, &t);
-
-	if (rc)
-		fail_msg("nlut_trainer_new: %s", nlut_train_error_detail());
-	rc = nlut_trainer_run(t, NULL, NULL, NULL);
-	if (rc)
-		fail_msg("nlut_trainer_run: %s", nlut_train_error_detail());
-	rc = nlut_trainer_compile(t, m);
-	if (rc)
-		fail_msg("nlut_trainer_compile: %s", nlut_train_error_detail());
-	return t;
-}
-
-/* Every class score of every test sample: the trained pass against the
- * golden model of the saved-then-reloaded file; returns the accuracy. */
-static double check_equal_trained(nlut_trainer *t, const nlut_model *m, const char *name)
-{
-	const struct nlut_dataset *d = digits_test;
-	char path[512];
-	nlut_model *back = NULL;
-	nlut_golden *g = NULL;
-	uint32_t C = nlut_trainer_num_classes(t);
-	uint16_t *st = malloc(d->n_rows * C * sizeof(uint16_t));
-	uint16_t *sg = malloc(d->n_rows * C * sizeof(uint16_t));
-	uint32_t *ct = malloc(d->n_rows * sizeof(uint32_t));
-	uint32_t *cg = malloc(d->n_rows * sizeof(uint32_t));
-	size_t ok = 0;
-
-	assert_non_null(st);
-	assert_non_null(sg);
-	assert_non_null(ct);
-	assert_non_null(cg);
-	snprintf(path, sizeof(path), NLUT_TEST_TMPDIR "/%s.nlut", name);
-	assert_int_equal(nlut_model_save(m, path), 0);
-	assert_int_equal(nlut_model_load(path, &back), 0);
-	assert_int_equal(nlut_golden_new(back, &g), 0);
-	assert_int_equal(nlut_golden_eval_float_batch(g, d->n_rows, d->x, sg, cg, 2), 0);
-	assert_int_equal(nlut_trainer_predict(t, d->n_rows, d->x, st, ct), 0);
-	for (size_t i = 0; i < d->n_rows; i++) {
-		if (ct[i] != cg[i])
-			fail_msg("%s: test sample %zu: trained pass says %u, golden model %u",
-				 name, i, ct[i], cg[i]);
-		assert_int_equal(ct[i], nlut_argmax(st + i * C, C));
-		ok += cg[i] == (uint32_t)d->labels[i];
-	}
-	assert_memory_equal(st, sg, d->n_rows * C * sizeof(uint16_t));
-	nlut_golden_free(g);
-	nlut_model_free(back);
-	free(st);
-	free(sg);
-	free(ct);
-	free(cg);
-	return (double)ok / (double)d->n_rows;
 }
 
 /* Edges in the file, and those that read fewer bits than their source. */
@@ -170,7 +79,7 @@ static void test_dense_equal_trained(void **state)
 		char name[32];
 
 		dense_config(&c, costs[i]);
-		t = train(&c, &m);
+		t = train_digits(&c, &m);
 		snprintf(name, sizeof(name), "dense_%zu", i);
 		double acc = check_equal_trained(t, m, name);
 
@@ -211,7 +120,7 @@ static void test_lut_cost_shrinks(void **state)
 		const char *est;
 
 		dense_config(&c, costs[i]);
-		t = train(&c, &m);
+		t = train_digits(&c, &m);
 		count_edges(m, &edges, &narrow, &bits);
 		est = nlut_model_meta(m, "train.lut_estimate");
 		assert_non_null(est);
@@ -239,7 +148,7 @@ static void test_reproducible(void **state)
 		dense_config(&c, "0.001");
 		assert_int_equal(nlut_train_config_set(&c, "threads", k ? "2" : "1", "test"), 0);
 		assert_int_equal(nlut_train_config_set(&c, "epochs", "3", "test"), 0);
-		t = train(&c, &m);
+		t = train_digits(&c, &m);
 		assert_int_equal(nlut_model_id(m, id[k]), 0);
 		nlut_model_free(m);
 		nlut_trainer_free(t);
@@ -274,6 +183,15 @@ static void test_config_errors(void **state)
 	assert_int_not_equal(nlut_train_config_set(&c, "dense_frac", "0", "test"), 0);
 }
 
+static int group_setup(void **state)
+{
+	struct nlut_train_config c;
+
+	(void)state;
+	dense_config(&c, "0");
+	return digits_load(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -283,5 +201,5 @@ int main(void)
 		cmocka_unit_test(test_config_errors),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, group_setup, digits_free);
 }

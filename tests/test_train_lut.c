@@ -16,9 +16,7 @@
 #include <nlut/nlut.h>
 #include <nlut/train.h>
 
-#define DIGITS NLUT_SHARED_DATA_DIR "/digits.csv.gz"
-
-static struct nlut_dataset *digits_train, *digits_test;
+#include "train_fixture.h"
 
 /* A small binary LUT network on the digits: a second or so. */
 static void lut_config(struct nlut_train_config *c)
@@ -39,98 +37,11 @@ static void lut_config(struct nlut_train_config *c)
 	assert_int_equal(nlut_train_config_set(c, "tau", "2", "test"), 0);
 }
 
-static int group_setup(void **state)
+/* A binary LUT network decodes by group sums; then the fixture's check. */
+static double check_group_sum_equal(nlut_trainer *t, const nlut_model *m, const char *name)
 {
-	struct nlut_train_config c;
-	struct stat st;
-
-	(void)state;
-	mkdir(NLUT_TEST_TMPDIR, 0777);
-	if (stat(DIGITS, &st))
-		return 0; /* the data tests skip */
-	lut_config(&c);
-	if (nlut_train_load_data(&c, &digits_train, &digits_test)) {
-		fprintf(stderr, "loading %s: %s\n", DIGITS, nlut_train_error_detail());
-		return -1;
-	}
-	return 0;
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	nlut_data_free(digits_train);
-	nlut_data_free(digits_test);
-	return 0;
-}
-
-static void need_digits(void)
-{
-	if (!digits_train)
-		skip();
-}
-
-static nlut_trainer *train(const struct nlut_train_config *c, nlut_model **m)
-{
-	nlut_trainer *t = NULL;
-	int rc = nlut_trainer_new(c, digits_train, &t);
-
-	if (rc)
-		fail_msg("nlut_trainer_new: %s", nlut_train_error_detail());
-	rc = nlut_trainer_run(t, NULL, NULL, NULL);
-	if (rc)
-		fail_msg("nlut_trainer_run: %s", nlut_train_error_detail());
-	rc = nlut_trainer_compile(t, m);
-	if (rc)
-		fail_msg("nlut_trainer_compile: %s", nlut_train_error_detail());
-	return t;
-}
-
-/*
- * Golden model of the saved-then-reloaded file against the training-time
- * pass: every class and every group-sum score of every test sample. Returns
- * the test accuracy.
- */
-static double check_tables_equal_trained(nlut_trainer *t, nlut_model *m, const char *name)
-{
-	const struct nlut_dataset *d = digits_test;
-	char path[512];
-	nlut_model *back = NULL;
-	nlut_golden *g = NULL;
-	uint32_t C = nlut_trainer_num_classes(t);
-	uint16_t *st = malloc(d->n_rows * C * sizeof(uint16_t));
-	uint16_t *sg = malloc(d->n_rows * C * sizeof(uint16_t));
-	uint32_t *ct = malloc(d->n_rows * sizeof(uint32_t));
-	uint32_t *cg = malloc(d->n_rows * sizeof(uint32_t));
-	size_t ok = 0;
-
-	assert_non_null(st);
-	assert_non_null(sg);
-	assert_non_null(ct);
-	assert_non_null(cg);
-	snprintf(path, sizeof(path), NLUT_TEST_TMPDIR "/%s.nlut", name);
-	assert_int_equal(nlut_model_save(m, path), 0);
-	assert_int_equal(nlut_model_load(path, &back), 0);
-	assert_int_equal(nlut_model_decoding(back), NLUT_DECODE_GROUP_SUM);
-	assert_int_equal(nlut_model_num_classes(back), C);
-	assert_int_equal(nlut_golden_new(back, &g), 0);
-	assert_int_equal(nlut_golden_eval_float_batch(g, d->n_rows, d->x, sg, cg, 2), 0);
-	assert_int_equal(nlut_trainer_predict(t, d->n_rows, d->x, st, ct), 0);
-	for (size_t i = 0; i < d->n_rows; i++) {
-		if (ct[i] != cg[i])
-			fail_msg("%s: test sample %zu: trained pass says %u, golden model %u",
-				 name, i, ct[i], cg[i]);
-		assert_int_equal(ct[i], nlut_argmax(st + i * C, C));
-		ok += cg[i] == (uint32_t)d->labels[i];
-	}
-	assert_memory_equal(st, sg, d->n_rows * C * sizeof(uint16_t));
-	nlut_golden_free(g);
-	nlut_model_free(back);
-	free(st);
-	free(sg);
-	free(ct);
-	free(cg);
-	return (double)ok / (double)d->n_rows;
+	assert_int_equal(nlut_model_decoding(m), NLUT_DECODE_GROUP_SUM);
+	return check_equal_trained(t, m, name);
 }
 
 /* Every neuron of the LUT layers is one LUT6: 1-bit inputs and output. */
@@ -157,8 +68,8 @@ static void test_thermometer_model(void **state)
 	(void)state;
 	need_digits();
 	lut_config(&c);
-	t = train(&c, &m);
-	double acc = check_tables_equal_trained(t, m, "lut-thermo");
+	t = train_digits(&c, &m);
+	double acc = check_group_sum_equal(t, m, "lut-thermo");
 
 	print_message("binary LUT digits model (thermometer 3): test accuracy %.4f\n", acc);
 	assert_true(acc > 0.80); /* chance is 0.1 */
@@ -202,8 +113,8 @@ static void test_one_bit_model(void **state)
 	assert_int_equal(nlut_train_config_set(&c, "fan_in", "6,6,4", NULL), 0);
 	/* Rewiring every 2 epochs: the kept network keeps its own mapping. */
 	assert_int_equal(nlut_train_config_set(&c, "rewire", "2", NULL), 0);
-	t = train(&c, &m);
-	double acc = check_tables_equal_trained(t, m, "lut-1bit");
+	t = train_digits(&c, &m);
+	double acc = check_group_sum_equal(t, m, "lut-1bit");
 
 	print_message("binary LUT digits model (1-bit inputs): test accuracy %.4f\n", acc);
 	assert_true(acc > 0.70);
@@ -231,8 +142,8 @@ static void test_code_model(void **state)
 	assert_int_equal(nlut_train_config_set(&c, "connectivity", "local", NULL), 0);
 	assert_int_equal(nlut_train_config_set(&c, "augment_shift", "1", NULL), 0);
 	assert_int_equal(nlut_train_config_set(&c, "rewire", "3", NULL), 0);
-	t = train(&c, &m);
-	double acc = check_tables_equal_trained(t, m, "lut-code");
+	t = train_digits(&c, &m);
+	double acc = check_group_sum_equal(t, m, "lut-code");
 
 	print_message("binary LUT digits model (whole 2-bit codes, shifted): test accuracy %.4f\n",
 		      acc);
@@ -279,12 +190,12 @@ static void test_learned_map(void **state)
 	need_digits();
 	lut_config(&c);
 	nlut_train_config_set(&c, "epochs", "8", NULL); /* seconds under the sanitizers */
-	t0 = train(&c, &m0);
-	double acc0 = check_tables_equal_trained(t0, m0, "lut-fixed");
+	t0 = train_digits(&c, &m0);
+	double acc0 = check_group_sum_equal(t0, m0, "lut-fixed");
 
 	assert_int_equal(nlut_train_config_set(&c, "learn_map", "2", NULL), 0);
-	t = train(&c, &m);
-	double acc = check_tables_equal_trained(t, m, "lut-learned");
+	t = train_digits(&c, &m);
+	double acc = check_group_sum_equal(t, m, "lut-learned");
 
 	print_message("binary LUT digits model, learned mapping: test accuracy %.4f (fixed %.4f)\n",
 		      acc, acc0);
@@ -335,8 +246,8 @@ static void test_learned_map_window(void **state)
 		nlut_train_config_set(&c, "learn_map", "1", NULL);
 		nlut_train_config_set(&c, "map_window", "5", NULL);
 		nlut_train_config_set(&c, "threads", i ? "2" : "1", NULL);
-		t = train(&c, &m);
-		double acc = check_tables_equal_trained(t, m, "lut-window");
+		t = train_digits(&c, &m);
+		double acc = check_group_sum_equal(t, m, "lut-window");
 
 		print_message("binary LUT digits model, learned 5x5 mapping: test accuracy %.4f\n",
 			      acc);
@@ -389,13 +300,13 @@ static void test_learned_map_code(void **state)
 		if (i) {
 			nlut_train_config_set(&c, "learn_map", "1", NULL);
 			nlut_train_config_set(&c, "map_window", "5", NULL);
-			t = train(&c, &m);
+			t = train_digits(&c, &m);
 		} else {
-			t0 = train(&c, &m0);
+			t0 = train_digits(&c, &m0);
 		}
 	}
-	double acc0 = check_tables_equal_trained(t0, m0, "lut-code-fixed");
-	double acc = check_tables_equal_trained(t, m, "lut-code-learned");
+	double acc0 = check_group_sum_equal(t0, m0, "lut-code-fixed");
+	double acc = check_group_sum_equal(t, m, "lut-code-learned");
 
 	print_message("binary LUT digits model, whole codes, learned mapping: test accuracy %.4f (fixed %.4f)\n",
 		      acc, acc0);
@@ -440,7 +351,7 @@ static void test_shift_applies(void **state)
 		nlut_train_config_set(&c, "epochs", "1", NULL);
 		nlut_train_config_set(&c, "image", "8x8", NULL);
 		nlut_train_config_set(&c, "augment_shift", i ? "2" : "0", NULL);
-		t = train(&c, &m);
+		t = train_digits(&c, &m);
 		assert_int_equal(nlut_model_id(m, id[i]), 0);
 		nlut_model_free(m);
 		nlut_trainer_free(t);
@@ -466,7 +377,7 @@ static void test_reproducible(void **state)
 		nlut_train_config_set(&c, "threads", threads[i], NULL);
 		if (i == 2)
 			nlut_train_config_set(&c, "seed", "2", NULL);
-		t = train(&c, &m);
+		t = train_digits(&c, &m);
 		assert_int_equal(nlut_model_id(m, id[i]), 0);
 		nlut_model_free(m);
 		nlut_trainer_free(t);
@@ -562,6 +473,15 @@ static void test_config_errors(void **state)
 	free(d);
 }
 
+static int group_setup(void **state)
+{
+	struct nlut_train_config c;
+
+	(void)state;
+	lut_config(&c);
+	return digits_load(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -576,5 +496,5 @@ int main(void)
 		cmocka_unit_test(test_config_errors),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, group_setup, digits_free);
 }
