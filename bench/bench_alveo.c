@@ -13,9 +13,13 @@
  * codes into records and reading classes out are the application's work on
  * its data, printed apart per vector; all classes of the first and last
  * runs are checked against the golden model's.
- * Usage: bench_alveo MODEL [RUNS]   (default 8 timed runs per size, 8x as
- * many of 512 and 4096 vectors, 50x of one; the environment selects the
- * emulation as for nlut-run, docs/alveo-u250.md) */
+ * With HOST_XCLBIN (the emulation xclbin linked to HOST[0]) the same
+ * invocation then measures host memory (memory = host: host-only buffers the
+ * kernel reads and writes itself, no syncs) in runs of 1, 16k and 64k, and
+ * ends with one table of both.
+ * Usage: bench_alveo MODEL [RUNS [HOST_XCLBIN]]   (default 8 timed runs per
+ * size, 8x as many of 512 and 4096 vectors, 50x of one; the environment
+ * selects the emulation as for nlut-run, docs/alveo-u250.md) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -47,8 +51,13 @@ static int fail(const char *what, int err)
 	exit(1);
 }
 
+/* The emulation's per-call figures: input sync, output sync, run, wait. */
+enum { SYNC_IN, SYNC_OUT, RUN, WAIT, NCALL };
+static const char *const call_name[NCALL] = { "sync_in", "sync_out", "run", "wait" };
+
 struct stats {
 	unsigned long long runs, cycles, dma_bytes, dma_ns, api_ns, api_calls;
+	unsigned long long n[NCALL], ns[NCALL], sleeps[NCALL];
 };
 
 static char stats_path[64];
@@ -64,6 +73,17 @@ static void read_stats(struct stats *s)
 		fprintf(stderr, "bench_alveo: no run statistics from the emulation (%s): is it selected?\n",
 			stats_path);
 		exit(1);
+	}
+	for (int i = 0; i < NCALL; i++) {
+		char name[16];
+
+		if (fscanf(f, " %15s calls %llu cpu_ns %llu sleeps %llu", name, &s->n[i], &s->ns[i], &s->sleeps[i]) !=
+			    4 ||
+		    strcmp(name, call_name[i])) {
+			fprintf(stderr, "bench_alveo: %s lacks the emulation's per-call figures: rebuild xrt_emu\n",
+				stats_path);
+			exit(1);
+		}
 	}
 	fclose(f);
 	unlink(stats_path);
@@ -228,6 +248,11 @@ static void report(const char *what, size_t n, const struct phase *p, int record
 	printf("  host per run   %.1f us CPU = %.2f%% of the run\n", host * 1e6, 100 * host / run);
 	printf("    in XRT calls %.1f us (%.1f calls per run: buffer syncs, run, wait; the emulation's driver)\n",
 	       api * 1e6, (double)p->st.api_calls / runs);
+	for (int i = 0; i < NCALL; i++)
+		if (p->st.n[i])
+			printf("      %-8s   %.2f per run, %.1f us CPU and %.2f sleeps each\n", call_name[i],
+			       (double)p->st.n[i] / runs, (double)p->st.ns[i] * 1e-3 / (double)p->st.n[i],
+			       (double)p->st.sleeps[i] / (double)p->st.n[i]);
 	printf("    nlut's own   %.1f us = %.2f%% of the run\n", own * 1e6, 100 * own / run);
 	if (records)
 		printf("  thread         %.1f voluntary + %.1f involuntary context switches per run\n",
@@ -244,6 +269,7 @@ static void report(const char *what, size_t n, const struct phase *p, int record
 int main(int argc, char **argv)
 {
 	int runs = argc > 2 ? atoi(argv[2]) : 8;
+	const char *host_xclbin = argc > 3 ? argv[3] : NULL;
 	/* 512 and 4096: the same calls between, for the trend with run length. */
 	const size_t sizes[] = { 1, 512, 4096, 16384, 65536 };
 	const size_t nmax = 65536;
@@ -251,8 +277,8 @@ int main(int argc, char **argv)
 	nlut_golden *g;
 	int err;
 
-	if (argc < 2 || argc > 3 || runs < 1) {
-		fprintf(stderr, "usage: bench_alveo MODEL [RUNS]\n");
+	if (argc < 2 || argc > 4 || runs < 1) {
+		fprintf(stderr, "usage: bench_alveo MODEL [RUNS [HOST_XCLBIN]]\n");
 		return 2;
 	}
 	snprintf(stats_path, sizeof(stats_path), "/tmp/bench_alveo.%d", (int)getpid());
@@ -278,18 +304,53 @@ int main(int argc, char **argv)
 	nlut_golden_free(g);
 	printf("bench_alveo: %s, %d runs per figure, two runs in flight, classes checked against the golden model\n",
 	       argv[1], runs);
+	/* The summary: DDR and host memory at 16k and 64k. */
+	struct phase sum[2][2];
+	int have_host = 0;
+
+	setenv("NLUT_XRT_MEMORY", "ddr", 1);
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		struct phase p;
 
 		/* Runs of one vector: the fixed part of a run. */
 		records_phase(m, sizes[i], sizes[i] == 1 ? 50 * runs : sizes[i] <= 4096 ? 8 * runs : runs, codes,
 			      want, &p);
-		report("zero-copy records", sizes[i], &p, 1);
+		report("DDR: zero-copy records", sizes[i], &p, 1);
+		if (sizes[i] >= 16384)
+			sum[0][sizes[i] == 65536] = p;
 	}
 	struct phase p;
 
 	codes_phase(m, nmax, runs, codes, want, &p);
-	report("codes (nlut_device_submit: pack, copy into the buffer, unpack)", nmax, &p, 0);
+	report("DDR: codes (nlut_device_submit: pack, copy into the buffer, unpack)", nmax, &p, 0);
+	if (host_xclbin) {
+		const size_t hsizes[] = { 1, 16384, 65536 };
+
+		setenv("NLUT_XCLBIN", host_xclbin, 1);
+		setenv("NLUT_XRT_MEMORY", "host", 1);
+		for (size_t i = 0; i < sizeof(hsizes) / sizeof(hsizes[0]); i++) {
+			records_phase(m, hsizes[i], hsizes[i] == 1 ? 50 * runs : runs, codes, want, &p);
+			if (p.st.dma_bytes)
+				fail("host memory: the emulation synced buffers", NLUT_ERROR_OTHER);
+			report("host memory (HOST[0], no syncs): zero-copy records", hsizes[i], &p, 1);
+			if (hsizes[i] >= 16384)
+				sum[1][hsizes[i] == 65536] = p;
+		}
+		have_host = 1;
+	}
+	printf("\nsummary: host CPU per run against the kernel run, zero-copy records\n");
+	printf("  memory  vectors  kernel run   host per run   in XRT calls   nlut's own\n");
+	for (int h = 0; h <= have_host; h++)
+		for (int k = 0; k < 2; k++) {
+			const struct phase *ph = &sum[h][k];
+			double rn = (double)ph->st.runs, run = (double)ph->st.cycles / rn / (ph->mhz * 1e6);
+			double host = ph->lib / ph->timed, api = (double)ph->st.api_ns * 1e-9 / rn;
+			double own = host > api ? host - api : 0;
+
+			printf("  %-6s  %7d  %7.1f us  %6.1f us %5.2f%%  %6.1f us %5.2f%%  %5.1f us %5.2f%%\n",
+			       h ? "host" : "DDR", k ? 65536 : 16384, run * 1e6, host * 1e6, 100 * host / run,
+			       api * 1e6, 100 * api / run, own * 1e6, 100 * own / run);
+		}
 	nlut_model_free(m);
 	free(codes);
 	free(want);
