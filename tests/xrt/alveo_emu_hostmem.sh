@@ -5,8 +5,9 @@
 # synced. nlut-run --board alveo-u250 equals --board golden byte for byte on
 # the digits example; alveo_runs puts 3.2 x 10^5 random vectors through runs
 # of 1, odd sizes and the largest runs; the emulation's statistics show no
-# buffer sync. A card that writes a wrong result is caught; a memory setting
-# that does not match the xclbin, or an unknown one, is one clear line; the
+# buffer sync; the same through `memory = host` in board.def. A card that
+# writes a wrong result is caught; a memory setting that does not match the
+# xclbin, or an unknown one (environment or board key), is one clear line; the
 # host-memory xclbin build is gated on its own co-simulation.
 # Usage: alveo_emu_hostmem.sh NLUT_RUN NLUT ALVEO_RUNS EXAMPLES WORKDIR CARD XRT_EMU FW_HEX
 set -u
@@ -89,6 +90,18 @@ else
 	grep -q "class .*, golden" "$W/badruns.out" && ok || bad "alveo_runs: $(cat "$W/badruns.out")"
 fi
 rm -f "$W/stats"
+
+# The board key instead of the environment: memory = host in board.def.
+mkdir -p "$W/boards" && cp -r "$SRC/boards/alveo-u250" "$W/boards/" &&
+	sed -i 's/^memory = ddr$/memory = host/' "$W/boards/alveo-u250/board.def" || bad "board copy"
+if env -u NLUT_XRT_MEMORY NLUT_BOARDS_DIR="$W/boards" "$RUN" -b alveo-u250 -m "$M" -i "$D" -o "$W/key.csv" \
+	--quiet >/dev/null 2>"$W/key.err" && cmp -s "$W/golden.csv" "$W/key.csv"; then ok; else
+	bad "memory = host in board.def: $(cat "$W/key.err")"
+fi
+no_syncs "memory = host in board.def"
+sed -i 's/^memory = host$/memory = hbm/' "$W/boards/alveo-u250/board.def"
+one_line "Alveo: memory 'hbm': expected ddr or host (invalid parameter)" -- \
+	env -u NLUT_XRT_MEMORY NLUT_BOARDS_DIR="$W/boards" "$RUN" -b alveo-u250 -m "$M" -i "$D" --quiet
 
 # The memory setting must match the xclbin's connectivity.
 one_line "cannot allocate 65536-vector buffers in host memory .*XRT says: .*not HOST\[0\]" -- \
