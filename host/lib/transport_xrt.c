@@ -46,7 +46,9 @@ struct xrt_api {
 	__typeof__(&xrtBOFree) BOFree;
 	__typeof__(&xrtBOMap) BOMap;
 	__typeof__(&xrtBOSync) BOSync;
-	__typeof__(&xrtKernelRun) KernelRun;
+	__typeof__(&xrtRunOpen) RunOpen;
+	__typeof__(&xrtRunSetArg) RunSetArg;
+	__typeof__(&xrtRunStart) RunStart;
 	__typeof__(&xrtRunWaitFor) RunWaitFor;
 	__typeof__(&xrtRunClose) RunClose;
 };
@@ -65,7 +67,9 @@ struct slot {
 	uint8_t *in_map, *out_map;
 	size_t n;          /* records written (FILL) or in the run (RUN, DONE) */
 	size_t rd;         /* DONE: result bytes read */
-	xrtRunHandle run;  /* non-NULL from launch until the run is waited for */
+	xrtRunHandle run;  /* the slot's run, opened once with its buffers as arguments */
+	size_t run_n;      /* n_vectors last set on it */
+	int running;       /* started and not yet waited for */
 	enum slot_state st;
 };
 
@@ -110,7 +114,9 @@ static int load_api(struct xrt_api *x)
 	SYM(BOFree);
 	SYM(BOMap);
 	SYM(BOSync);
-	SYM(KernelRun);
+	SYM(RunOpen);
+	SYM(RunSetArg);
+	SYM(RunStart);
 	SYM(RunWaitFor);
 	SYM(RunClose);
 #undef SYM
@@ -233,7 +239,8 @@ static void x_close(void *priv)
 		struct slot *sl = &d->slot[s];
 
 		if (sl->run) {
-			d->x.RunWaitFor(sl->run, 1000);
+			if (sl->running)
+				d->x.RunWaitFor(sl->run, 1000);
 			d->x.RunClose(sl->run);
 		}
 		if (sl->in_bo)
@@ -279,6 +286,13 @@ static int alloc_slots(struct xrt_dev *d)
 		sl->out_map = d->x.BOMap(sl->out_bo);
 		if (!sl->in_map || !sl->out_map)
 			return nlut_fail(NLUT_ERROR_IO, "Alveo: cannot map buffer objects");
+		/* One run object per slot, reused for every run on it (XRT's way to
+		 * start a kernel again without building a new command): the
+		 * buffers are set once, n_vectors when it changes. */
+		sl->run = d->x.RunOpen(d->krnl);
+		if (!sl->run || d->x.RunSetArg(sl->run, ARG_IN, sl->in_bo) || d->x.RunSetArg(sl->run, ARG_OUT, sl->out_bo))
+			return nlut_fail(NLUT_ERROR_IO, "Alveo: cannot prepare the kernel's runs");
+		sl->run_n = (size_t)-1;
 	}
 	return NLUT_SUCCESS;
 }
@@ -402,9 +416,10 @@ static int launch(struct xrt_dev *d)
 
 	if (!d->host_mem && d->x.BOSync(sl->in_bo, XCL_BO_SYNC_BO_TO_DEVICE, sl->n * d->in_record, 0))
 		return nlut_fail(NLUT_ERROR_IO, "Alveo: input buffer sync failed");
-	sl->run = d->x.KernelRun(d->krnl, (unsigned)sl->n, sl->in_bo, sl->out_bo);
-	if (!sl->run)
+	if ((sl->run_n != sl->n && d->x.RunSetArg(sl->run, ARG_N, (unsigned)sl->n)) || d->x.RunStart(sl->run))
 		return nlut_fail(NLUT_ERROR_IO, "Alveo: kernel run of %zu vectors did not start", sl->n);
+	sl->run_n = sl->n;
+	sl->running = 1;
 	sl->st = SLOT_RUN;
 	d->launched[d->n_launched++] = d->fill;
 	d->fill ^= 1;
@@ -432,8 +447,7 @@ static int oldest_done(struct xrt_dev *d, unsigned timeout_ms, struct slot **out
 			return nlut_fail(NLUT_ERROR_TIMEOUT,
 					 "Alveo: kernel run of %zu vectors not done after %u ms (state %d)", sl->n,
 					 timeout_ms, (int)st);
-		d->x.RunClose(sl->run);
-		sl->run = NULL;
+		sl->running = 0;
 		if (!d->host_mem && d->x.BOSync(sl->out_bo, XCL_BO_SYNC_BO_FROM_DEVICE, sl->n * d->out_record, 0))
 			return nlut_fail(NLUT_ERROR_IO, "Alveo: result buffer sync failed");
 		sl->st = SLOT_DONE;

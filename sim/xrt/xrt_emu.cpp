@@ -798,8 +798,29 @@ EXPORT int xrtBOSync(xrtBufferHandle bh, enum xclBOSyncDirection dir, size_t siz
 	return r.result;
 }
 
-// The arguments in kernel order, as the XML types them: 4-byte scalars
-// as unsigned int, 8-byte ones as uint64_t, buffers as xrtBufferHandle.
+// One argument as the XML types it: a 4-byte scalar as unsigned int, an
+// 8-byte one as uint64_t, a buffer as xrtBufferHandle (its card address).
+uint64_t arg_value(const kernel_arg &a, va_list *ap)
+{
+	if (a.global) {
+		emu_bo *b = (emu_bo *)va_arg(*ap, xrtBufferHandle);
+		return b ? b->addr : 0;
+	}
+	return a.size == 8 ? va_arg(*ap, uint64_t) : va_arg(*ap, unsigned int);
+}
+
+// Queues r for the scheduler (the run's arguments are its values).
+void start(emu_device *d, emu_run *r)
+{
+	{
+		std::lock_guard<std::mutex> q(d->qm);
+		r->state = ERT_CMD_STATE_QUEUED;
+		d->queue.push_back(r);
+	}
+	d->cv.notify_all();
+}
+
+// The arguments in kernel order.
 EXPORT xrtRunHandle xrtKernelRun(xrtKernelHandle kh, ...)
 {
 	emu_kernel *k = (emu_kernel *)kh;
@@ -811,24 +832,61 @@ EXPORT xrtRunHandle xrtKernelRun(xrtKernelHandle kh, ...)
 	api_timer at(d, CALL_RUN);
 	emu_run *r = new emu_run{ d, {}, ERT_CMD_STATE_NEW, false };
 	va_start(ap, kh);
-	for (const kernel_arg &a : d->args) {
-		if (a.global) {
-			emu_bo *b = (emu_bo *)va_arg(ap, xrtBufferHandle);
-			r->values.push_back(b ? b->addr : 0);
-		} else if (a.size == 8) {
-			r->values.push_back(va_arg(ap, uint64_t));
-		} else {
-			r->values.push_back(va_arg(ap, unsigned int));
-		}
-	}
+	for (const kernel_arg &a : d->args)
+		r->values.push_back(arg_value(a, &ap));
 	va_end(ap);
+	start(d, r);
+	return r;
+}
+
+// A run object to set the arguments of and start again and again.
+EXPORT xrtRunHandle xrtRunOpen(xrtKernelHandle kh)
+{
+	emu_kernel *k = (emu_kernel *)kh;
+
+	if (!k)
+		return nullptr;
+	return new emu_run{ k->dev, std::vector<uint64_t>(k->dev->args.size()), ERT_CMD_STATE_NEW, false };
+}
+
+// One argument of a run that is not queued or running (XRT would change
+// the next start's; this emulation asks for a run at rest).
+EXPORT int xrtRunSetArg(xrtRunHandle rh, int index, ...)
+{
+	emu_run *r = (emu_run *)rh;
+	va_list ap;
+
+	if (!r || index < 0 || (size_t)index >= r->dev->args.size())
+		return -EINVAL;
+	std::lock_guard<std::mutex> q(r->dev->qm);
+	if (r->state == ERT_CMD_STATE_QUEUED || r->state == ERT_CMD_STATE_RUNNING) {
+		xrt_error("card emulation: xrtRunSetArg on a run that is still in progress");
+		return -EBUSY;
+	}
+	va_start(ap, index);
+	r->values[index] = arg_value(r->dev->args[index], &ap);
+	va_end(ap);
+	return 0;
+}
+
+// Starts the run with its arguments as set; a run in progress cannot be.
+EXPORT int xrtRunStart(xrtRunHandle rh)
+{
+	emu_run *r = (emu_run *)rh;
+
+	if (!r)
+		return -EINVAL;
+	emu_device *d = r->dev;
+	api_timer at(d, CALL_RUN);
 	{
 		std::lock_guard<std::mutex> q(d->qm);
-		r->state = ERT_CMD_STATE_QUEUED;
-		d->queue.push_back(r);
+		if (r->state == ERT_CMD_STATE_QUEUED || r->state == ERT_CMD_STATE_RUNNING) {
+			xrt_error("card emulation: xrtRunStart on a run that is still in progress");
+			return -EBUSY;
+		}
 	}
-	d->cv.notify_all();
-	return r;
+	start(d, r);
+	return 0;
 }
 
 EXPORT enum ert_cmd_state xrtRunWaitFor(xrtRunHandle rh, unsigned int timeout_ms)
