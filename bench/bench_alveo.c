@@ -177,8 +177,8 @@ static double cpu_s_overhead;
  * time_calls: the emulation times its per-run calls (the split by call,
  * at the cost of its timers); else it leaves them untimed.
  */
-static void records_phase(const nlut_model *m, size_t n, int runs, const uint16_t *codes, const uint32_t *want,
-			  int overlap, int time_calls, struct phase *p)
+static void records_phase(const nlut_model *m, size_t n, int runs, const uint16_t *codes,
+			  const uint32_t *want, int overlap, int time_calls, struct phase *p)
 {
 	uint32_t *cls = malloc(n * sizeof(*cls));
 	struct nlut_device_info info;

@@ -290,7 +290,8 @@ static int alloc_slots(struct xrt_dev *d)
 		 * start a kernel again without building a new command): the
 		 * buffers are set once, n_vectors when it changes. */
 		sl->run = d->x.RunOpen(d->krnl);
-		if (!sl->run || d->x.RunSetArg(sl->run, ARG_IN, sl->in_bo) || d->x.RunSetArg(sl->run, ARG_OUT, sl->out_bo))
+		if (!sl->run || d->x.RunSetArg(sl->run, ARG_IN, sl->in_bo) ||
+		    d->x.RunSetArg(sl->run, ARG_OUT, sl->out_bo))
 			return nlut_fail(NLUT_ERROR_IO, "Alveo: cannot prepare the kernel's runs");
 		sl->run_n = (size_t)-1;
 	}
