@@ -1,21 +1,30 @@
 /* bench_alveo.c - the host's share of an Alveo run, on the emulated card:
  * host CPU time per kernel run against the run itself (the kernel's cycles
  * from ap_start to ap_done at the board's clock), for zero-copy records
- * (nlut_device_records_*) in runs of 1 (the fixed part), 512, 4k, 16k and
- * 64k vectors, two runs in flight; and for codes through nlut_device_submit
- * in runs of 64k.
+ * (nlut_device_records_*), two runs in flight: with the buffers in card
+ * memory (DDR[0], synced) in runs of 1 (the fixed part), 512, 4k, 16k and
+ * 64k vectors, and for codes through nlut_device_submit in runs of 64k;
+ * then, with HOST_XCLBIN (the emulation xclbin linked to HOST[0]), with host
+ * memory (memory = host: host-only buffers the kernel reads and writes
+ * itself, no syncs) in runs of 1, 16k and 64k. Runs of 16k and 64k are also
+ * measured overlapped: the host collects a run that has ended (it was busy
+ * elsewhere meanwhile) instead of sleeping in the wait. One table of all
+ * ends the output.
  *
  * Host time is the CPU time of the calling thread in the library calls:
- * acquire, submit (input sync, kernel start), collect (wait, result sync,
- * tag checks). The emulation copies buffers for a sync on its own thread,
- * as a card's DMA engine does while XRT's caller sleeps
- * (NLUT_XRT_EMU_STATS reports the bytes and that thread's time). Packing
- * codes into records and reading classes out are the application's work on
- * its data, printed apart per vector; all classes of the first and last
- * runs are checked against the golden model's.
- * Usage: bench_alveo MODEL [RUNS]   (default 8 timed runs per size, 8x as
- * many of 512 and 4096 vectors, 50x of one; the environment selects the
- * emulation as for nlut-run, docs/alveo-u250.md) */
+ * collect (wait, result sync, tag checks), acquire, submit (input sync,
+ * kernel start). Each figure is measured twice: first with the emulation's
+ * calls untimed (the host's time), then with the emulation timing its
+ * per-run calls (NLUT_XRT_EMU_STATS: their CPU by call and how many slept),
+ * which splits the host's time into the emulated XRT calls and nlut's own.
+ * The emulation copies buffers for a sync on its own thread, as a card's
+ * DMA engine does while XRT's caller sleeps. Packing codes into records and
+ * reading classes out are the application's work on its data, printed
+ * apart per vector; all classes of the first and last runs are checked
+ * against the golden model's.
+ * Usage: bench_alveo MODEL [RUNS [HOST_XCLBIN]]   (default 8 timed runs per
+ * size, 8x as many of 512 and 4096 vectors, 50x of one; the environment
+ * selects the emulation as for nlut-run, docs/alveo-u250.md) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -47,8 +56,13 @@ static int fail(const char *what, int err)
 	exit(1);
 }
 
+/* The emulation's per-call figures: input sync, output sync, run, wait. */
+enum { SYNC_IN, SYNC_OUT, RUN, WAIT, CLOSE, NCALL };
+static const char *const call_name[NCALL] = { "sync_in", "sync_out", "run", "wait", "close" };
+
 struct stats {
 	unsigned long long runs, cycles, dma_bytes, dma_ns, api_ns, api_calls;
+	unsigned long long n[NCALL], ns[NCALL], sleeps[NCALL], timer_ns;
 };
 
 static char stats_path[64];
@@ -64,6 +78,17 @@ static void read_stats(struct stats *s)
 		fprintf(stderr, "bench_alveo: no run statistics from the emulation (%s): is it selected?\n",
 			stats_path);
 		exit(1);
+	}
+	for (int i = 0; i < NCALL; i++) {
+		char name[16];
+
+		if (fscanf(f, " %15s calls %llu cpu_ns %llu slept %llu", name, &s->n[i], &s->ns[i], &s->sleeps[i]) !=
+			    4 ||
+		    strcmp(name, call_name[i]) || (i == NCALL - 1 && fscanf(f, " timer_ns %llu", &s->timer_ns) != 1)) {
+			fprintf(stderr, "bench_alveo: %s lacks the emulation's per-call figures: rebuild xrt_emu\n",
+				stats_path);
+			exit(1);
+		}
 	}
 	fclose(f);
 	unlink(stats_path);
@@ -119,15 +144,41 @@ static void collect(nlut_device *d, size_t n, uint32_t *cls, const uint32_t *wan
 		fail("results differ from the golden model's", NLUT_ERROR_OTHER);
 }
 
+/* The cost of one cpu_s() reading, which an interval timed with two of
+ * them carries once: the smallest of many empty intervals. */
+static double cpu_s_cost(void)
+{
+	double best = 1;
+
+	for (int i = 0; i < 2000; i++) {
+		double c0 = cpu_s(), c1 = cpu_s();
+
+		if (c1 - c0 < best)
+			best = c1 - c0;
+	}
+	return best;
+}
+
+static double wall_per_run_s; /* the emulation's wall time per run, for overlapped phases */
+static double cpu_s_overhead;
+
 /*
  * Zero-copy runs of n records, two in flight. The first two runs pack the
  * codes into the two buffer objects (timed apart: the application's work);
- * the timed runs then resubmit those records as they stand (acquire, submit,
- * collect: library calls only, two clock readings in all); the last two
- * runs' classes are checked against the golden model's.
+ * the timed runs then resubmit those records as they stand (collect,
+ * acquire, submit: library calls only); the last two runs' classes are
+ * checked against the golden model's.
+ * Blocking (overlap 0): collect right after submit, so the wait sleeps
+ * until the run ends; two clock readings around all timed runs.
+ * Overlapped: the application is busy elsewhere while the kernel runs
+ * (here it sleeps twice the emulation's wall time per run) and
+ * collects a run that has ended; each run's library calls are timed with
+ * two readings, whose own cost (cpu_s_overhead) is taken off.
+ * time_calls: the emulation times its per-run calls (the split by call,
+ * at the cost of its timers); else it leaves them untimed.
  */
-static void records_phase(const nlut_model *m, size_t n, int runs, const uint16_t *codes, const uint32_t *want,
-			  struct phase *p)
+static void records_phase(const nlut_model *m, size_t n, int runs, const uint16_t *codes,
+			  const uint32_t *want, int overlap, int time_calls, struct phase *p)
 {
 	uint32_t *cls = malloc(n * sizeof(*cls));
 	struct nlut_device_info info;
@@ -138,6 +189,7 @@ static void records_phase(const nlut_model *m, size_t n, int runs, const uint16_
 	memset(p, 0, sizeof(*p));
 	if (!cls)
 		fail("classes", NLUT_ERROR_NO_MEM);
+	setenv("NLUT_XRT_EMU_CALL_TIMES", time_calls ? "1" : "0", 1);
 	if ((err = nlut_device_open("alveo-u250", m, NULL, &d)) || (err = nlut_device_get_info(d, &info)))
 		fail("alveo-u250", err);
 	if (!info.zero_copy || info.max_records < n)
@@ -147,16 +199,34 @@ static void records_phase(const nlut_model *m, size_t n, int runs, const uint16_
 	acquire_submit(d, n, codes, p);
 	collect(d, n, cls, want, p);
 	acquire_submit(d, n, NULL, p);
+	struct timespec pause = { 0, 0 };
 	double w0 = wall_s();
 
+	if (overlap) {
+		double t = 2 * wall_per_run_s + 5e-3;
+
+		pause.tv_sec = (time_t)t;
+		pause.tv_nsec = (long)((t - (double)pause.tv_sec) * 1e9);
+		nanosleep(&pause, NULL);
+	}
 	getrusage(RUSAGE_THREAD, &ru0);
 	double c0 = cpu_s();
 
 	for (int r = 0; r < runs; r++) {
-		collect(d, n, NULL, want, p);
-		acquire_submit(d, n, NULL, p);
+		if (overlap) {
+			double c1 = cpu_s();
+
+			collect(d, n, NULL, want, p);
+			acquire_submit(d, n, NULL, p);
+			p->lib += cpu_s() - c1 - cpu_s_overhead;
+			nanosleep(&pause, NULL);
+		} else {
+			collect(d, n, NULL, want, p);
+			acquire_submit(d, n, NULL, p);
+		}
 	}
-	p->lib = cpu_s() - c0;
+	if (!overlap)
+		p->lib = cpu_s() - c0;
 	getrusage(RUSAGE_THREAD, &ru1);
 	p->wall = wall_s() - w0;
 	p->timed = runs;
@@ -212,47 +282,73 @@ static void codes_phase(const nlut_model *m, size_t n, int runs, const uint16_t 
 	free(cls);
 }
 
-static void report(const char *what, size_t n, const struct phase *p, int records)
+static double run_s(const struct phase *p)
 {
-	double runs = (double)p->st.runs, run = (double)p->st.cycles / runs / (p->mhz * 1e6);
-	double host = p->lib / p->timed;
+	return (double)p->st.cycles / (double)p->st.runs / (p->mhz * 1e6);
+}
 
-	printf("%s, runs of %zu vectors (%d timed of %llu):\n", what, n, p->timed, p->st.runs);
-	printf("  kernel run     %.0f cycles = %.1f us at %.0f MHz\n", (double)p->st.cycles / runs, run * 1e6,
-	       p->mhz);
-	/* The emulated driver's share: the calling thread's CPU inside the
-	 * per-run XRT calls, averaged over every run of the device (the
-	 * untimed ones make the same calls); the rest is nlut's own. */
-	double api = (double)p->st.api_ns * 1e-9 / runs, own = host > api ? host - api : 0;
+/* The emulated driver's share: the calling thread's CPU inside the per-run
+ * XRT calls, averaged over every run of the device (the untimed ones make
+ * the same calls); the rest of the host's time is nlut's own. */
+static double api_s(const struct phase *p)
+{
+	return (double)p->st.api_ns * 1e-9 / (double)p->st.runs;
+}
 
+/* One figure: t, the host time (the emulation's calls untimed), and s, the
+ * same runs again with the emulation timing its calls (the split). */
+static void report(const char *what, size_t n, const struct phase *t, const struct phase *s, int records)
+{
+	double run = run_s(t), host = t->lib / t->timed, host_s = s->lib / s->timed, api = api_s(s);
+	double own = host_s > api ? host_s - api : 0;
+
+	printf("%s, runs of %zu vectors (%d timed of %llu):\n", what, n, t->timed, t->st.runs);
+	printf("  kernel run     %.0f cycles = %.1f us at %.0f MHz\n", (double)t->st.cycles / (double)t->st.runs,
+	       run * 1e6, t->mhz);
 	printf("  host per run   %.1f us CPU = %.2f%% of the run\n", host * 1e6, 100 * host / run);
-	printf("    in XRT calls %.1f us (%.1f calls per run: buffer syncs, run, wait; the emulation's driver)\n",
-	       api * 1e6, (double)p->st.api_calls / runs);
+	printf("  split          (again, the emulation timing its calls: %.1f us per run)\n", host_s * 1e6);
+	printf("    in XRT calls %.1f us (%.1f calls per run, each timed with about %.2f us of its own timer)\n",
+	       api * 1e6, (double)s->st.api_calls / (double)s->st.runs, (double)s->st.timer_ns * 1e-3);
+	for (int i = 0; i < NCALL; i++)
+		if (s->st.n[i])
+			printf("      %-8s   %.2f per run, %.1f us CPU each, %.2f of them slept\n", call_name[i],
+			       (double)s->st.n[i] / (double)s->st.runs, (double)s->st.ns[i] * 1e-3 / (double)s->st.n[i],
+			       (double)s->st.sleeps[i] / (double)s->st.n[i]);
 	printf("    nlut's own   %.1f us = %.2f%% of the run\n", own * 1e6, 100 * own / run);
 	if (records)
 		printf("  thread         %.1f voluntary + %.1f involuntary context switches per run\n",
-		       (double)p->csw / p->timed, (double)p->icsw / p->timed);
-	printf("  emulated DMA   %.2f MB per run, %.1f us of the DMA thread\n", (double)p->st.dma_bytes / runs * 1e-6,
-	       (double)p->st.dma_ns / runs * 1e-3);
-	if (records)
+		       (double)t->csw / t->timed, (double)t->icsw / t->timed);
+	printf("  emulated DMA   %.2f MB per run, %.1f us of the DMA thread\n",
+	       (double)t->st.dma_bytes / (double)t->st.runs * 1e-6, (double)t->st.dma_ns / (double)t->st.runs * 1e-3);
+	if (records && t->pack > 0)
 		printf("  application    packing %.1f ns per vector (%.1f us per run), reading classes %.2f ns "
 		       "per vector\n",
-		       p->pack / 2 / (double)n * 1e9, p->pack / 2 * 1e6, p->read / 3 / (double)n * 1e9);
-	printf("  emulation      %.1f ms wall per run\n", 1e3 * p->wall / p->timed);
+		       t->pack / 2 / (double)n * 1e9, t->pack / 2 * 1e6, t->read / 3 / (double)n * 1e9);
+	printf("  emulation      %.1f ms wall per run\n", 1e3 * t->wall / t->timed);
 }
+
+struct row {
+	const char *mem, *collect;
+	size_t n;
+	struct phase t, s;
+};
 
 int main(int argc, char **argv)
 {
 	int runs = argc > 2 ? atoi(argv[2]) : 8;
+	const char *host_xclbin = argc > 3 ? argv[3] : NULL;
 	/* 512 and 4096: the same calls between, for the trend with run length. */
-	const size_t sizes[] = { 1, 512, 4096, 16384, 65536 };
+	const size_t sizes[] = { 1, 512, 4096, 16384, 65536 }, hsizes[] = { 1, 16384, 65536 };
+	const size_t big[] = { 16384, 65536 };
 	const size_t nmax = 65536;
+	struct row rows[12];
+	int nrows = 0;
 	nlut_model *m;
 	nlut_golden *g;
 	int err;
 
-	if (argc < 2 || argc > 3 || runs < 1) {
-		fprintf(stderr, "usage: bench_alveo MODEL [RUNS]\n");
+	if (argc < 2 || argc > 4 || runs < 1) {
+		fprintf(stderr, "usage: bench_alveo MODEL [RUNS [HOST_XCLBIN]]\n");
 		return 2;
 	}
 	snprintf(stats_path, sizeof(stats_path), "/tmp/bench_alveo.%d", (int)getpid());
@@ -276,20 +372,64 @@ int main(int argc, char **argv)
 	if ((err = nlut_golden_new(m, &g)) || (err = nlut_golden_eval_batch(g, nmax, codes, NULL, want, 1)))
 		fail("golden model", err);
 	nlut_golden_free(g);
-	printf("bench_alveo: %s, %d runs per figure, two runs in flight, classes checked against the golden model\n",
-	       argv[1], runs);
-	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
-		struct phase p;
+	cpu_s_overhead = cpu_s_cost();
+	printf("bench_alveo: %s, %d runs per figure, two runs in flight, classes checked against the golden model\n"
+	       "(a CPU-time reading costs %.2f us here; each figure is measured twice: with the emulation's calls\n"
+	       "untimed for the host's time, then timed for the split)\n",
+	       argv[1], runs, cpu_s_overhead * 1e6);
+	for (int mem = 0; mem < (host_xclbin ? 2 : 1); mem++) {
+		const char *mname = mem ? "host" : "DDR";
 
-		/* Runs of one vector: the fixed part of a run. */
-		records_phase(m, sizes[i], sizes[i] == 1 ? 50 * runs : sizes[i] <= 4096 ? 8 * runs : runs, codes,
-			      want, &p);
-		report("zero-copy records", sizes[i], &p, 1);
+		if (mem)
+			setenv("NLUT_XCLBIN", host_xclbin, 1);
+		setenv("NLUT_XRT_MEMORY", mem ? "host" : "ddr", 1);
+		for (int overlap = 0; overlap < 2; overlap++) {
+			const size_t *sz = overlap ? big : mem ? hsizes : sizes;
+			size_t nsz = overlap ? 2 : mem ? 3 : 5;
+
+			for (size_t i = 0; i < nsz; i++) {
+				struct row *w = &rows[nrows];
+				size_t n = sz[i];
+				int k = n == 1 ? 50 * runs : n <= 4096 ? 8 * runs : runs;
+				char what[160];
+
+				/* Overlapped: pause as long as a blocking run of this size took. */
+				for (int j = 0; overlap && j < nrows; j++)
+					if (rows[j].n == n && rows[j].mem == mname)
+						wall_per_run_s = rows[j].t.wall / rows[j].t.timed;
+				records_phase(m, n, k, codes, want, overlap, 0, &w->t);
+				records_phase(m, n, k, codes, want, overlap, 1, &w->s);
+				if (mem && (w->t.st.dma_bytes || w->s.st.n[SYNC_IN] || w->s.st.n[SYNC_OUT]))
+					fail("host memory: the emulation synced buffers", NLUT_ERROR_OTHER);
+				snprintf(what, sizeof(what), "%s, zero-copy records, %s", mem ? "host memory (HOST[0], no syncs)" : "DDR",
+					 overlap ? "overlapped (collect after the run ended)" : "blocking (collect right after submit)");
+				report(what, n, &w->t, &w->s, 1);
+				w->mem = mname;
+				w->collect = overlap ? "overlapped" : "blocking";
+				w->n = n;
+				if (n >= 16384)
+					nrows++;
+			}
+		}
+		if (!mem) {
+			struct phase p;
+
+			setenv("NLUT_XRT_EMU_CALL_TIMES", "1", 1);
+			codes_phase(m, nmax, runs, codes, want, &p);
+			report("DDR, codes (nlut_device_submit: pack, copy into the buffer, unpack)", nmax, &p, &p, 0);
+		}
 	}
-	struct phase p;
+	printf("\nsummary: host CPU per run against the kernel run, zero-copy records\n");
+	printf("  memory  collect     vectors  kernel run  host per run    in XRT calls    nlut's own\n");
+	for (int i = 0; i < nrows; i++) {
+		const struct row *w = &rows[i];
+		double run = run_s(&w->t), host = w->t.lib / w->t.timed, api = api_s(&w->s);
+		double host_s = w->s.lib / w->s.timed, own = host_s > api ? host_s - api : 0;
 
-	codes_phase(m, nmax, runs, codes, want, &p);
-	report("codes (nlut_device_submit: pack, copy into the buffer, unpack)", nmax, &p, 0);
+		printf("  %-6s  %-10s  %7zu  %7.1f us  %5.1f us %5.2f%%  %5.1f us %5.2f%%  %4.1f us %5.2f%%\n", w->mem,
+		       w->collect, w->n, run * 1e6, host * 1e6, 100 * host / run, api * 1e6, 100 * api / run,
+		       own * 1e6, 100 * own / run);
+	}
 	nlut_model_free(m);
 	free(codes);
 	free(want);

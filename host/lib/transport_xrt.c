@@ -1,7 +1,10 @@
 /* transport_xrt.c - the `xrt` transport: an Alveo card through XRT's C API,
  * loaded at run time (docs/vitis-kernel.md). Input records go into buffer
  * objects in card memory, two kernel runs in flight, results come back the
- * same way; zero-copy records are lent straight from the mapped buffers. */
+ * same way; zero-copy records are lent straight from the mapped buffers.
+ * With host memory (board key `memory = host` or NLUT_XRT_MEMORY=host, for
+ * an xclbin whose ports are linked to HOST[0]) the buffers are host-only:
+ * the kernel reads and writes them over PCIe and no buffer is synced. */
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -43,7 +46,9 @@ struct xrt_api {
 	__typeof__(&xrtBOFree) BOFree;
 	__typeof__(&xrtBOMap) BOMap;
 	__typeof__(&xrtBOSync) BOSync;
-	__typeof__(&xrtKernelRun) KernelRun;
+	__typeof__(&xrtRunOpen) RunOpen;
+	__typeof__(&xrtRunSetArg) RunSetArg;
+	__typeof__(&xrtRunStart) RunStart;
 	__typeof__(&xrtRunWaitFor) RunWaitFor;
 	__typeof__(&xrtRunClose) RunClose;
 };
@@ -62,7 +67,9 @@ struct slot {
 	uint8_t *in_map, *out_map;
 	size_t n;          /* records written (FILL) or in the run (RUN, DONE) */
 	size_t rd;         /* DONE: result bytes read */
-	xrtRunHandle run;  /* non-NULL from launch until the run is waited for */
+	xrtRunHandle run;  /* the slot's run, opened once with its buffers as arguments */
+	size_t run_n;      /* n_vectors last set on it */
+	int running;       /* started and not yet waited for */
 	enum slot_state st;
 };
 
@@ -72,6 +79,7 @@ struct xrt_dev {
 	xrtKernelHandle krnl;
 	size_t in_record, out_record, cap; /* cap: vectors per run */
 	unsigned timeout_ms;
+	int host_mem;      /* host-only buffers in HOST[0]: no syncs */
 	struct slot slot[2];
 	unsigned fill;     /* slot being filled */
 	unsigned launched[2], n_launched; /* RUN and DONE slots, oldest first */
@@ -106,7 +114,9 @@ static int load_api(struct xrt_api *x)
 	SYM(BOFree);
 	SYM(BOMap);
 	SYM(BOSync);
-	SYM(KernelRun);
+	SYM(RunOpen);
+	SYM(RunSetArg);
+	SYM(RunStart);
 	SYM(RunWaitFor);
 	SYM(RunClose);
 #undef SYM
@@ -229,7 +239,8 @@ static void x_close(void *priv)
 		struct slot *sl = &d->slot[s];
 
 		if (sl->run) {
-			d->x.RunWaitFor(sl->run, 1000);
+			if (sl->running)
+				d->x.RunWaitFor(sl->run, 1000);
 			d->x.RunClose(sl->run);
 		}
 		if (sl->in_bo)
@@ -252,19 +263,37 @@ static int alloc_slots(struct xrt_dev *d)
 	int g_in = d->x.KernelArgGroupId(d->krnl, ARG_IN);
 	int g_out = d->x.KernelArgGroupId(d->krnl, ARG_OUT);
 
+	xrtBufferFlags fl = d->host_mem ? XCL_BO_FLAGS_HOST_ONLY : XCL_BO_FLAGS_NONE;
+	char xmsg[400];
+	struct quiet q;
+
 	for (int s = 0; s < 2; s++) {
 		struct slot *sl = &d->slot[s];
 
-		sl->in_bo = d->x.BOAlloc(d->dev, d->cap * d->in_record, XCL_BO_FLAGS_NONE, (xrtMemoryGroup)g_in);
-		sl->out_bo = d->x.BOAlloc(d->dev, d->cap * d->out_record, XCL_BO_FLAGS_NONE,
-					  (xrtMemoryGroup)g_out);
+		quiet_begin(&q);
+		sl->in_bo = d->x.BOAlloc(d->dev, d->cap * d->in_record, fl, (xrtMemoryGroup)g_in);
+		sl->out_bo = sl->in_bo ? d->x.BOAlloc(d->dev, d->cap * d->out_record, fl, (xrtMemoryGroup)g_out)
+				       : NULL;
+		quiet_end(&q, xmsg, sizeof(xmsg));
 		if (!sl->in_bo || !sl->out_bo)
-			return nlut_fail(NLUT_ERROR_NO_MEM, "Alveo: cannot allocate %zu-vector buffers in card memory",
-					 d->cap);
+			return nlut_fail(NLUT_ERROR_NO_MEM, "Alveo: cannot allocate %zu-vector buffers in %s%s%s",
+					 d->cap,
+					 d->host_mem ? "host memory (memory = host needs an xclbin linked to HOST[0] "
+						       "and host memory enabled: xbutil configure --host-mem)"
+						     : "card memory",
+					 xmsg[0] ? "; XRT says: " : "", xmsg);
 		sl->in_map = d->x.BOMap(sl->in_bo);
 		sl->out_map = d->x.BOMap(sl->out_bo);
 		if (!sl->in_map || !sl->out_map)
 			return nlut_fail(NLUT_ERROR_IO, "Alveo: cannot map buffer objects");
+		/* One run object per slot, reused for every run on it (XRT's way to
+		 * start a kernel again without building a new command): the
+		 * buffers are set once, n_vectors when it changes. */
+		sl->run = d->x.RunOpen(d->krnl);
+		if (!sl->run || d->x.RunSetArg(sl->run, ARG_IN, sl->in_bo) ||
+		    d->x.RunSetArg(sl->run, ARG_OUT, sl->out_bo))
+			return nlut_fail(NLUT_ERROR_IO, "Alveo: cannot prepare the kernel's runs");
+		sl->run_n = (size_t)-1;
 	}
 	return NLUT_SUCCESS;
 }
@@ -275,6 +304,7 @@ static int x_open(const struct nlut_board *b, const nlut_model *m,
 	struct xrt_dev *d = calloc(1, sizeof(*d));
 	unsigned long index = 0, sb, mb, sc, runv;
 	const char *xclbin = nlut_board_get(b, "xclbin"), *kname = nlut_board_get(b, "kernel");
+	const char *mem = getenv("NLUT_XRT_MEMORY");
 	char path[700], xmsg[400];
 	struct quiet q;
 	int err;
@@ -282,6 +312,16 @@ static int x_open(const struct nlut_board *b, const nlut_model *m,
 	if (!d)
 		return nlut_fail(NLUT_ERROR_NO_MEM, "xrt transport");
 	d->timeout_ms = o->timeout_ms ? o->timeout_ms : 10000;
+	/* Where the buffers live: card memory (DDR, synced by XRT's DMA) or
+	 * host memory the kernel reaches itself. */
+	if (!mem || !*mem)
+		mem = nlut_board_get(b, "memory");
+	if (mem && strcmp(mem, "ddr") && strcmp(mem, "host")) {
+		err = nlut_fail(NLUT_ERROR_INVALID_PARAM, "Alveo: memory '%s': expected ddr or host%s", mem,
+				getenv("NLUT_XRT_MEMORY") && *getenv("NLUT_XRT_MEMORY") ? " (NLUT_XRT_MEMORY)" : "");
+		goto fail;
+	}
+	d->host_mem = mem && !strcmp(mem, "host");
 	if ((err = nlut_board_get_uint(b, "s_bytes", 64, &sb)) ||
 	    (err = nlut_board_get_uint(b, "m_bytes", 64, &mb)) ||
 	    (err = nlut_board_get_uint(b, "scores", 1, &sc)) ||
@@ -375,11 +415,12 @@ static int launch(struct xrt_dev *d)
 {
 	struct slot *sl = &d->slot[d->fill];
 
-	if (d->x.BOSync(sl->in_bo, XCL_BO_SYNC_BO_TO_DEVICE, sl->n * d->in_record, 0))
+	if (!d->host_mem && d->x.BOSync(sl->in_bo, XCL_BO_SYNC_BO_TO_DEVICE, sl->n * d->in_record, 0))
 		return nlut_fail(NLUT_ERROR_IO, "Alveo: input buffer sync failed");
-	sl->run = d->x.KernelRun(d->krnl, (unsigned)sl->n, sl->in_bo, sl->out_bo);
-	if (!sl->run)
+	if ((sl->run_n != sl->n && d->x.RunSetArg(sl->run, ARG_N, (unsigned)sl->n)) || d->x.RunStart(sl->run))
 		return nlut_fail(NLUT_ERROR_IO, "Alveo: kernel run of %zu vectors did not start", sl->n);
+	sl->run_n = sl->n;
+	sl->running = 1;
 	sl->st = SLOT_RUN;
 	d->launched[d->n_launched++] = d->fill;
 	d->fill ^= 1;
@@ -407,9 +448,8 @@ static int oldest_done(struct xrt_dev *d, unsigned timeout_ms, struct slot **out
 			return nlut_fail(NLUT_ERROR_TIMEOUT,
 					 "Alveo: kernel run of %zu vectors not done after %u ms (state %d)", sl->n,
 					 timeout_ms, (int)st);
-		d->x.RunClose(sl->run);
-		sl->run = NULL;
-		if (d->x.BOSync(sl->out_bo, XCL_BO_SYNC_BO_FROM_DEVICE, sl->n * d->out_record, 0))
+		sl->running = 0;
+		if (!d->host_mem && d->x.BOSync(sl->out_bo, XCL_BO_SYNC_BO_FROM_DEVICE, sl->n * d->out_record, 0))
 			return nlut_fail(NLUT_ERROR_IO, "Alveo: result buffer sync failed");
 		sl->st = SLOT_DONE;
 		sl->rd = 0;

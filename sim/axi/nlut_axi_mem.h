@@ -48,7 +48,14 @@ struct nlut_axi_mem_config {
 // Card memory: regions the masters may touch, shared by the ports of one bank.
 class nlut_axi_store {
 public:
-	void map(uint64_t base, uint64_t size) { mem_[base] = std::vector<uint8_t>(size); }
+	void map(uint64_t base, uint64_t size) { mem_[base] = region{ std::vector<uint8_t>(size), nullptr, size }; }
+	// A region the masters reach in memory that is not the model's own:
+	// host memory behind the platform's host-memory bridge (the Alveo
+	// emulation's HOST[0] buffers), read and written where it lies.
+	void map_external(uint64_t base, uint64_t size, void *at)
+	{
+		mem_[base] = region{ std::vector<uint8_t>(), (uint8_t *)at, size };
+	}
 	void unmap(uint64_t base) { mem_.erase(base); }
 	// Backdoor access (the host's DMA); false outside mapped memory.
 	bool poke(uint64_t addr, const void *src, size_t n)
@@ -73,13 +80,19 @@ public:
 		if (it == mem_.begin())
 			return nullptr;
 		--it;
-		if (addr - it->first + n > it->second.size())
+		if (addr - it->first + n > it->second.size)
 			return nullptr;
 		return it->second.data() + (addr - it->first);
 	}
 
 private:
-	std::map<uint64_t, std::vector<uint8_t>> mem_;
+	struct region {
+		std::vector<uint8_t> own;
+		uint8_t *ext;
+		uint64_t size;
+		uint8_t *data() { return ext ? ext : own.data(); }
+	};
+	std::map<uint64_t, region> mem_;
 };
 
 class nlut_axi_mem {

@@ -1,7 +1,8 @@
 // krnl_emu.cpp - the emulated card of nlut_krnl_emu.h: a Verilated nlut_krnl
 // clocked here, its s_axi_control driven by an AXI4-Lite master, its two
 // memory masters answered by one bank of card memory (nlut_axi_mem.h) with
-// latency and random back-pressure.
+// latency and random back-pressure; a master connected to host memory
+// reads and writes the host's buffers in place, with PCIe's latency.
 //
 // Built by `nlut-sim-build --kernel` into nlut_krnl_emu.so with
 // NLUT_KRNL_EMU_RAM_HEX (the RAM_INIT_FILE the model reads at construction)
@@ -253,9 +254,19 @@ EXPORT struct nlut_krnl_emu *nlut_krnl_emu_new(const struct nlut_krnl_emu_config
 	mc.lat_max = c->lat_max > mc.lat_min ? c->lat_max : mc.lat_min;
 	mc.seed = c->seed * 2 + 1;
 	mc.drop_b = c->drop_write_responses != 0;
-	e->gmem0.reset(new nlut_axi_mem(mc, e->store));
-	mc.seed = c->seed * 2 + 2;
-	e->gmem1.reset(new nlut_axi_mem(mc, e->store));
+	nlut_axi_mem_config hc = mc; // host memory across PCIe
+	hc.stall_pct = c->host_stall_pct;
+	hc.lat_min = c->host_lat_min ? c->host_lat_min : 1;
+	hc.lat_max = c->host_lat_max > hc.lat_min ? c->host_lat_max : hc.lat_min;
+	if (hc.stall_pct >= 100) {
+		fmt_err(err, errlen, "card emulation: host memory stalls of %u%% would never move data",
+			hc.stall_pct);
+		delete e;
+		return nullptr;
+	}
+	e->gmem0.reset(new nlut_axi_mem(c->host_ports & 1 ? hc : mc, e->store));
+	mc.seed = hc.seed = c->seed * 2 + 2;
+	e->gmem1.reset(new nlut_axi_mem(c->host_ports & 2 ? hc : mc, e->store));
 	e->ctx.reset(new VerilatedContext);
 	e->ctx->fatalOnError(false);
 	e->top = new Vnlut_krnl(e->ctx.get(), "krnl");
@@ -288,6 +299,11 @@ EXPORT struct nlut_krnl_emu *nlut_krnl_emu_new(const struct nlut_krnl_emu_config
 EXPORT void nlut_krnl_emu_map(struct nlut_krnl_emu *e, uint64_t base, uint64_t size)
 {
 	e->store.map(base, size);
+}
+
+EXPORT void nlut_krnl_emu_map_host(struct nlut_krnl_emu *e, uint64_t base, uint64_t size, void *host)
+{
+	e->store.map_external(base, size, host);
 }
 
 EXPORT void nlut_krnl_emu_unmap(struct nlut_krnl_emu *e, uint64_t base)

@@ -1,6 +1,7 @@
 /* nlut_krnl_emu.h - the emulated Alveo card of one model: the Verilated
  * Vitis kernel nlut_krnl (docs/vitis-kernel.md) with its two memory masters
- * on a model of card memory (sim/axi/nlut_axi_mem.h). One shared object per
+ * on a model of card memory, or of host memory across PCIe
+ * (sim/axi/nlut_axi_mem.h). One shared object per
  * model, nlut_krnl_emu.so, built by `nlut-sim-build --kernel`; the XRT
  * emulation library (sim/xrt/xrt_emu.cpp) loads it and drives it through
  * these functions only (docs/alveo-u250.md). */
@@ -15,7 +16,7 @@ extern "C" {
 #endif
 
 /* Bumped on any incompatible change; the loader refuses other versions. */
-#define NLUT_KRNL_EMU_ABI 1
+#define NLUT_KRNL_EMU_ABI 2
 
 struct nlut_krnl_emu;
 
@@ -26,6 +27,11 @@ struct nlut_krnl_emu_config {
 	uint64_t seed;
 	/* A fault: memory never answers writes, so ap_done never rises. */
 	int drop_write_responses;
+	/* Masters connected to host memory (bit 0: m_axi_gmem0, bit 1:
+	 * m_axi_gmem1; v++ sp=...:HOST[0]): they reach it over PCIe through
+	 * the platform's host-memory bridge, with this latency range and
+	 * stall percentage instead of card memory's. */
+	unsigned host_ports, host_stall_pct, host_lat_min, host_lat_max;
 };
 
 int nlut_krnl_emu_abi(void);        /* NLUT_KRNL_EMU_ABI */
@@ -38,6 +44,9 @@ void nlut_krnl_emu_free(struct nlut_krnl_emu *e);
 /* Card memory regions (buffer objects) and the host's DMA into them:
  * 0, or -1 outside mapped memory. */
 void nlut_krnl_emu_map(struct nlut_krnl_emu *e, uint64_t base, uint64_t size);
+/* A region of host memory at host, which the masters read and write in
+ * place at card address base (a host-only buffer object). */
+void nlut_krnl_emu_map_host(struct nlut_krnl_emu *e, uint64_t base, uint64_t size, void *host);
 void nlut_krnl_emu_unmap(struct nlut_krnl_emu *e, uint64_t base);
 int nlut_krnl_emu_poke(struct nlut_krnl_emu *e, uint64_t addr, const void *src, size_t n);
 int nlut_krnl_emu_peek(struct nlut_krnl_emu *e, uint64_t addr, void *dst, size_t n);

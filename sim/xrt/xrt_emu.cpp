@@ -21,10 +21,18 @@
 // Settings (environment): NLUT_XRT_EMU_STALL (card memory stalls, percent,
 // default 20), NLUT_XRT_EMU_LATENCY (MIN,MAX cycles, default 20,120),
 // NLUT_XRT_EMU_SEED, NLUT_XRT_EMU_FAULT=no-write-response (memory never
-// answers the kernel's writes, so ap_done never rises), NLUT_XRT_EMU_STATS=FILE
+// answers the kernel's writes, so ap_done never rises) or corrupt-result
+// (the first result of every run wrong), NLUT_XRT_EMU_HOST_LATENCY and
+// NLUT_XRT_EMU_HOST_STALL (the same for ports linked to HOST[0], host memory
+// over PCIe, default 300,450 and 20), NLUT_XRT_EMU_STATS=FILE
 // (runs and kernel cycles, written when the card is closed; also the bytes
 // the buffer syncs moved and the DMA thread's CPU time copying them, and the
-// callers' CPU time inside the per-run calls: buffer sync, run, wait).
+// callers' CPU time inside the per-run calls: buffer sync, run, wait,
+// close, in all and by call, with how many slept; NLUT_XRT_EMU_CALL_TIMES=0
+// leaves the calls untimed, so the caller's CPU time carries no timers).
+// Host-only buffers (XCL_BO_FLAGS_HOST_ONLY) live in HOST[0]: the kernel's
+// masters read and write the mapped host buffer itself, and a sync of one
+// moves nothing.
 #include <cerrno>
 #include <chrono>
 #include <atomic>
@@ -56,6 +64,10 @@ namespace {
 
 constexpr uint64_t kBankBase = 0x4000000000ull; // DDR[0]: pointers above 4 GiB
 constexpr uint64_t kBankStride = 0x1000000000ull;
+// HOST[0], host memory behind the platform's host-memory bridge: memory
+// group 4 here (on a card, its index in the platform's memory topology),
+// card addresses after DDR[3].
+constexpr int kHostGroup = 4;
 constexpr uint64_t kSlice = 2048;               // cycles per lock hold while a kernel runs
 constexpr uint32_t CTRL = 0x00, GIE = 0x04, IER = 0x08, ISR = 0x0C;
 
@@ -72,6 +84,7 @@ struct krnl_api {
 	__typeof__(&nlut_krnl_emu_new) create;
 	__typeof__(&nlut_krnl_emu_free) destroy;
 	__typeof__(&nlut_krnl_emu_map) map;
+	__typeof__(&nlut_krnl_emu_map_host) map_host;
 	__typeof__(&nlut_krnl_emu_unmap) unmap;
 	__typeof__(&nlut_krnl_emu_poke) poke;
 	__typeof__(&nlut_krnl_emu_peek) peek;
@@ -106,14 +119,23 @@ struct emu_device {
 	std::vector<kernel_arg> args;
 	std::map<std::string, int> bank_of_port;
 	std::deque<emu_run *> queue;
-	uint64_t next_addr[4] = { 0, 0, 0, 0 };
+	uint64_t next_addr[kHostGroup + 1] = {};
 	bool irq_enabled = false;
+	bool corrupt_result = false; // NLUT_XRT_EMU_FAULT=corrupt-result
 	uint64_t runs = 0, run_cycles = 0; // completed runs, cycles from ap_start to the interrupt
 	uint64_t dma_bytes = 0, dma_cpu_ns = 0; // buffer syncs: bytes, the DMA thread's CPU time
 	// The callers' CPU time inside the per-run calls (sync, run, wait),
 	// for NLUT_XRT_EMU_STATS: what the emulated driver costs the host
 	// thread, apart from what the host library does itself.
 	std::atomic<uint64_t> api_cpu_ns{ 0 }, api_calls{ 0 };
+	// The same by call (input sync, output sync, run, wait, close), and
+	// how many of them slept (waited for the DMA engine or the run).
+	std::atomic<uint64_t> call_ns[5] = {}, call_n[5] = {}, call_slept[5] = {};
+	// Timing the calls costs the caller two CPU-time readings per call (a
+	// system call each, about 0.6 us here): on with NLUT_XRT_EMU_STATS
+	// unless NLUT_XRT_EMU_CALL_TIMES=0. timer_ns: one reading's cost.
+	bool time_calls = false;
+	uint64_t timer_ns = 0;
 	std::thread dma;
 	std::mutex dma_m;
 	std::condition_variable dma_cv;
@@ -126,6 +148,7 @@ struct emu_bo {
 	uint64_t addr;
 	size_t size;
 	void *host;
+	bool host_only; // in HOST[0]: the kernel reads and writes host itself
 };
 
 struct emu_kernel {
@@ -240,13 +263,14 @@ bool parse_link_config(emu_device *d, const std::string &path)
 		if (line.compare(0, 3, "sp="))
 			continue;
 		size_t dot = line.find('.'), colon = line.find(':'), br = line.find("DDR[");
-		if (dot == std::string::npos || colon == std::string::npos || br == std::string::npos ||
+		bool host = line.compare(colon == std::string::npos ? 0 : colon, std::string::npos, ":HOST[0]") == 0;
+		if (dot == std::string::npos || colon == std::string::npos || (br == std::string::npos && !host) ||
 		    colon < dot) {
 			xrt_error("card emulation: %s: cannot read '%s'", path.c_str(), line.c_str());
 			return false;
 		}
-		int bank = atoi(line.c_str() + br + 4);
-		if (bank < 0 || bank > 3) {
+		int bank = host ? kHostGroup : atoi(line.c_str() + br + 4);
+		if (!host && (bank < 0 || bank > 3)) {
 			xrt_error("card emulation: %s: '%s': the U250 has DDR[0] to DDR[3]", path.c_str(),
 				  line.c_str());
 			return false;
@@ -281,6 +305,7 @@ bool load_card(emu_device *d, const std::string &so)
 	SYM(create, new)
 	SYM(destroy, free)
 	SYM(map, map)
+	SYM(map_host, map_host)
 	SYM(unmap, unmap)
 	SYM(poke, poke)
 	SYM(peek, peek)
@@ -307,13 +332,30 @@ bool load_card(emu_device *d, const std::string &so)
 		return false;
 	}
 	c.seed = env_ulong("NLUT_XRT_EMU_SEED", 1);
+	// Host memory over PCIe Gen3 x16: about 1-1.5 us to the first beat of a
+	// read (300-450 kernel cycles at 300 MHz) and about 15 GB/s of the
+	// 19.2 GB/s a 64-byte port takes at 300 MHz (20% stalls).
+	const char *hlat = getenv("NLUT_XRT_EMU_HOST_LATENCY");
+	c.host_stall_pct = (unsigned)env_ulong("NLUT_XRT_EMU_HOST_STALL", 20);
+	c.host_lat_min = 300;
+	c.host_lat_max = 450;
+	if (hlat && sscanf(hlat, "%u,%u", &c.host_lat_min, &c.host_lat_max) != 2) {
+		xrt_error("card emulation: NLUT_XRT_EMU_HOST_LATENCY='%s': expected MIN,MAX cycles", hlat);
+		return false;
+	}
+	for (const auto &pb : d->bank_of_port)
+		if (pb.second == kHostGroup)
+			c.host_ports |= pb.first == "m_axi_gmem0" ? 1u : pb.first == "m_axi_gmem1" ? 2u : 0u;
 	if (fault && *fault) {
-		if (strcmp(fault, "no-write-response")) {
-			xrt_error("card emulation: NLUT_XRT_EMU_FAULT='%s': the fault known is no-write-response",
-				  fault);
+		if (!strcmp(fault, "corrupt-result")) {
+			d->corrupt_result = true;
+		} else if (!strcmp(fault, "no-write-response")) {
+			c.drop_write_responses = 1;
+		} else {
+			xrt_error("card emulation: NLUT_XRT_EMU_FAULT='%s': the faults known are no-write-response "
+				  "and corrupt-result", fault);
 			return false;
 		}
-		c.drop_write_responses = 1;
 	}
 	if (!(d->card = f.create(&c, err, sizeof(err)))) {
 		xrt_error("%s", err);
@@ -327,6 +369,27 @@ void finish(emu_run *r, ert_cmd_state st)
 	r->state = st;
 	if (r->closed)
 		delete r;
+}
+
+// The fault corrupt-result: a wrong first result in every run of at least
+// one vector, as a card with a broken datapath or memory path would write
+// it: the low bit of its class (bytes 4-5 of the result record, where the
+// m_axi_gmem1 argument points) flipped in card or host memory.
+void corrupt(emu_device *d, const emu_run *r)
+{
+	uint64_t out = 0, n = 0;
+	uint8_t b;
+
+	for (size_t i = 0; i < d->args.size(); i++) {
+		if (d->args[i].port == "m_axi_gmem1")
+			out = r->values[i];
+		else if (!d->args[i].global)
+			n = r->values[i];
+	}
+	if (n && out && !d->f.peek(d->card, out + 4, &b, 1)) {
+		b ^= 1;
+		d->f.poke(d->card, out + 4, &b, 1);
+	}
 }
 
 // XRT's scheduler for ap_ctrl_hs: one run at a time, in order.
@@ -376,6 +439,8 @@ void worker(emu_device *d)
 					break;
 				}
 				st = ERT_CMD_STATE_COMPLETED;
+				if (d->corrupt_result)
+					corrupt(d, r);
 				d->runs++;
 				d->run_cycles += f.cycles(d->card) - started;
 				break;
@@ -453,6 +518,16 @@ EXPORT xrtDeviceHandle xrtDeviceOpen(unsigned int index)
 		return nullptr;
 	}
 	g_dev = new emu_device;
+	const char *stats = getenv("NLUT_XRT_EMU_STATS"), *times = getenv("NLUT_XRT_EMU_CALL_TIMES");
+	g_dev->time_calls = stats && *stats && !(times && !strcmp(times, "0"));
+	for (int i = 0; g_dev->time_calls && i < 1000; i++) {
+		timespec t0, t1;
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
+		uint64_t ns = (uint64_t)((t1.tv_sec - t0.tv_sec) * 1000000000ll + (t1.tv_nsec - t0.tv_nsec));
+		if (!i || ns < g_dev->timer_ns)
+			g_dev->timer_ns = ns;
+	}
 	g_dev->dma = std::thread(dma_engine, g_dev);
 	return g_dev;
 }
@@ -485,6 +560,12 @@ EXPORT int xrtDeviceClose(xrtDeviceHandle dh)
 			(unsigned long long)d->runs, (unsigned long long)d->run_cycles,
 			(unsigned long long)d->dma_bytes, (unsigned long long)d->dma_cpu_ns,
 			(unsigned long long)d->api_cpu_ns.load(), (unsigned long long)d->api_calls.load());
+		static const char *const call[5] = { "sync_in", "sync_out", "run", "wait", "close" };
+		for (int i = 0; i < 5; i++)
+			fprintf(sf, "%s calls %llu cpu_ns %llu slept %llu\n", call[i],
+				(unsigned long long)d->call_n[i].load(), (unsigned long long)d->call_ns[i].load(),
+				(unsigned long long)d->call_slept[i].load());
+		fprintf(sf, "timer_ns %llu\n", (unsigned long long)d->timer_ns);
 		fclose(sf);
 	}
 	if (d->card)
@@ -604,9 +685,24 @@ EXPORT xrtBufferHandle xrtBOAlloc(xrtDeviceHandle dh, size_t size, xrtBufferFlag
 {
 	emu_device *d = (emu_device *)dh;
 
-	(void)flags; // host-only and cacheable buffers are not emulated
-	if (!d || !d->card || !size || grp > 3)
+	bool host_only = (flags & ~(xrtBufferFlags)XRT_BO_FLAGS_MEMIDX_MASK) == XCL_BO_FLAGS_HOST_ONLY;
+	if (!d || !d->card || !size || grp > (xrtMemoryGroup)kHostGroup)
 		return nullptr;
+	if (flags & ~(xrtBufferFlags)XRT_BO_FLAGS_MEMIDX_MASK && !host_only) {
+		xrt_error("card emulation: buffer flags 0x%llx: only normal and host-only buffers are emulated",
+			  (unsigned long long)flags);
+		return nullptr;
+	}
+	// As XRT: a host-only buffer lies in the host-memory bank, and that
+	// bank holds nothing else.
+	if (host_only != (grp == (xrtMemoryGroup)kHostGroup)) {
+		xrt_error(host_only ? "card emulation: failed to allocate host memory buffer: memory group %u is "
+				      "not HOST[0] (link the kernel's ports to HOST[0])"
+				    : "card emulation: memory group %u is HOST[0]: allocate host-only buffers "
+				      "(XCL_BO_FLAGS_HOST_ONLY) there",
+			  (unsigned)grp);
+		return nullptr;
+	}
 	size_t rounded = (size + 4095) & ~(size_t)4095; // XRT aligns buffers to 4 KiB
 	void *host = nullptr;
 	if (posix_memalign(&host, 4096, rounded))
@@ -615,8 +711,11 @@ EXPORT xrtBufferHandle xrtBOAlloc(xrtDeviceHandle dh, size_t size, xrtBufferFlag
 	std::lock_guard<std::mutex> lk(d->m);
 	uint64_t addr = kBankBase + grp * kBankStride + d->next_addr[grp];
 	d->next_addr[grp] += rounded;
-	d->f.map(d->card, addr, rounded);
-	return new emu_bo{ d, addr, size, host };
+	if (host_only)
+		d->f.map_host(d->card, addr, rounded, host); // the kernel's masters reach host itself
+	else
+		d->f.map(d->card, addr, rounded);
+	return new emu_bo{ d, addr, size, host, host_only };
 }
 
 EXPORT int xrtBOFree(xrtBufferHandle bh)
@@ -643,16 +742,31 @@ EXPORT void *xrtBOMap(xrtBufferHandle bh)
 
 // Adds the calling thread's CPU time from construction to destruction to
 // the device's api_cpu_ns (the per-run calls).
+// By call: input sync, output sync, run, wait, close; slept: the call had
+// to sleep (the DMA engine or the run had not finished when it looked).
+enum { CALL_SYNC_IN, CALL_SYNC_OUT, CALL_RUN, CALL_WAIT, CALL_CLOSE };
 struct api_timer {
 	emu_device *d;
+	int call;
+	bool slept = false;
 	timespec t0;
-	explicit api_timer(emu_device *dev) : d(dev) { clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0); }
+	api_timer(emu_device *dev, int c) : d(dev->time_calls ? dev : nullptr), call(c)
+	{
+		if (d)
+			clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
+	}
 	~api_timer()
 	{
 		timespec t1;
+		if (!d)
+			return;
 		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
-		d->api_cpu_ns += (uint64_t)((t1.tv_sec - t0.tv_sec) * 1000000000ll + (t1.tv_nsec - t0.tv_nsec));
+		uint64_t ns = (uint64_t)((t1.tv_sec - t0.tv_sec) * 1000000000ll + (t1.tv_nsec - t0.tv_nsec));
+		d->api_cpu_ns += ns;
 		d->api_calls++;
+		d->call_ns[call] += ns;
+		d->call_n[call]++;
+		d->call_slept[call] += slept;
 	}
 };
 
@@ -665,7 +779,12 @@ EXPORT int xrtBOSync(xrtBufferHandle bh, enum xclBOSyncDirection dir, size_t siz
 	if (dir != XCL_BO_SYNC_BO_TO_DEVICE && dir != XCL_BO_SYNC_BO_FROM_DEVICE)
 		return -EINVAL;
 	emu_device *d = b->dev;
-	api_timer at(d);
+	api_timer at(d, dir == XCL_BO_SYNC_BO_TO_DEVICE ? CALL_SYNC_IN : CALL_SYNC_OUT);
+	// A host-only buffer has no copy in card memory: the kernel reads and
+	// writes it in place, coherent with the host's caches (x86), so there
+	// is nothing to move.
+	if (b->host_only)
+		return 0;
 	dma_req r;
 	r.bo = b;
 	r.dir = dir;
@@ -674,12 +793,34 @@ EXPORT int xrtBOSync(xrtBufferHandle bh, enum xclBOSyncDirection dir, size_t siz
 	std::unique_lock<std::mutex> q(d->dma_m);
 	d->dma_q.push_back(&r);
 	d->dma_cv.notify_all();
+	at.slept = true; // the DMA engine is another thread: the caller sleeps until it is done
 	d->dma_cv.wait(q, [&r] { return r.done; });
 	return r.result;
 }
 
-// The arguments in kernel order, as the XML types them: 4-byte scalars
-// as unsigned int, 8-byte ones as uint64_t, buffers as xrtBufferHandle.
+// One argument as the XML types it: a 4-byte scalar as unsigned int, an
+// 8-byte one as uint64_t, a buffer as xrtBufferHandle (its card address).
+uint64_t arg_value(const kernel_arg &a, va_list *ap)
+{
+	if (a.global) {
+		emu_bo *b = (emu_bo *)va_arg(*ap, xrtBufferHandle);
+		return b ? b->addr : 0;
+	}
+	return a.size == 8 ? va_arg(*ap, uint64_t) : va_arg(*ap, unsigned int);
+}
+
+// Queues r for the scheduler (the run's arguments are its values).
+void start(emu_device *d, emu_run *r)
+{
+	{
+		std::lock_guard<std::mutex> q(d->qm);
+		r->state = ERT_CMD_STATE_QUEUED;
+		d->queue.push_back(r);
+	}
+	d->cv.notify_all();
+}
+
+// The arguments in kernel order.
 EXPORT xrtRunHandle xrtKernelRun(xrtKernelHandle kh, ...)
 {
 	emu_kernel *k = (emu_kernel *)kh;
@@ -688,27 +829,64 @@ EXPORT xrtRunHandle xrtKernelRun(xrtKernelHandle kh, ...)
 	if (!k)
 		return nullptr;
 	emu_device *d = k->dev;
-	api_timer at(d);
+	api_timer at(d, CALL_RUN);
 	emu_run *r = new emu_run{ d, {}, ERT_CMD_STATE_NEW, false };
 	va_start(ap, kh);
-	for (const kernel_arg &a : d->args) {
-		if (a.global) {
-			emu_bo *b = (emu_bo *)va_arg(ap, xrtBufferHandle);
-			r->values.push_back(b ? b->addr : 0);
-		} else if (a.size == 8) {
-			r->values.push_back(va_arg(ap, uint64_t));
-		} else {
-			r->values.push_back(va_arg(ap, unsigned int));
-		}
-	}
+	for (const kernel_arg &a : d->args)
+		r->values.push_back(arg_value(a, &ap));
 	va_end(ap);
+	start(d, r);
+	return r;
+}
+
+// A run object to set the arguments of and start again and again.
+EXPORT xrtRunHandle xrtRunOpen(xrtKernelHandle kh)
+{
+	emu_kernel *k = (emu_kernel *)kh;
+
+	if (!k)
+		return nullptr;
+	return new emu_run{ k->dev, std::vector<uint64_t>(k->dev->args.size()), ERT_CMD_STATE_NEW, false };
+}
+
+// One argument of a run that is not queued or running (XRT would change
+// the next start's; this emulation asks for a run at rest).
+EXPORT int xrtRunSetArg(xrtRunHandle rh, int index, ...)
+{
+	emu_run *r = (emu_run *)rh;
+	va_list ap;
+
+	if (!r || index < 0 || (size_t)index >= r->dev->args.size())
+		return -EINVAL;
+	std::lock_guard<std::mutex> q(r->dev->qm);
+	if (r->state == ERT_CMD_STATE_QUEUED || r->state == ERT_CMD_STATE_RUNNING) {
+		xrt_error("card emulation: xrtRunSetArg on a run that is still in progress");
+		return -EBUSY;
+	}
+	va_start(ap, index);
+	r->values[index] = arg_value(r->dev->args[index], &ap);
+	va_end(ap);
+	return 0;
+}
+
+// Starts the run with its arguments as set; a run in progress cannot be.
+EXPORT int xrtRunStart(xrtRunHandle rh)
+{
+	emu_run *r = (emu_run *)rh;
+
+	if (!r)
+		return -EINVAL;
+	emu_device *d = r->dev;
+	api_timer at(d, CALL_RUN);
 	{
 		std::lock_guard<std::mutex> q(d->qm);
-		r->state = ERT_CMD_STATE_QUEUED;
-		d->queue.push_back(r);
+		if (r->state == ERT_CMD_STATE_QUEUED || r->state == ERT_CMD_STATE_RUNNING) {
+			xrt_error("card emulation: xrtRunStart on a run that is still in progress");
+			return -EBUSY;
+		}
 	}
-	d->cv.notify_all();
-	return r;
+	start(d, r);
+	return 0;
 }
 
 EXPORT enum ert_cmd_state xrtRunWaitFor(xrtRunHandle rh, unsigned int timeout_ms)
@@ -718,12 +896,13 @@ EXPORT enum ert_cmd_state xrtRunWaitFor(xrtRunHandle rh, unsigned int timeout_ms
 	if (!r)
 		return ERT_CMD_STATE_ERROR;
 	emu_device *d = r->dev;
-	api_timer at(d);
+	api_timer at(d, CALL_WAIT);
 	std::unique_lock<std::mutex> lk(d->qm);
 	auto done = [r] {
 		return r->state == ERT_CMD_STATE_COMPLETED || r->state == ERT_CMD_STATE_ERROR ||
 		       r->state == ERT_CMD_STATE_ABORT;
 	};
+	at.slept = !done();
 	if (timeout_ms)
 		d->cv.wait_for(lk, std::chrono::milliseconds(timeout_ms), done);
 	else
@@ -737,6 +916,7 @@ EXPORT int xrtRunClose(xrtRunHandle rh)
 
 	if (!r)
 		return -EINVAL;
+	api_timer at(r->dev, CALL_CLOSE);
 	std::lock_guard<std::mutex> q(r->dev->qm);
 	if (r->state == ERT_CMD_STATE_QUEUED || r->state == ERT_CMD_STATE_RUNNING)
 		r->closed = true; // the worker frees it when it ends

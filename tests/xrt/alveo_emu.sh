@@ -84,7 +84,7 @@ one_line "board alveo-u250 holds model [0-9a-f]* but the model given is" -- "$RU
 G=$W/gate
 mkdir -p "$G"
 ln -s "$CARD/emu" "$G/emu"
-cp "$CARD/nlut_krnl.hw_emu.xclbin" "$G/"
+cp "$CARD/nlut_krnl.hw_emu.xclbin" "$CARD/nlut_krnl.host.hw_emu.xclbin" "$G/"
 export NLUT="$NLUT" NLUT_RUN="$RUN" NLUT_FW_HEX="$FW" NLUT_XRT_EMU="$EMU"
 one_line "no co-simulation of this model: $G/cosim.stamp is missing; run: boards/alveo-u250/build --cosim DATA" -- \
 	"$BUILD" "$M" "$G"
