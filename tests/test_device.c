@@ -318,6 +318,12 @@ static void stream_pack_round_trips(void **state)
 			in[sh.in_record - 1] |= 0x80;
 			assert_int_equal(nlut_stream_unpack_inputs(&sh, 1, in, back), NLUT_ERROR_PROTOCOL);
 		}
+		if (sh.out_record > 8 + (sh.scores ? 2u * sh.n_classes : 0u)) {
+			out[sh.out_record - 1] = 0x40;
+			assert_int_equal(nlut_stream_unpack(&sh, 1, out, res, NULL), NLUT_ERROR_PROTOCOL);
+			out[sh.out_record - 1] = 0;
+			assert_int_equal(nlut_stream_unpack(&sh, 1, out, res, NULL), 0);
+		}
 		out[6] = 1;
 		assert_int_equal(nlut_stream_unpack(&sh, 1, out, res, NULL), NLUT_ERROR_PROTOCOL);
 		codes[0] = (uint16_t)(1u << bits[0]);

@@ -128,6 +128,42 @@ static void model_quantize_uses_each_feature_rule(void **state)
 	nlut_model_free(m);
 }
 
+/* nlut_model_quantize (the row loop nlut-run and the data readers use)
+ * against nlut_quant_code, feature by feature, on many rows of random
+ * quantisers: every width, ties, NaN, infinities, any bit pattern. */
+static void model_quantize_agrees_on_many_rows(void **state)
+{
+	enum { N = 64 };
+	struct nlut_quant q[N];
+	float x[N];
+	uint16_t c[N];
+	uint64_t s = seed ^ 0x5bd1e995u;
+
+	for (int round = 0; round < 100; round++) {
+		nlut_model *m;
+
+		for (int i = 0; i < N; i++) {
+			q[i].bits = (uint8_t)(1 + rm_below(&s, 16));
+			q[i].offset = rm_below(&s, 2) ? 0.0f : random_float(&s);
+			q[i].scale = rm_below(&s, 2) ? 1.0f : (float)(rm_below(&s, 1000) + 1) / 37.0f;
+			if (!isfinite(q[i].offset))
+				q[i].offset = 0.0f;
+		}
+		assert_int_equal(nlut_model_new(N, q, &m), NLUT_SUCCESS);
+		for (int row = 0; row < 400; row++) {
+			for (int i = 0; i < N; i++)
+				x[i] = random_float(&s);
+			nlut_model_quantize(m, x, c);
+			for (int i = 0; i < N; i++)
+				if (c[i] != ref_quant(&q[i], x[i]))
+					fail_msg("bits %u offset %a scale %a x %a: %u vs reference %u",
+						 q[i].bits, (double)q[i].offset, (double)q[i].scale,
+						 (double)x[i], c[i], ref_quant(&q[i], x[i]));
+		}
+		nlut_model_free(m);
+	}
+}
+
 static int setup(void **state)
 {
 	seed = test_seed("quant");
@@ -142,6 +178,7 @@ int main(void)
 		cmocka_unit_test(offset_and_scale_are_binary32_steps),
 		cmocka_unit_test(agrees_with_independent_rule),
 		cmocka_unit_test(model_quantize_uses_each_feature_rule),
+		cmocka_unit_test(model_quantize_agrees_on_many_rows),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

@@ -5,6 +5,7 @@
 
 #include "golden_internal.h"
 #include "internal.h"
+#include "quant_rule.h"
 
 #define B NLUT_GOLDEN_BLOCK
 
@@ -410,7 +411,7 @@ void nlut_golden_load_floats(const nlut_golden *g, uint16_t *act, const float *x
 		const float *row = x + (size_t)b * g->n_inputs;
 
 		for (uint32_t i = 0; i < g->n_inputs; i++)
-			act[(size_t)i * B + b] = nlut_quant_code(&g->quant[i], row[i]);
+			act[(size_t)i * B + b] = nlut_quant_rule(&g->quant[i], row[i]);
 	}
 	pad_tail(g, act, n);
 }

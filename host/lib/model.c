@@ -4,6 +4,7 @@
 
 #include "internal.h"
 #include "model_internal.h"
+#include "quant_rule.h"
 
 const uint8_t nlut_magic[8] = { 0x89, 'N', 'L', 'T', '\r', '\n', 0x1A, '\n' };
 
@@ -265,5 +266,5 @@ NLUT_API int nlut_model_meta_at(const nlut_model *m, uint32_t i, const char **ke
 NLUT_API void nlut_model_quantize(const nlut_model *m, const float *x, uint16_t *codes)
 {
 	for (uint32_t i = 0; i < m->n_inputs; i++)
-		codes[i] = nlut_quant_code(&m->quant[i], x[i]);
+		codes[i] = nlut_quant_rule(&m->quant[i], x[i]);
 }

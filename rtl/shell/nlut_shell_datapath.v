@@ -102,8 +102,27 @@ module nlut_shell_datapath #(
     wire emit = ce && core_out_valid;
     assign vec_ready = ce && !active_reg && !bist_mode;
 
+    // The core's clock. On hardware: clk. In the simulated board
+    // (nlut-sim-build defines NLUT_SIM_GATE_CORE) the core is clocked only
+    // in cycles where it has work: a reset, or ce with a sample entering or
+    // inside it (infl_reg). In every other cycle its registers would take
+    // new values only in stages holding no sample (valid bits 0 -> 0, data
+    // nobody reads), so skipping the edge changes nothing the shell sees,
+    // and Verilator skips the core's table lookups in idle cycles. The gate
+    // is taken at the falling edge from the values the rising edge samples.
+    wire core_clk;
+`ifdef NLUT_SIM_GATE_CORE
+    wire core_tick = r || (ce && (core_in_valid || infl_reg != {INFL_BITS{1'b0}}));
+    reg  core_gate;
+    always @(negedge clk)
+        core_gate <= core_tick;
+    assign core_clk = clk && core_gate;
+`else
+    assign core_clk = clk;
+`endif
+
     nlut_core u_core (
-        .clk(clk), .rst(r), .ce(ce),
+        .clk(core_clk), .rst(r), .ce(ce),
         .in_valid(core_in_valid), .in_codes(core_in),
         .out_valid(core_out_valid), .out_scores(core_scores), .out_class(core_class)
     );

@@ -41,7 +41,18 @@ template <typename T> void nlut_from_sig(const T &sig, uint8_t *b, size_t nbytes
 
 template <std::size_t N> void nlut_from_sig(const VlWide<N> &sig, uint8_t *b, size_t nbytes)
 {
-	for (size_t i = 0; i < nbytes; i++)
+	size_t i = 0;
+
+	// Whole words first (a 64-byte beat every other cycle in the board).
+	for (size_t w = 0; w < N && i + 4 <= nbytes; w++, i += 4) {
+		uint32_t x = sig[w];
+
+		b[i] = (uint8_t)x;
+		b[i + 1] = (uint8_t)(x >> 8);
+		b[i + 2] = (uint8_t)(x >> 16);
+		b[i + 3] = (uint8_t)(x >> 24);
+	}
+	for (; i < nbytes; i++)
 		b[i] = i / 4 < N ? (uint8_t)(sig[i / 4] >> (8 * (i % 4))) : 0;
 }
 
