@@ -56,7 +56,7 @@
 #include "transport.h"
 
 #define SO_NAME "nlut_simboard.so"
-#define KEY_VERSION "nlut-sim-key 1\n"
+#define KEY_VERSION "nlut-sim-key 2\n"
 #define RECV_SLICE_CYCLES 200000u
 
 extern char **environ;
@@ -341,6 +341,40 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Whether prog is an executable in a folder of $PATH. */
+static int on_path(const char *prog)
+{
+	const char *p = getenv("PATH");
+	char full[PATH_MAX];
+
+	while (p && *p) {
+		size_t n = strcspn(p, ":");
+
+		if (n && (size_t)snprintf(full, sizeof(full), "%.*s/%s", (int)n, p, prog) < sizeof(full) &&
+		    access(full, X_OK) == 0)
+			return 1;
+		p += n + (p[n] == ':');
+	}
+	return 0;
+}
+
+/* The tools the build script chooses by the environment: a board built by
+ * another compiler or Verilator is another board. */
+static void hash_tools(struct nlut_sha256 *s)
+{
+	static const char *const vars[] = { "NLUT_SIM_CXX", "CXX", "VERILATOR" };
+	char line[PATH_MAX + 32];
+
+	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+		const char *v = getenv(vars[i]);
+
+		snprintf(line, sizeof(line), "%s=%s\n", vars[i], v ? v : "");
+		nlut_sha256_update(s, line, strlen(line));
+	}
+	snprintf(line, sizeof(line), "clang++ on PATH %d\n", on_path("clang++"));
+	nlut_sha256_update(s, line, strlen(line));
+}
+
 static int cache_key(const nlut_model *m, const struct sim_params *par, const struct sim_inputs *in,
 		     char hex[65])
 {
@@ -359,6 +393,7 @@ static int cache_key(const nlut_model *m, const struct sim_params *par, const st
 	snprintf(line, sizeof(line), "s_bytes %lu m_bytes %lu scores %lu board_id %lu trace %d abi %d\n",
 		 par->s_bytes, par->m_bytes, par->scores, par->board_id, par->trace, NLUT_SIMBOARD_ABI);
 	nlut_sha256_update(&s, line, strlen(line));
+	hash_tools(&s);
 	for (size_t t = 0; !err && t < sizeof(trees) / sizeof(trees[0]); t++)
 		err = list_tree(in->src, trees[t], &files);
 	if (!err)

@@ -233,6 +233,7 @@ static int setup(void **state)
 	unsetenv("FAKE_SIM_MODE");
 	unsetenv("NLUT_SIM_STALL");
 	unsetenv("NLUT_SIM_TRACE");
+	unsetenv("NLUT_SIM_CXX");
 	return 0;
 }
 
@@ -340,6 +341,13 @@ static void key_follows_every_input(void **state)
 	setenv("NLUT_FAKE_SIMBOARD_MODEL", model_path, 1);
 	assert_int_equal(open_close("sim", model), NLUT_SUCCESS);
 	assert_int_equal(builds(), 9);
+	/* The board's compiler, chosen by the environment, is an input too. */
+	setenv("NLUT_SIM_CXX", "g++", 1);
+	assert_int_equal(open_close("sim", model), NLUT_SUCCESS);
+	assert_int_equal(builds(), 10);
+	unsetenv("NLUT_SIM_CXX");
+	assert_int_equal(open_close("sim", model), NLUT_SUCCESS);
+	assert_int_equal(builds(), 10);
 
 	/* Back to the first inputs: the first board, from the cache. */
 	write_file("src/rtl/shell/nlut_shell.v", "module nlut_shell; endmodule\n");
@@ -352,9 +360,9 @@ static void key_follows_every_input(void **state)
 	path(p, "%s/src/sim/common/extra.h", root);
 	unlink(p);
 	assert_int_equal(open_close("sim", model), NLUT_SUCCESS);
-	assert_int_equal(builds(), 9);
+	assert_int_equal(builds(), 10);
 	path(p, "%s/*/BUILD_OK", cache);
-	assert_int_equal(count_glob(p), 9);
+	assert_int_equal(count_glob(p), 10);
 }
 
 static void failed_build_names_step_and_log(void **state)
