@@ -17,10 +17,9 @@ if(NOT NLUT_VERILATOR)
 endif()
 
 # The Verilated model's C++ compiler: clang++ where installed (Debian
-# `clang`, scripts/deps.sh). With the generated core's cofactor muxes (ternaries
-# on random select bits) gcc 12 branches where clang selects without a branch:
-# bench_core's digits-jsc2l core runs 1.9x as fast from clang's build (README,
-# bench table), for the same build time. The harness itself stays with the
+# `clang`, scripts/deps.sh): bench_core's digits-jsc2l core runs 1.14x as
+# fast from clang's build as from gcc 12's (bench_core against bench_core_gcc,
+# README), for the same build time. The harness itself stays with the
 # project's compiler (both use libstdc++). -DNLUT_VERILATED_CXX=... overrides.
 if(NOT NLUT_VERILATED_CXX)
   find_program(NLUT_CLANGXX NAMES clang++)

@@ -427,30 +427,14 @@ static int write_layer(const nlut_model *m, uint32_t l, const char *dir, const c
 	return ret;
 }
 
-/* The 2^k:1 mux of cofactors [c0, c0 + 2^k) (w bits each, cofactor c at
- * bits cbit + c*w of cof) on select bits [sbit, sbit + k): a tree of
- * ternaries on one select bit each, the top bit first. */
-static void emit_mux_tree(struct sbuf *sb, unsigned cbit, unsigned w, unsigned sbit, unsigned k,
-			  unsigned c0)
-{
-	if (!k) {
-		sb_printf(sb, "cof[%u:%u]", cbit + (c0 + 1) * w - 1, cbit + c0 * w);
-		return;
-	}
-	sb_printf(sb, "(sel[%u] ? ", sbit + k - 1);
-	emit_mux_tree(sb, cbit, w, sbit, k - 1, c0 + (1u << (k - 1)));
-	sb_puts(sb, " : ");
-	emit_mux_tree(sb, cbit, w, sbit, k - 1, c0);
-	sb_putc(sb, ')');
-}
-
 /* nlut_layer<l>_sel of split layer l: each split neuron's output bit b is
  * bit b of cofactor sel (a 2^k:1 mux), the others' pass through. TABLE_ROM:
- * one w-bit mux per neuron, a tree of ternaries on the select bits over
- * constant part-selects of cof (Verilator reads words at fixed offsets: the
- * indexed part-select cof[sel * w +: w] it replaced cost a variable wide
- * shift per neuron, bench_core); otherwise (and for nlut report) one mux per
- * bit. */
+ * one w-bit mux per neuron, the neuron's 2^k*w cofactor bits (a constant
+ * part-select of cof) shifted right by sel * w, the low w bits kept: a
+ * narrow word and a shift in Verilator's C++, no branch (the indexed
+ * part-select cof[sel * w +: w] it replaced cost a variable shift of the wide
+ * cof per neuron; ternaries on sel became branches under gcc: bench_core);
+ * otherwise (and for nlut report) one mux per bit. */
 static int write_layer_sel(const nlut_model *m, uint32_t l, const char *dir, const char *id,
 			   enum table_form form, const struct nlut_plan *p)
 {
@@ -487,9 +471,22 @@ static int write_layer_sel(const nlut_model *m, uint32_t l, const char *dir, con
 		}
 		sb_printf(&sb, "\n    // neuron %u: %u cofactors on %u select bits\n", j, 1u << k, k);
 		if (form == TABLE_ROM) {
-			sb_printf(&sb, "    assign out_codes[%u:%u] = ", obit + w - 1, obit);
-			emit_mux_tree(&sb, cbit, w, sbit, k, 0);
-			sb_puts(&sb, ";\n");
+			unsigned sa = 1, cw = w << k;
+
+			while ((1u << sa) <= ((1u << k) - 1) * w) /* bits of the largest shift */
+				sa++;
+			sb_printf(&sb, "    wire [%u:0] n%u_sh = ", sa - 1, j);
+			if (sa > k)
+				sb_printf(&sb, "{%u'd0, sel[%u:%u]}", sa - k, sbit + k - 1, sbit);
+			else
+				sb_printf(&sb, "sel[%u:%u]", sbit + k - 1, sbit);
+			sb_printf(&sb, " * %u'd%u;\n"
+				       "    /* verilator lint_off UNUSED */\n"
+				       "    wire [%u:0] n%u_s = cof[%u:%u] >> n%u_sh;  // bits above %u unread\n"
+				       "    /* verilator lint_on UNUSED */\n"
+				       "    assign out_codes[%u:%u] = n%u_s[%u:0];\n",
+				  sa, w, cw - 1, j, cbit + cw - 1, cbit, j, w - 1, obit + w - 1, obit, j,
+				  w - 1);
 			cbit += w << k;
 			sbit += k;
 			obit += w;
