@@ -361,7 +361,7 @@ int main(int argc, char **argv)
 		nt = std::max<uint64_t>(1, std::min<uint64_t>(cpus ? cpus : 1, n / COSIM_MIN_PER_THREAD));
 	if (trace)
 		nt = 1;
-	if (nt > 256 || nt > n)
+	if (nt > 256 || (nt > 1 && nt > n))
 		tb.fail("+threads=%llu: at most 256 and at most one per vector (%zu)",
 			(unsigned long long)nt, n);
 	std::vector<tb_t *> tbs{ &tb };
