@@ -18,9 +18,10 @@
 //
 // With THREADS > 1 the lean loop also runs on THREADS models at once, one per
 // thread (each its own VerilatedContext and model, a contiguous share of the
-// vectors), the outputs checked in bulk as above; the wall rate of that run
-// against cosim_core's loop on one model (the harness before) is the ratio
-// printed last: what a regression user waits on, the machine's cores used.
+// vectors, thread i pinned to CPU i), the outputs checked in bulk as above;
+// the wall rate of that run against cosim_core's loop on one model (the
+// harness before) is the ratio printed last: what a regression user waits
+// on, the machine's cores used.
 //
 // Usage: bench_core MODEL [VECTORS] [RUNS] [THREADS]
 //        (random codes, default 2000000 3, THREADS default 1)
@@ -32,6 +33,9 @@
 #include <ctime>
 #include <thread>
 #include <vector>
+
+#include <pthread.h>
+#include <sched.h>
 
 #include <nlut/nlut.h>
 #include <verilated.h>
@@ -197,6 +201,7 @@ struct bench {
 		double w0 = clock_s(CLOCK_MONOTONIC);
 		for (size_t i = 0; i < nt; i++)
 			th.emplace_back([this, &models, &cpu, i, nt] {
+				pin(i);
 				stopwatch t;
 
 				lean(models[i], steps * i / nt, steps * (i + 1) / nt);
@@ -209,6 +214,19 @@ struct bench {
 			t.cpu += c;
 		check();
 		return t;
+	}
+
+	// Thread i on CPU i (modulo the CPUs): no migrations mid-run.
+	static void pin(size_t i)
+	{
+		unsigned nc = std::thread::hardware_concurrency();
+		cpu_set_t set;
+
+		if (!nc)
+			return;
+		CPU_ZERO(&set);
+		CPU_SET(i % nc, &set);
+		pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
 	}
 
 	// Outputs cleared, so that a loop that wrote nothing cannot pass.
