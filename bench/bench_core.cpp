@@ -12,18 +12,30 @@
 //   - the clock alone: two evals per clock, inputs unchanged;
 //   - an eval without an edge (what the falling edge costs).
 // Every loop's outputs are checked; any difference is a failure (exit 1).
-// Each rate is printed per wall second and per second of this thread's CPU
-// time: on a shared machine the second is the one to compare across runs
+// Each rate is printed per wall second and per second of CPU time (summed over
+// threads): on a shared machine the second is the one to compare across runs
 // (the load average is printed with it).
 //
-// Usage: bench_core MODEL [VECTORS] [RUNS]   (random codes, default 2000000 3)
+// With THREADS > 1 the lean loop also runs on THREADS models at once, one per
+// thread (each its own VerilatedContext and model, a contiguous share of the
+// vectors, thread i pinned to CPU i), the outputs checked in bulk as above;
+// the wall rate of that run against cosim_core's loop on one model (the
+// harness before) is the ratio printed last: what a regression user waits
+// on, the machine's cores used.
+//
+// Usage: bench_core MODEL [VECTORS] [RUNS] [THREADS]
+//        (random codes, default 2000000 3, THREADS default 1)
 #include <algorithm>
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <thread>
 #include <vector>
+
+#include <pthread.h>
+#include <sched.h>
 
 #include <nlut/nlut.h>
 #include <verilated.h>
@@ -33,6 +45,9 @@
 
 #ifndef BENCH_CORE_TABLES
 #define BENCH_CORE_TABLES "rom"
+#endif
+#ifndef BENCH_CORE_CXX
+#define BENCH_CORE_CXX "model compiled by the default C++ compiler"
 #endif
 #ifndef BENCH_CORE_N
 #define BENCH_CORE_N 1
@@ -117,44 +132,108 @@ struct bench {
 	std::vector<uint32_t> gcls;      // n
 	std::vector<uint32_t> cls_off, cls_w;
 
-	void reset()
+	void reset() { reset(top); }
+	static void reset(Vbench_core_top *t)
 	{
-		top->ce = 1;
-		top->in_valid = 0;
-		top->rst = 1;
+		t->ce = 1;
+		t->in_valid = 0;
+		t->rst = 1;
 		for (int i = 0; i < 4; i++) {
-			top->clk = 1;
-			top->eval();
-			top->clk = 0;
-			top->eval();
+			t->clk = 1;
+			t->eval();
+			t->clk = 0;
+			t->eval();
 		}
-		top->rst = 0;
-		top->in_valid = 1;
+		t->rst = 0;
+		t->in_valid = 1;
 	}
 
-	// The lean loop: inputs in, two evals, outputs out; compared afterwards.
-	span run_lean()
+	// The lean loop on model t over clocks [s0, s1) of the vectors: inputs
+	// in, two evals, outputs out (to out_s / out_c at the same clocks).
+	void lean(Vbench_core_top *t, size_t s0, size_t s1)
 	{
 		const size_t lat = NLUT_CORE_LATENCY;
 
-		reset();
-		stopwatch t0;
-		for (size_t s = 0; s < steps + lat - 1; s++) {
-			put(top->in_codes, &in[(s < steps ? s : 0) * wi]);
-			top->clk = 1;
-			top->eval();
-			if (s + 1 >= lat) {
-				get(top->out_scores, &out_s[(s + 1 - lat) * ws]);
-				get(top->out_class, &out_c[(s + 1 - lat) * wc]);
+		for (size_t s = s0; s < s1 + lat - 1; s++) {
+			put(t->in_codes, &in[(s < s1 ? s : s0) * wi]);
+			t->clk = 1;
+			t->eval();
+			if (s + 1 >= s0 + lat) {
+				get(t->out_scores, &out_s[(s + 1 - lat) * ws]);
+				get(t->out_class, &out_c[(s + 1 - lat) * wc]);
 			}
-			top->clk = 0;
-			top->eval();
+			t->clk = 0;
+			t->eval();
 		}
-		span t = t0.stop();
+	}
+
+	void check()
+	{
 		if (memcmp(out_s.data(), gold_s.data(), out_s.size() * 4) ||
 		    memcmp(out_c.data(), gold_c.data(), out_c.size() * 4))
 			mismatch();
+	}
+
+	// The lean loop on the one model: compared afterwards.
+	span run_lean()
+	{
+		clear();
+		reset();
+		stopwatch t0;
+		lean(top, 0, steps);
+		span t = t0.stop();
+		check();
 		return t;
+	}
+
+	// The lean loop on one model per thread (models[i], its own context),
+	// thread i over a contiguous share of the clocks; wall time from the
+	// start of the threads to the last one's end, CPU time summed.
+	span run_threads(std::vector<Vbench_core_top *> &models)
+	{
+		size_t nt = models.size();
+		std::vector<double> cpu(nt);
+		std::vector<std::thread> th;
+
+		clear();
+		for (Vbench_core_top *t : models)
+			reset(t);
+		double w0 = clock_s(CLOCK_MONOTONIC);
+		for (size_t i = 0; i < nt; i++)
+			th.emplace_back([this, &models, &cpu, i, nt] {
+				pin(i);
+				stopwatch t;
+
+				lean(models[i], steps * i / nt, steps * (i + 1) / nt);
+				cpu[i] = t.stop().cpu;
+			});
+		for (std::thread &x : th)
+			x.join();
+		span t = { clock_s(CLOCK_MONOTONIC) - w0, 0 };
+		for (double c : cpu)
+			t.cpu += c;
+		check();
+		return t;
+	}
+
+	// Thread i on CPU i (modulo the CPUs): no migrations mid-run.
+	static void pin(size_t i)
+	{
+		unsigned nc = std::thread::hardware_concurrency();
+		cpu_set_t set;
+
+		if (!nc)
+			return;
+		CPU_ZERO(&set);
+		CPU_SET(i % nc, &set);
+		pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+	}
+
+	// Outputs cleared, so that a loop that wrote nothing cannot pass.
+	void clear()
+	{
+		std::fill(out_s.begin(), out_s.end(), 0xa5a5a5a5u);
+		std::fill(out_c.begin(), out_c.end(), 0xa5a5a5a5u);
 	}
 
 	// cosim_core's loop (sim/core/cosim_core.cpp, no stalls or idles): the
@@ -276,14 +355,22 @@ static span median(std::vector<span> v)
 	return v[v.size() / 2];
 }
 
+// The median run by wall time.
+static span median_wall(std::vector<span> v)
+{
+	std::sort(v.begin(), v.end(), [](const span &a, const span &b) { return a.wall < b.wall; });
+	return v[v.size() / 2];
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		fprintf(stderr, "usage: %s MODEL [VECTORS] [RUNS]\n", argv[0]);
+		fprintf(stderr, "usage: %s MODEL [VECTORS] [RUNS] [THREADS]\n", argv[0]);
 		return 2;
 	}
 	size_t n = argc > 2 ? strtoull(argv[2], nullptr, 0) : 2000000;
 	int runs = argc > 3 ? atoi(argv[3]) : 3;
+	int threads = argc > 4 ? atoi(argv[4]) : 1;
 	nlut_model *m;
 	nlut_golden *g;
 	char id[NLUT_ID_STR_SIZE];
@@ -301,8 +388,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench_core: golden model: %s\n", nlut_error_detail());
 		return 1;
 	}
-	if (n < N_CORES || runs < 1) {
-		fprintf(stderr, "bench_core: VECTORS must be >= %u and RUNS >= 1\n", N_CORES);
+	if (n < (size_t)N_CORES * (threads > 0 ? threads : 1) || runs < 1 || threads < 1 ||
+	    threads > 64) {
+		fprintf(stderr, "bench_core: VECTORS must be >= %u x THREADS, RUNS >= 1, THREADS "
+			"1..64\n", N_CORES);
 		return 2;
 	}
 	VerilatedContext ctx;
@@ -371,15 +460,25 @@ int main(int argc, char **argv)
 	if (getloadavg(la, 3) < 0)
 		la[0] = la[1] = la[2] = -1;
 	printf("bench_core: model %.16s..., %u core%s per model, latency %u, stages %s, tables %s, "
-	       "%zu random vectors, %d runs (median by CPU time), load average %.2f %.2f %.2f\n",
+	       "%s, %zu random vectors, %d runs (median by CPU time), %d thread%s on %u CPUs, "
+	       "load average %.2f %.2f %.2f\n",
 	       NLUT_CORE_MODEL_ID, N_CORES, N_CORES > 1 ? "s" : "", NLUT_CORE_LATENCY,
-	       NLUT_CORE_STAGES, BENCH_CORE_TABLES, n, runs, la[0], la[1], la[2]);
-	std::vector<span> lean, cosim, clock, idle;
+	       NLUT_CORE_STAGES, BENCH_CORE_TABLES, BENCH_CORE_CXX, n, runs, threads,
+	       threads > 1 ? "s" : "", std::thread::hardware_concurrency(), la[0], la[1], la[2]);
+	std::vector<span> lean, cosim, clock, idle, thr;
+	std::vector<VerilatedContext *> ctxs;
+	std::vector<Vbench_core_top *> models;
 	size_t nc = b.steps;
 
+	for (int i = 0; i < threads && threads > 1; i++) {
+		ctxs.push_back(new VerilatedContext);
+		models.push_back(new Vbench_core_top(ctxs.back(), "top"));
+	}
 	for (int r = 0; r < runs; r++) {
 		cosim.push_back(b.run_cosim());
 		lean.push_back(b.run_lean());
+		if (threads > 1)
+			thr.push_back(b.run_threads(models));
 		clock.push_back(b.run_clock(nc));
 		idle.push_back(b.run_idle(nc));
 	}
@@ -394,6 +493,26 @@ int main(int argc, char **argv)
 	printf("bench_core: lean / cosim_core's loop: %.2fx (CPU time)\n", tc.cpu / tl.cpu);
 	printf("bench_core: clock alone (2 evals) %6.1f ns/clock; eval without an edge %5.1f ns "
 	       "(CPU time)\n", tk.cpu / (double)nc * 1e9, ti.cpu / (double)nc * 1e9);
+	if (threads > 1) {
+		span tt = median_wall(thr);
+
+		printf("bench_core: lean loop, %d models on %d threads: wall", threads, threads);
+		for (const span &x : thr)
+			printf(" %.2f", (double)n / x.wall * 1e-6);
+		printf(" M vectors/s (median %.2f; %.2f M vectors/CPU-s)  (all outputs match)\n",
+		       (double)n / tt.wall * 1e-6, (double)n / tt.cpu * 1e-6);
+		printf("bench_core: %d threads / cosim_core's loop on one model: %.2fx (wall)\n",
+		       threads, tc.wall / tt.wall);
+	}
+	// Each model deleted under its own context: a scope unregisters itself
+	// from the thread's current context (Verilator 5.006; with another one
+	// current the deletion deadlocks).
+	for (size_t i = 0; i < models.size(); i++) {
+		Verilated::threadContextp(ctxs[i]);
+		delete models[i];
+		delete ctxs[i];
+	}
+	Verilated::threadContextp(&ctx);
 	delete b.top;
 	nlut_golden_free(g);
 	nlut_model_free(m);

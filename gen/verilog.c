@@ -102,6 +102,41 @@ static void emit_table(struct sbuf *sb, struct sbuf *mods, enum table_form form,
 	sb_printf(sb, "    assign %s[%u:%u] = %s_R[%s];\n", target, base + w - 1, base, prefix, addr);
 }
 
+/*
+ * Split neuron j in TABLE_ROM form, cofactors of lo > 6 address bits: the
+ * per-bit constants of each cofactor c (Nj_Cc_Bb, as emit_table writes
+ * them) and ONE ROM array Nj_R whose entry i holds every cofactor's entry i,
+ * cofactor 0 in the low bits: the 2^k cofactors share the address nj_lo, so
+ * one read gives the neuron's whole out_cof field, where one array per
+ * cofactor took 2^k reads (Verilator's cost is the reads). The same
+ * functions bit for bit: out_cof bit c*w+b is cofactor c's bit b.
+ */
+static void emit_cofactor_rom(struct sbuf *sb, uint32_t j, const struct nlut_neuron *n,
+			      unsigned k, unsigned lo, const char *target, unsigned base)
+{
+	unsigned w = n->out_bits, nc = 1u << k;
+	char pfx[64];
+
+	for (unsigned c = 0; c < nc; c++) {
+		snprintf(pfx, sizeof(pfx), "N%u_C%u", j, c);
+		for (unsigned b = 0; b < w; b++) {
+			sb_printf(sb, "    localparam [%llu:0] %s_B%u = ", (1ull << lo) - 1, pfx, b);
+			emit_hex(sb, n->table + ((size_t)c << lo), lo, b);
+			sb_puts(sb, ";\n");
+		}
+	}
+	sb_printf(sb, "    (* rom_style = \"distributed\" *) reg [%u:0] N%u_R [0:%llu];\n"
+		      "    integer N%u_i;\n"
+		      "    initial\n"
+		      "        for (N%u_i = 0; N%u_i < %llu; N%u_i = N%u_i + 1)\n"
+		      "            N%u_R[N%u_i] = {",
+		  nc * w - 1, j, (1ull << lo) - 1, j, j, j, 1ull << lo, j, j, j, j);
+	for (unsigned c = nc; c-- > 0;)
+		for (unsigned b = w; b-- > 0;)
+			sb_printf(sb, "N%u_C%u_B%u[N%u_i]%s", j, c, b, j, c || b ? ", " : "};\n");
+	sb_printf(sb, "    assign %s[%u:%u] = N%u_R[n%u_lo];\n", target, base + nc * w - 1, base, j, j);
+}
+
 /* {in[src[k-1]], ..., in[src[0]]}: the concatenation of the given fan-in
  * positions, the first one in the LSBs. */
 static void emit_concat(struct sbuf *sb, const char *bus, const struct nlut_neuron *n,
@@ -268,8 +303,13 @@ static int write_layer(const nlut_model *m, uint32_t l, const char *dir, const c
 			       "// into the 2^k Shannon cofactors of its k top address bits; out_cof\n"
 			       "// holds every cofactor's output (cofactor 0 in the low bits) and the\n"
 			       "// other neurons' outputs, out_sel the k bits of each split neuron.\n"
+			       "%s"
 			       "// nlut_core registers both; nlut_layer%u_sel picks the outputs.\n",
-			  target, l);
+			  target,
+			  form == TABLE_ROM ? "// A neuron's cofactors share its address bits: above 6 of them, one\n"
+					      "// ROM array holds every cofactor's entry (cofactor 0 in the low bits).\n"
+					    : "",
+			  l);
 	}
 	sb_printf(&sb, "module %s (\n", name);
 	if (!all_used)
@@ -348,6 +388,12 @@ static int write_layer(const nlut_model *m, uint32_t l, const char *dir, const c
 				sb_printf(&sb, "    assign out_sel[%u:%u] = n%u_addr[%u:%u];\n",
 					  sbit + k - 1, sbit, j, n->addr_bits - 1, lo);
 				snprintf(addr, sizeof(addr), "n%u_lo", j);
+				if (form == TABLE_ROM && lo > 6) {
+					emit_cofactor_rom(&sb, j, n, k, lo, out, obit);
+					obit += n->out_bits << k;
+					sbit += k;
+					continue;
+				}
 				for (uint32_t c = 0; c < 1u << k; c++) {
 					snprintf(pfx, sizeof(pfx), "N%u_C%u", j, c);
 					emit_table(&sb, tmods, form, name, pfx,
@@ -383,9 +429,12 @@ static int write_layer(const nlut_model *m, uint32_t l, const char *dir, const c
 
 /* nlut_layer<l>_sel of split layer l: each split neuron's output bit b is
  * bit b of cofactor sel (a 2^k:1 mux), the others' pass through. TABLE_ROM:
- * one indexed part-select of the neuron's cofactors per neuron (Verilator
- * reads a word instead of w bit muxes: about 1.5x the levels:3 core's rate,
- * bench_core); otherwise (and for nlut report) one mux per bit. */
+ * one w-bit mux per neuron, the neuron's 2^k*w cofactor bits (a constant
+ * part-select of cof) shifted right by sel * w, the low w bits kept: a
+ * narrow word and a shift in Verilator's C++, no branch (the indexed
+ * part-select cof[sel * w +: w] it replaced cost a variable shift of the wide
+ * cof per neuron; ternaries on sel became branches under gcc: bench_core);
+ * otherwise (and for nlut report) one mux per bit. */
 static int write_layer_sel(const nlut_model *m, uint32_t l, const char *dir, const char *id,
 			   enum table_form form, const struct nlut_plan *p)
 {
@@ -422,10 +471,22 @@ static int write_layer_sel(const nlut_model *m, uint32_t l, const char *dir, con
 		}
 		sb_printf(&sb, "\n    // neuron %u: %u cofactors on %u select bits\n", j, 1u << k, k);
 		if (form == TABLE_ROM) {
-			sb_printf(&sb, "    wire [%u:0] n%u_c = cof[%u:%u];\n"
-				       "    assign out_codes[%u:%u] = n%u_c[sel[%u:%u] * %u +: %u];\n",
-				  (w << k) - 1, j, cbit + (w << k) - 1, cbit, obit + w - 1, obit, j,
-				  sbit + k - 1, sbit, w, w);
+			unsigned sa = 1, cw = w << k;
+
+			while ((1u << sa) <= ((1u << k) - 1) * w) /* bits of the largest shift */
+				sa++;
+			sb_printf(&sb, "    wire [%u:0] n%u_sh = ", sa - 1, j);
+			if (sa > k)
+				sb_printf(&sb, "{%u'd0, sel[%u:%u]}", sa - k, sbit + k - 1, sbit);
+			else
+				sb_printf(&sb, "sel[%u:%u]", sbit + k - 1, sbit);
+			sb_printf(&sb, " * %u'd%u;\n"
+				       "    /* verilator lint_off UNUSED */\n"
+				       "    wire [%u:0] n%u_s = cof[%u:%u] >> n%u_sh;  // bits above %u unread\n"
+				       "    /* verilator lint_on UNUSED */\n"
+				       "    assign out_codes[%u:%u] = n%u_s[%u:0];\n",
+				  sa, w, cw - 1, j, cbit + cw - 1, cbit, j, w - 1, obit + w - 1, obit, j,
+				  w - 1);
 			cbit += w << k;
 			sbit += k;
 			obit += w;

@@ -44,7 +44,9 @@ expect 1 "no module layer0" -- "$NLUT" import "$W/rtl" -o "$W/x.nlut"
 # none with --tables bits; 6-bit tables never (one constant per output bit).
 expect 2 "tables 'x': expected rom or bits" -- "$NLUT" gen --tables x "$W/m.nlut" -o "$W/x"
 grep -q 'reg \[1:0\] N0_R \[0:4095\];' "$W/nosplit/nlut_layer0.v" || bad "no ROM array of a 12-bit table"
-grep -q 'n0_c\[sel\[0:0\] \* 2 +: 2\]' "$W/split/nlut_layer0_sel.v" || bad "no part-select cofactor mux"
+grep -q 'wire \[3:0\] n0_s = cof\[3:0\] >> n0_sh;' "$W/split/nlut_layer0_sel.v" ||
+	bad "no shifted cofactor mux"
+grep -q 'reg \[3:0\] N0_R \[0:2047\];' "$W/split/nlut_layer0.v" || bad "no ROM array of both cofactors"
 expect 0 "latency 4 cycles" -- "$NLUT" gen --tables bits --stages levels:3,nosplit "$W/m12.nlut" -o "$W/tb"
 ! grep -q "reg " "$W/tb/nlut_layer0.v" || bad "--tables bits wrote a ROM array"
 ! grep -q "reg " "$W/rtl/nlut_layer0.v" || bad "a ROM array of a 6-bit table"

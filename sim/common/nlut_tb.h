@@ -13,6 +13,8 @@
 #include <memory>
 #include <string>
 
+#include <unistd.h>
+
 #include <verilated.h>
 #if VM_TRACE_FST
 #include <verilated_fst_c.h>
@@ -20,7 +22,10 @@
 
 template <class Model> class nlut_tb {
 public:
-	nlut_tb(int argc, char **argv, const char *name) : ctx_(new VerilatedContext)
+	// quiet: one more model of a multi-threaded harness (its own context):
+	// no seed line, no trace.
+	nlut_tb(int argc, char **argv, const char *name, bool quiet = false)
+		: ctx_(new VerilatedContext)
 	{
 		ctx_->commandArgs(argc, argv);
 		top = new Model(ctx_.get(), "top");
@@ -29,11 +34,12 @@ public:
 		seed = s && *s ? strtoull(s + 6, nullptr, 0) : (uint64_t)time(nullptr);
 		const char *t = ctx_->commandArgsPlusMatch("timeout=");
 		timeout = t && *t ? strtoull(t + 9, nullptr, 0) : 50000000ull;
-		printf("%s: seed %llu (replay with +seed=%llu)\n", name, (unsigned long long)seed,
-		       (unsigned long long)seed);
+		if (!quiet)
+			printf("%s: seed %llu (replay with +seed=%llu)\n", name,
+			       (unsigned long long)seed, (unsigned long long)seed);
 #if VM_TRACE_FST
 		const char *tr = ctx_->commandArgsPlusMatch("trace");
-		if (tr && *tr) {
+		if (tr && *tr && !quiet) {
 			ctx_->traceEverOn(true);
 			trace_ = new VerilatedFstC;
 			top->trace(trace_, 99);
@@ -54,6 +60,10 @@ public:
 			trace_->close();
 		delete trace_;
 #endif
+		// Deleted under its own context: a scope unregisters itself from
+		// the thread's current one (Verilator 5.006), and with another
+		// model's context current the deletion deadlocks.
+		Verilated::threadContextp(ctx_.get());
 		top->final();
 		delete top;
 	}
@@ -104,11 +114,18 @@ public:
 		vfprintf(stderr, fmt, ap);
 		va_end(ap);
 		fputc('\n', stderr);
+		if (multi) {
+			// Other threads are running their models: end at once.
+			fflush(stdout);
+			fflush(stderr);
+			_exit(1);
+		}
 		this->~nlut_tb();
 		exit(1);
 	}
 
 	Model *top;
+	bool multi = false; // one of several models on threads: fail() ends the process
 	uint64_t seed;
 	uint64_t cycles = 0;
 	uint64_t timeout;

@@ -8,14 +8,24 @@
 // NLUT_CORE_FIXED_LATENCY 1) runs without stalls: every clock is an edge, so
 // the latency is checked to the clock cycle.
 //
+// +threads=N runs N models at once, one per thread (each its own
+// VerilatedContext and model of the same Verilated class: no extra build),
+// each streaming a contiguous share of the vectors under its own stalls and
+// checking every output as above. The default (+threads=0) takes one thread
+// per CPU when there are at least COSIM_MIN_PER_THREAD vectors for each;
+// +trace runs one model.
+//
 // Usage: cosim_core MODEL [DATA|-] [+seed=N] [+random=N] [+stall=PCT]
 //                   [+idle=PCT] [+limit=ROWS] [+trace] [+timeout=CYCLES]
+//                   [+threads=N]
+#include <algorithm>
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <nlut/nlut.h>
@@ -40,6 +50,9 @@
 #endif
 #ifndef COSIM_DEFAULT_IDLE
 #define COSIM_DEFAULT_IDLE 10 // % of enabled cycles without a sample
+#endif
+#ifndef COSIM_MIN_PER_THREAD
+#define COSIM_MIN_PER_THREAD 200000 // vectors per thread before +threads=0 uses another
 #endif
 
 // Bits [lo, lo + w) of a signal of any Verilator width, w <= 32.
@@ -84,8 +97,10 @@ static uint64_t opt_u64(const char *name, uint64_t def)
 	return def;
 }
 
+typedef nlut_tb<Vnlut_core> tb_t;
+
+// The vectors and their golden outputs, shared (read only) by every model.
 struct cosim {
-	nlut_tb<Vnlut_core> &tb;
 	const nlut_model *m;
 	nlut_golden *g;
 	uint32_t n_in, n_cls, n_words;
@@ -97,8 +112,7 @@ struct cosim {
 	std::vector<uint32_t> cls;               // n (golden)
 	size_t n_data = 0;
 
-	cosim(nlut_tb<Vnlut_core> &t, const nlut_model *model, nlut_golden *gold)
-		: tb(t), m(model), g(gold)
+	cosim(const nlut_model *model, nlut_golden *gold) : m(model), g(gold)
 	{
 		const struct nlut_quant *q = nlut_model_quant(m);
 		uint32_t off = 0;
@@ -149,7 +163,7 @@ struct cosim {
 
 	// Replay sample idx alone and name the first layer and neuron whose
 	// RTL output differs from the golden trace.
-	void diagnose(size_t idx)
+	void diagnose(tb_t &tb, size_t idx)
 	{
 		static const uint32_t lw[] = NLUT_CORE_LAYER_WIDTH_INIT;
 		static const uint32_t lc[] = NLUT_CORE_LAYER_CYCLE_INIT;
@@ -197,7 +211,7 @@ struct cosim {
 			"registers differ", describe(idx).c_str());
 	}
 
-	void check_output(size_t idx)
+	void check_output(tb_t &tb, size_t idx)
 	{
 		Vnlut_core *top = tb.top;
 		bool bad = top->out_class != cls[idx];
@@ -212,22 +226,20 @@ struct cosim {
 			fprintf(stderr, " %u/%u", get_bits(top->out_scores, cls_off[j], cls_w[j]),
 				scores[idx * n_cls + j]);
 		fputc('\n', stderr);
-		diagnose(idx);
+		diagnose(tb, idx);
 	}
 
-	// Stream every vector; returns simulated seconds of wall time.
-	double run(unsigned stall, unsigned idle)
+	// Stream vectors [v0, v1) through tb's model.
+	void run(tb_t &tb, unsigned stall, unsigned idle, size_t v0, size_t v1)
 	{
 		Vnlut_core *top = tb.top;
-		size_t n = codes.size() / n_in, next = 0, done = 0;
+		size_t n = v1, next = v0, done = v0;
 		// accepted[e % ring] = sample accepted at enabled edge e, or -1.
 		const size_t ring = NLUT_CORE_LATENCY + 1;
 		std::vector<int64_t> accepted(ring, -1);
 		uint64_t edge = 0;
-		struct timespec t0, t1;
 
 		tb.reset();
-		clock_gettime(CLOCK_MONOTONIC, &t0);
 		while (done < n) {
 			bool ce = !(stall && tb.chance(stall));
 			bool v = next < n && !(idle && tb.chance(idle));
@@ -261,11 +273,9 @@ struct cosim {
 			if ((size_t)want != done)
 				tb.fail("%s came out of order (expected sample %zu)",
 					describe((size_t)want).c_str(), done);
-			check_output(done);
+			check_output(tb, done);
 			done++;
 		}
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		return (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
 	}
 };
 
@@ -286,7 +296,7 @@ int main(int argc, char **argv)
 #endif
 	if (pos.empty()) {
 		fprintf(stderr, "usage: %s MODEL [DATA|-] [+seed=N] [+random=N] [+stall=PCT] "
-				"[+idle=PCT] [+limit=ROWS] [+trace]\n", argv[0]);
+				"[+idle=PCT] [+limit=ROWS] [+trace] [+timeout=CYCLES] [+threads=N]\n", argv[0]);
 		return 2;
 	}
 	nlut_tb<Vnlut_core> tb(argc, argv, "cosim_core");
@@ -301,7 +311,7 @@ int main(int argc, char **argv)
 			NLUT_CORE_MODEL_ID);
 	if (nlut_golden_new(m, &g))
 		tb.fail("golden model: %s", nlut_error_detail());
-	cosim cs(tb, m, g);
+	cosim cs(m, g);
 	uint64_t n_random = opt_u64("random", COSIM_DEFAULT_RANDOM);
 	unsigned stall = (unsigned)opt_u64("stall", COSIM_DEFAULT_STALL);
 
@@ -338,14 +348,56 @@ int main(int argc, char **argv)
 	if (nlut_golden_eval_batch(g, n, cs.codes.data(), cs.scores.data(), cs.cls.data(), 1))
 		tb.fail("golden: %s", nlut_error_detail());
 
-	double s = cs.run(stall, idle);
+	// Models: tb and nt - 1 more, one per thread, each with its own stall
+	// and idle draws (seeded from +seed) over a contiguous share.
+	uint64_t nt = opt_u64("threads", 0);
+	unsigned cpus = std::thread::hardware_concurrency();
+	bool trace = false;
 
+	for (int i = 1; i < argc; i++)
+		trace |= !strncmp(argv[i], "+trace", 6);
+
+	if (nt == 0)
+		nt = std::max<uint64_t>(1, std::min<uint64_t>(cpus ? cpus : 1, n / COSIM_MIN_PER_THREAD));
+	if (trace)
+		nt = 1;
+	if (nt > 256 || (nt > 1 && nt > n))
+		tb.fail("+threads=%llu: at most 256 and at most one per vector (%zu)",
+			(unsigned long long)nt, n);
+	std::vector<tb_t *> tbs{ &tb };
+
+	for (uint64_t i = 1; i < nt; i++) {
+		tbs.push_back(new tb_t(argc, argv, "cosim_core", true));
+		tbs.back()->seed = tb.seed ^ (0x9e3779b97f4a7c15ull * i);
+	}
+	for (tb_t *t : tbs)
+		t->multi = nt > 1;
+	struct timespec t0, t1;
+	std::vector<std::thread> th;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (uint64_t i = 1; i < nt; i++)
+		th.emplace_back([&cs, &tbs, stall, idle, i, nt, n] {
+			cs.run(*tbs[i], stall, idle, n * i / nt, n * (i + 1) / nt);
+		});
+	cs.run(tb, stall, idle, 0, n / nt);
+	for (std::thread &x : th)
+		x.join();
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
+	uint64_t cycles = 0;
+
+	for (tb_t *t : tbs)
+		cycles += t->cycles;
 	printf("cosim_core: model %.16s..., latency %u%s, stages %s: %zu vectors (%zu data rows, "
-	       "%zu random) in %" PRIu64 " cycles, stall %u%%, idle %u%%: all outputs match\n",
+	       "%zu random) in %" PRIu64 " cycles on %llu thread%s, stall %u%%, idle %u%%: all "
+	       "outputs match\n",
 	       NLUT_CORE_MODEL_ID, NLUT_CORE_LATENCY,
-	       NLUT_CORE_FIXED_LATENCY ? " clocks (fixed, no ce)" : "", NLUT_CORE_STAGES, n, cs.n_data, n - cs.n_data,
-	       tb.cycles, stall, idle);
-	printf("cosim_core: %.3g vectors/s (%.3g cycles/s)\n", (double)n / s, (double)tb.cycles / s);
+	       NLUT_CORE_FIXED_LATENCY ? " clocks (fixed, no ce)" : "", NLUT_CORE_STAGES, n, cs.n_data,
+	       n - cs.n_data, cycles, (unsigned long long)nt, nt > 1 ? "s" : "", stall, idle);
+	printf("cosim_core: %.3g vectors/s (%.3g cycles/s)\n", (double)n / s, (double)cycles / s);
+	for (size_t i = 1; i < tbs.size(); i++)
+		delete tbs[i];
 	nlut_golden_free(g);
 	nlut_model_free(m);
 	return 0;
