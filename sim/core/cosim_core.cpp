@@ -342,6 +342,8 @@ int main(int argc, char **argv)
 			cs.codes.push_back((uint16_t)(tb.rnd() & ((1u << q[i].bits) - 1)));
 	size_t n = cs.codes.size() / cs.n_in;
 
+	if (n == 0)
+		tb.fail("no vectors to check: the data set is empty and +random=0");
 	cs.pack();
 	cs.scores.resize(n * cs.n_cls);
 	cs.cls.resize(n);
