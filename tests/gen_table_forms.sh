@@ -59,21 +59,23 @@ for m in nlut_layer0 nlut_layer0_sel nlut_layer1_sel; do
 	equal $m "$W/bits10" "$W/rom10" || bad "$m: the split layer differs from the per-bit form (see $W/$m.log)"
 done
 
+# flip_entry FROM TO CONST: a copy of the RTL in FROM to TO with entry 0 (the
+# last hex digit's low bit) of table constant CONST of layer 0 flipped.
+flip_entry() {
+	mkdir -p "$W/$2" && cp "$W/$1/"*.v "$W/$2/"
+	d=$(sed -n "s/.*$3 = 256'h[0-9a-f]*\([0-9a-f]\);.*/\1/p" "$W/$2/nlut_layer0.v")
+	[ -n "$d" ] || bad "no $3 constant to change"
+	nd=$(printf '%x' $((0x$d ^ 1)))
+	sed -i "s/\($3 = 256'h[0-9a-f]*\)$d;/\1$nd;/" "$W/$2/nlut_layer0.v"
+}
+
 # Entry 0 (reachable whatever the sources; a neuron may read one source
 # twice) of one table changed: the proof must fail.
-mkdir -p "$W/bad8" && cp "$W/rom8/"*.v "$W/bad8/"
-d=$(sed -n "s/.*N3_B1 = 256'h[0-9a-f]*\([0-9a-f]\);.*/\1/p" "$W/bad8/nlut_layer0.v")
-[ -n "$d" ] || bad "no N3_B1 constant to change"
-nd=$(printf '%x' $((0x$d ^ 1)))
-sed -i "s/\(N3_B1 = 256'h[0-9a-f]*\)$d;/\1$nd;/" "$W/bad8/nlut_layer0.v"
+flip_entry rom8 bad8 N3_B1
 cmp -s "$W/rom8/nlut_layer0.v" "$W/bad8/nlut_layer0.v" && bad "the table was not changed"
 ! equal nlut_layer0 "$W/bits8" "$W/bad8" || bad "a changed table entry was proven equal"
 # The same in a cofactor of the split layer (cofactor 2 of neuron 1).
-mkdir -p "$W/bad10" && cp "$W/rom10/"*.v "$W/bad10/"
-d=$(sed -n "s/.*N1_C2_B0 = 256'h[0-9a-f]*\([0-9a-f]\);.*/\1/p" "$W/bad10/nlut_layer0.v")
-[ -n "$d" ] || bad "no N1_C2_B0 constant to change"
-nd=$(printf '%x' $((0x$d ^ 1)))
-sed -i "s/\(N1_C2_B0 = 256'h[0-9a-f]*\)$d;/\1$nd;/" "$W/bad10/nlut_layer0.v"
+flip_entry rom10 bad10 N1_C2_B0
 cmp -s "$W/rom10/nlut_layer0.v" "$W/bad10/nlut_layer0.v" && bad "the cofactor table was not changed"
 ! equal nlut_layer0 "$W/bits10" "$W/bad10" || bad "a changed cofactor entry was proven equal"
 

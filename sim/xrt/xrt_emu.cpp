@@ -184,6 +184,21 @@ unsigned long env_ulong(const char *name, unsigned long def)
 	return v && *v ? strtoul(v, nullptr, 0) : def;
 }
 
+// A MIN,MAX range of cycles from the environment, (lo, hi) when unset;
+// false, with the error said, when it does not read as one.
+bool env_range(const char *name, unsigned lo, unsigned hi, unsigned *min, unsigned *max)
+{
+	const char *v = getenv(name);
+
+	*min = lo;
+	*max = hi;
+	if (v && sscanf(v, "%u,%u", min, max) != 2) {
+		xrt_error("card emulation: %s='%s': expected MIN,MAX cycles", name, v);
+		return false;
+	}
+	return true;
+}
+
 // The value of attribute `key` in one XML element's text, or "".
 std::string attr(const std::string &el, const char *key)
 {
@@ -322,27 +337,18 @@ bool load_card(emu_device *d, const std::string &so)
 	}
 	nlut_krnl_emu_config c = {};
 	char err[300];
-	const char *lat = getenv("NLUT_XRT_EMU_LATENCY"), *fault = getenv("NLUT_XRT_EMU_FAULT");
+	const char *fault = getenv("NLUT_XRT_EMU_FAULT");
 
 	c.stall_pct = (unsigned)env_ulong("NLUT_XRT_EMU_STALL", 20);
-	c.lat_min = 20;
-	c.lat_max = 120;
-	if (lat && sscanf(lat, "%u,%u", &c.lat_min, &c.lat_max) != 2) {
-		xrt_error("card emulation: NLUT_XRT_EMU_LATENCY='%s': expected MIN,MAX cycles", lat);
+	if (!env_range("NLUT_XRT_EMU_LATENCY", 20, 120, &c.lat_min, &c.lat_max))
 		return false;
-	}
 	c.seed = env_ulong("NLUT_XRT_EMU_SEED", 1);
 	// Host memory over PCIe Gen3 x16: about 1-1.5 us to the first beat of a
 	// read (300-450 kernel cycles at 300 MHz) and about 15 GB/s of the
 	// 19.2 GB/s a 64-byte port takes at 300 MHz (20% stalls).
-	const char *hlat = getenv("NLUT_XRT_EMU_HOST_LATENCY");
 	c.host_stall_pct = (unsigned)env_ulong("NLUT_XRT_EMU_HOST_STALL", 20);
-	c.host_lat_min = 300;
-	c.host_lat_max = 450;
-	if (hlat && sscanf(hlat, "%u,%u", &c.host_lat_min, &c.host_lat_max) != 2) {
-		xrt_error("card emulation: NLUT_XRT_EMU_HOST_LATENCY='%s': expected MIN,MAX cycles", hlat);
+	if (!env_range("NLUT_XRT_EMU_HOST_LATENCY", 300, 450, &c.host_lat_min, &c.host_lat_max))
 		return false;
-	}
 	for (const auto &pb : d->bank_of_port)
 		if (pb.second == kHostGroup)
 			c.host_ports |= pb.first == "m_axi_gmem0" ? 1u : pb.first == "m_axi_gmem1" ? 2u : 0u;

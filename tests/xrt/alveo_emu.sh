@@ -12,49 +12,15 @@ set -u
 RUN=$1 NLUT=$2 RUNS=$3 EX=$4 W=$5 CARD=$6 EMU=$7 FW=$8
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=$SRC/boards/alveo-u250/build
-fails=0 passes=0
 rm -rf "$W" && mkdir -p "$W"
 unset NLUT_XRT_EMU_FAULT NLUT_XRT_EMU_STALL NLUT_XRT_EMU_LATENCY
 
-ok() { passes=$((passes + 1)); }
-bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
-
-# one_line PATTERN -- command...: exit 1, one line on stderr matching PATTERN.
-one_line() {
-	pat=$1
-	shift 2
-	"$@" >"$W/out" 2>"$W/err"
-	rc=$?
-	if [ "$rc" -eq 1 ] && [ "$(wc -l <"$W/err")" -eq 1 ] && grep -q -- "$pat" "$W/err"; then
-		ok
-	else
-		bad "'$*': exit $rc, expected 1 and one line matching '$pat'"
-		cat "$W/out" "$W/err"
-	fi
-}
+. "$(dirname "$0")/emu_lib.sh"
 
 # The emulation, selected as XRT's is.
-export XILINX_XRT="$EMU"
-export LD_LIBRARY_PATH="$EMU/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-export XCL_EMULATION_MODE=hw_emu
-export NLUT_XCLBIN="$CARD/nlut_krnl.hw_emu.xclbin"
-export NLUT_BOARDS_DIR="$SRC/boards"
 M=$EX/digits-tiny.nlut D=$EX/digits-test.csv
-
-"$RUN" -b golden -m "$M" -i "$D" -o "$W/golden.csv" --quiet >/dev/null || bad "golden run"
-# Default batches; then small odd batches, many in flight.
-for opts in "" "--batch 7 --inflight 5" "--batch 1 --inflight 1 --limit 9"; do
-	# shellcheck disable=SC2086 # options split on purpose
-	"$RUN" -b alveo-u250 -m "$M" -i "$D" -o "$W/u250.csv" --quiet $opts >"$W/u250.out" 2>"$W/u250.err"
-	rc=$?
-	want=$W/golden.csv
-	case $opts in *--limit\ 9*) head -n 10 "$W/golden.csv" >"$W/golden9.csv"; want=$W/golden9.csv ;; esac
-	if [ "$rc" -eq 0 ] && [ ! -s "$W/u250.err" ] && cmp -s "$want" "$W/u250.csv"; then ok; else
-		bad "alveo-u250 ($opts) differs from golden (exit $rc)"
-		cat "$W/u250.err"
-		diff "$want" "$W/u250.csv" | head -5
-	fi
-done
+emu_select "$CARD/nlut_krnl.hw_emu.xclbin"
+equals_golden "card memory"
 grep -q "^board       alveo-u250 (xrt transport, board id 0x0250" "$W/u250.out" && ok ||
 	bad "board line: $(head -1 "$W/u250.out")"
 

@@ -14,25 +14,10 @@ set -u
 RUN=$1 NLUT=$2 RUNS=$3 EX=$4 W=$5 CARD=$6 EMU=$7 FW=$8
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=$SRC/boards/alveo-u250/build
-fails=0 passes=0
 rm -rf "$W" && mkdir -p "$W"
 unset NLUT_XRT_EMU_FAULT NLUT_XRT_EMU_STALL NLUT_XRT_EMU_LATENCY NLUT_XRT_EMU_HOST_LATENCY NLUT_XRT_EMU_HOST_STALL
 
-ok() { passes=$((passes + 1)); }
-bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
-
-one_line() {
-	pat=$1
-	shift 2
-	"$@" >"$W/out" 2>"$W/err"
-	rc=$?
-	if [ "$rc" -eq 1 ] && [ "$(wc -l <"$W/err")" -eq 1 ] && grep -q -- "$pat" "$W/err"; then
-		ok
-	else
-		bad "'$*': exit $rc, expected 1 and one line matching '$pat'"
-		cat "$W/out" "$W/err"
-	fi
-}
+. "$(dirname "$0")/emu_lib.sh"
 
 # no_syncs WHAT: the emulation's statistics of the last run show runs and
 # no buffer sync (no bytes moved, no sync call).
@@ -46,32 +31,15 @@ no_syncs() {
 	rm -f "$W/stats"
 }
 
-export XILINX_XRT="$EMU"
-export LD_LIBRARY_PATH="$EMU/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-export XCL_EMULATION_MODE=hw_emu
-export NLUT_XCLBIN="$CARD/nlut_krnl.host.hw_emu.xclbin"
+emu_select "$CARD/nlut_krnl.host.hw_emu.xclbin"
 export NLUT_XRT_MEMORY=host
-export NLUT_BOARDS_DIR="$SRC/boards"
 export NLUT_XRT_EMU_STATS="$W/stats"
 M=$EX/digits-tiny.nlut D=$EX/digits-test.csv
 
 grep -q "^sp=nlut_krnl_1.m_axi_gmem0:HOST\[0\]$" "$SRC/boards/alveo-u250/link_host.cfg" &&
 	grep -q "^link_config .*/link_host.cfg$" "$NLUT_XCLBIN" && ok || bad "the host-memory xclbin is not linked to HOST[0]"
 
-"$RUN" -b golden -m "$M" -i "$D" -o "$W/golden.csv" --quiet >/dev/null || bad "golden run"
-for opts in "" "--batch 7 --inflight 5" "--batch 1 --inflight 1 --limit 9"; do
-	# shellcheck disable=SC2086 # options split on purpose
-	"$RUN" -b alveo-u250 -m "$M" -i "$D" -o "$W/u250.csv" --quiet $opts >"$W/u250.out" 2>"$W/u250.err"
-	rc=$?
-	want=$W/golden.csv
-	case $opts in *--limit\ 9*) head -n 10 "$W/golden.csv" >"$W/golden9.csv"; want=$W/golden9.csv ;; esac
-	if [ "$rc" -eq 0 ] && [ ! -s "$W/u250.err" ] && cmp -s "$want" "$W/u250.csv"; then ok; else
-		bad "alveo-u250, host memory ($opts) differs from golden (exit $rc)"
-		cat "$W/u250.err"
-		diff "$want" "$W/u250.csv" | head -5
-	fi
-	no_syncs "nlut-run $opts"
-done
+equals_golden "host memory" no_syncs
 
 t0=$(date +%s)
 if "$RUNS" "$M" 320000 11 >"$W/runs.out" 2>&1; then ok; else bad "alveo_runs, host memory"; fi
