@@ -25,6 +25,7 @@
  * Usage: bench_alveo MODEL [RUNS [HOST_XCLBIN]]   (default 8 timed runs per
  * size, 8x as many of 512 and 4096 vectors, 50x of one; the environment
  * selects the emulation as for nlut-run, docs/alveo-u250.md) */
+#include <sched.h> /* sched_setaffinity, CPU_SET: _GNU_SOURCE is the build's */
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -328,20 +329,66 @@ static void report(const char *what, size_t n, const struct phase *t, const stru
 }
 
 struct row {
-	const char *mem, *collect;
+	const char *mem, *collect, *card;
 	size_t n;
 	struct phase t, s;
 };
+
+struct pass {
+	const nlut_model *m;
+	const uint16_t *codes;
+	const uint32_t *want;
+	int runs;
+};
+
+/* Every figure of one memory (host or DDR), blocking then overlapped, as
+ * rows of the summary (16k and 64k). */
+static void memory_pass(const struct pass *c, int mem, int pin, struct row *rows, int *nrows)
+{
+	/* 512 and 4096: the same calls between, for the trend with run length. */
+	static const size_t sizes[] = { 1, 512, 4096, 16384, 65536 }, hsizes[] = { 1, 16384, 65536 };
+	static const size_t big[] = { 16384, 65536 };
+	const char *mname = mem ? "host" : "DDR", *card = pin ? "own" : "shared";
+
+	for (int overlap = 0; overlap < 2; overlap++) {
+		const size_t *sz = overlap ? big : mem ? hsizes : sizes;
+		size_t nsz = overlap ? 2 : mem ? 3 : 5;
+
+		for (size_t i = 0; i < nsz; i++) {
+			struct row *w = &rows[*nrows];
+			size_t n = sz[i];
+			int k = n == 1 ? 50 * c->runs : n <= 4096 ? 8 * c->runs : c->runs;
+			char what[200];
+
+			/* Overlapped: pause as long as a blocking run of this size took. */
+			for (int j = 0; overlap && j < *nrows; j++)
+				if (rows[j].n == n && rows[j].mem == mname && rows[j].card == card)
+					wall_per_run_s = rows[j].t.wall / rows[j].t.timed;
+			records_phase(c->m, n, k, c->codes, c->want, overlap, 0, &w->t);
+			records_phase(c->m, n, k, c->codes, c->want, overlap, 1, &w->s);
+			if (mem && (w->t.st.dma_bytes || w->s.st.n[SYNC_IN] || w->s.st.n[SYNC_OUT]))
+				fail("host memory: the emulation synced buffers", NLUT_ERROR_OTHER);
+			snprintf(what, sizeof(what), "%s, zero-copy records, %s%s",
+				 mem ? "host memory (HOST[0], no syncs)" : "DDR",
+				 overlap ? "overlapped (collect after the run ended)" : "blocking (collect right after submit)",
+				 pin ? ", the card on its own CPU" : "");
+			report(what, n, &w->t, &w->s, 1);
+			w->mem = mname;
+			w->card = card;
+			w->collect = overlap ? "overlapped" : "blocking";
+			w->n = n;
+			if (n >= 16384)
+				(*nrows)++;
+		}
+	}
+}
 
 int main(int argc, char **argv)
 {
 	int runs = argc > 2 ? atoi(argv[2]) : 8;
 	const char *host_xclbin = argc > 3 ? argv[3] : NULL;
-	/* 512 and 4096: the same calls between, for the trend with run length. */
-	const size_t sizes[] = { 1, 512, 4096, 16384, 65536 }, hsizes[] = { 1, 16384, 65536 };
-	const size_t big[] = { 16384, 65536 };
 	const size_t nmax = 65536;
-	struct row rows[12];
+	struct row rows[16];
 	int nrows = 0;
 	nlut_model *m;
 	nlut_golden *g;
@@ -377,60 +424,70 @@ int main(int argc, char **argv)
 	       "(a CPU-time reading costs %.2f us here; each figure is measured twice: with the emulation's calls\n"
 	       "untimed for the host's time, then timed for the split)\n",
 	       argv[1], runs, cpu_s_overhead * 1e6);
-	for (int mem = 0; mem < (host_xclbin ? 2 : 1); mem++) {
-		const char *mname = mem ? "host" : "DDR";
+	/* The card on a CPU of its own (the last this process may use), the host
+	 * thread on another: as on a real machine, where the card's work does
+	 * not run on the host's core or evict its caches. */
+	cpu_set_t all;
+	int host_cpu = -1, card_cpu = -1;
+	char card_cpu_s[16];
 
-		if (mem)
-			setenv("NLUT_XCLBIN", host_xclbin, 1);
-		setenv("NLUT_XRT_MEMORY", mem ? "host" : "ddr", 1);
-		for (int overlap = 0; overlap < 2; overlap++) {
-			const size_t *sz = overlap ? big : mem ? hsizes : sizes;
-			size_t nsz = overlap ? 2 : mem ? 3 : 5;
-
-			for (size_t i = 0; i < nsz; i++) {
-				struct row *w = &rows[nrows];
-				size_t n = sz[i];
-				int k = n == 1 ? 50 * runs : n <= 4096 ? 8 * runs : runs;
-				char what[160];
-
-				/* Overlapped: pause as long as a blocking run of this size took. */
-				for (int j = 0; overlap && j < nrows; j++)
-					if (rows[j].n == n && rows[j].mem == mname)
-						wall_per_run_s = rows[j].t.wall / rows[j].t.timed;
-				records_phase(m, n, k, codes, want, overlap, 0, &w->t);
-				records_phase(m, n, k, codes, want, overlap, 1, &w->s);
-				if (mem && (w->t.st.dma_bytes || w->s.st.n[SYNC_IN] || w->s.st.n[SYNC_OUT]))
-					fail("host memory: the emulation synced buffers", NLUT_ERROR_OTHER);
-				snprintf(what, sizeof(what), "%s, zero-copy records, %s", mem ? "host memory (HOST[0], no syncs)" : "DDR",
-					 overlap ? "overlapped (collect after the run ended)" : "blocking (collect right after submit)");
-				report(what, n, &w->t, &w->s, 1);
-				w->mem = mname;
-				w->collect = overlap ? "overlapped" : "blocking";
-				w->n = n;
-				if (n >= 16384)
-					nrows++;
+	if (!sched_getaffinity(0, sizeof(all), &all))
+		for (int c = 0; c < CPU_SETSIZE; c++)
+			if (CPU_ISSET(c, &all)) {
+				if (host_cpu < 0)
+					host_cpu = c;
+				card_cpu = c;
 			}
-		}
-		if (!mem) {
-			struct phase p;
+	int npin = host_cpu >= 0 && card_cpu != host_cpu ? 2 : 1;
 
-			setenv("NLUT_XRT_EMU_CALL_TIMES", "1", 1);
-			codes_phase(m, nmax, runs, codes, want, &p);
-			report("DDR, codes (nlut_device_submit: pack, copy into the buffer, unpack)", nmax, &p, &p, 0);
+	snprintf(card_cpu_s, sizeof(card_cpu_s), "%d", card_cpu);
+	char *ddr_xclbin = getenv("NLUT_XCLBIN") ? strdup(getenv("NLUT_XCLBIN")) : NULL;
+	struct pass c = { m, codes, want, runs };
+
+	if (!ddr_xclbin)
+		fail("NLUT_XCLBIN (the DDR emulation xclbin) is not set", NLUT_ERROR_INVALID_PARAM);
+
+	for (int pin = 0; pin < npin; pin++) {
+		if (pin) {
+			cpu_set_t one;
+
+			CPU_ZERO(&one);
+			CPU_SET(host_cpu, &one);
+			if (sched_setaffinity(0, sizeof(one), &one))
+				fail("pinning the host thread", NLUT_ERROR_OTHER);
+			setenv("NLUT_XRT_EMU_CPU", card_cpu_s, 1);
+			printf("\nagain with the host thread on CPU %d and the card's threads on CPU %d (NLUT_XRT_EMU_CPU)\n",
+			       host_cpu, card_cpu);
+		}
+		/* Pinned: the memory of the target (host, when given) only. */
+		for (int mem = pin && host_xclbin; mem < (host_xclbin ? 2 : 1); mem++) {
+			setenv("NLUT_XCLBIN", mem ? host_xclbin : ddr_xclbin, 1);
+			setenv("NLUT_XRT_MEMORY", mem ? "host" : "ddr", 1);
+			memory_pass(&c, mem, pin, rows, &nrows);
+			if (!mem && !pin) {
+				struct phase p;
+
+				setenv("NLUT_XRT_EMU_CALL_TIMES", "1", 1);
+				codes_phase(m, nmax, runs, codes, want, &p);
+				report("DDR, codes (nlut_device_submit: pack, copy into the buffer, unpack)", nmax, &p, &p, 0);
+			}
 		}
 	}
 	printf("\nsummary: host CPU per run against the kernel run, zero-copy records\n");
-	printf("  memory  collect     vectors  kernel run  host per run    in XRT calls    nlut's own\n");
+	printf("  (card CPU: shared = the card's threads may run on the host thread's CPU; own = CPU %d is theirs)\n",
+	       card_cpu);
+	printf("  card    memory  collect     vectors  kernel run  host per run    in XRT calls    nlut's own\n");
 	for (int i = 0; i < nrows; i++) {
 		const struct row *w = &rows[i];
 		double run = run_s(&w->t), host = w->t.lib / w->t.timed, api = api_s(&w->s);
 		double host_s = w->s.lib / w->s.timed, own = host_s > api ? host_s - api : 0;
 
-		printf("  %-6s  %-10s  %7zu  %7.1f us  %5.1f us %5.2f%%  %5.1f us %5.2f%%  %4.1f us %5.2f%%\n", w->mem,
+		printf("  %-6s  %-6s  %-10s  %7zu  %7.1f us  %5.1f us %5.2f%%  %5.1f us %5.2f%%  %4.1f us %5.2f%%\n", w->card, w->mem,
 		       w->collect, w->n, run * 1e6, host * 1e6, 100 * host / run, api * 1e6, 100 * api / run,
 		       own * 1e6, 100 * own / run);
 	}
 	nlut_model_free(m);
+	free(ddr_xclbin);
 	free(codes);
 	free(want);
 	return 0;

@@ -47,6 +47,8 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <pthread.h>
+#include <sched.h>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -119,6 +121,8 @@ struct emu_device {
 	std::vector<kernel_arg> args;
 	std::map<std::string, int> bank_of_port;
 	std::deque<emu_run *> queue;
+	std::atomic<unsigned> queued{ 0 }; // queue.size(), for the worker to poll without the lock
+	int cpu = -1;                      // NLUT_XRT_EMU_CPU: the card's own CPU, or -1
 	uint64_t next_addr[kHostGroup + 1] = {};
 	bool irq_enabled = false;
 	bool corrupt_result = false; // NLUT_XRT_EMU_FAULT=corrupt-result
@@ -398,12 +402,60 @@ void corrupt(emu_device *d, const emu_run *r)
 	}
 }
 
+// NLUT_XRT_EMU_CPU: the one CPU the card's threads (the kernel's worker and
+// the DMA engine) run on, so that they do not share the host thread's core
+// and caches, as a card's own silicon does not; -1 when unset. The DMA
+// engine moves there now (the worker, when it starts). False, with the
+// error said, when it names no CPU this process may run on.
+bool card_cpu(emu_device *d, int *cpu)
+{
+	const char *v = getenv("NLUT_XRT_EMU_CPU");
+	char *end;
+
+	*cpu = -1;
+	if (!v || !*v)
+		return true;
+	long c = strtol(v, &end, 10);
+	cpu_set_t set;
+	CPU_ZERO(&set);
+	if (!*end && c >= 0 && c < CPU_SETSIZE)
+		CPU_SET((int)c, &set);
+	if (!CPU_COUNT(&set) || pthread_setaffinity_np(d->dma.native_handle(), sizeof set, &set)) {
+		xrt_error("card emulation: NLUT_XRT_EMU_CPU='%s' names no CPU this process may run on", v);
+		return false;
+	}
+	*cpu = (int)c;
+	return true;
+}
+
+// On a CPU of its own (NLUT_XRT_EMU_CPU) the idle card polls for the next
+// start as the kernel polls ap_start, for up to a second before it sleeps:
+// a start then only queues the run (as XRT's writes the command), instead of
+// waking a sleeping thread from the host's CPU. Called with q held; returns
+// with it held.
+void poll_for_start(emu_device *d, std::unique_lock<std::mutex> &q)
+{
+	auto until = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+
+	q.unlock();
+	for (unsigned i = 1; !d->queued.load(std::memory_order_acquire) && !d->stop; i++) {
+#if defined(__x86_64__) || defined(__i386__)
+		__builtin_ia32_pause();
+#endif
+		if (!(i % 4096) && std::chrono::steady_clock::now() > until)
+			break;
+	}
+	q.lock();
+}
+
 // XRT's scheduler for ap_ctrl_hs: one run at a time, in order.
 void worker(emu_device *d)
 {
 	std::unique_lock<std::mutex> q(d->qm);
 
 	for (;;) {
+		if (d->cpu >= 0 && d->queue.empty() && !d->stop)
+			poll_for_start(d, q);
 		d->cv.wait(q, [d] { return d->stop || !d->queue.empty(); });
 		if (d->stop)
 			return;
@@ -463,6 +515,7 @@ void worker(emu_device *d)
 		lk.unlock();
 		q.lock();
 		d->queue.pop_front();
+		d->queued.store((unsigned)d->queue.size(), std::memory_order_release);
 		finish(r, st);
 		// Wake the waiters with the lock free, so they need not sleep on it.
 		q.unlock();
@@ -618,7 +671,8 @@ EXPORT int xrtDeviceLoadXclbinFile(xrtDeviceHandle dh, const char *path)
 	}
 	for (int i = 0; i < 16; i++)
 		d->uuid[i] = (unsigned char)strtoul(uuid.substr(2 * i, 2).c_str(), nullptr, 16);
-	if (!parse_kernel_xml(d, xml) || !parse_link_config(d, link) || !load_card(d, so))
+	int cpu;
+	if (!card_cpu(d, &cpu) || !parse_kernel_xml(d, xml) || !parse_link_config(d, link) || !load_card(d, so))
 		return -EINVAL;
 	if (uuid != std::string(d->f.model_id()).substr(0, 32)) {
 		xrt_error("card emulation: %s names uuid %s, but its card holds model %s", path, uuid.c_str(),
@@ -627,7 +681,14 @@ EXPORT int xrtDeviceLoadXclbinFile(xrtDeviceHandle dh, const char *path)
 		d->card = nullptr;
 		return -EINVAL;
 	}
+	d->cpu = cpu;
 	d->worker = std::thread(worker, d);
+	if (cpu >= 0) {
+		cpu_set_t set;
+		CPU_ZERO(&set);
+		CPU_SET(cpu, &set);
+		pthread_setaffinity_np(d->worker.native_handle(), sizeof set, &set);
+	}
 	return 0;
 }
 
@@ -822,6 +883,7 @@ void start(emu_device *d, emu_run *r)
 		std::lock_guard<std::mutex> q(d->qm);
 		r->state = ERT_CMD_STATE_QUEUED;
 		d->queue.push_back(r);
+		d->queued.store((unsigned)d->queue.size(), std::memory_order_release);
 	}
 	d->cv.notify_all();
 }

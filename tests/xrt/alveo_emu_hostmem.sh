@@ -41,6 +41,15 @@ grep -q "^sp=nlut_krnl_1.m_axi_gmem0:HOST\[0\]$" "$SRC/boards/alveo-u250/link_ho
 
 equals_golden "host memory" no_syncs
 
+# The card's threads on a CPU of their own (NLUT_XRT_EMU_CPU, as bench_alveo
+# runs them): the same results.
+cpu=$(sed -n 's/^Cpus_allowed_list:[[:space:]]*\([0-9]*\).*/\1/p' /proc/self/status)
+NLUT_XRT_EMU_CPU=$cpu equals_golden "host memory, the card on CPU $cpu" no_syncs
+one_line "NLUT_XRT_EMU_CPU='4096' names no CPU this process may run on" -- \
+	env NLUT_XRT_EMU_CPU=4096 "$RUN" -b alveo-u250 -m "$M" -i "$D" --quiet
+one_line "NLUT_XRT_EMU_CPU='one' names no CPU" -- env NLUT_XRT_EMU_CPU=one "$RUN" -b alveo-u250 -m "$M" -i "$D" --quiet
+rm -f "$W/stats"
+
 t0=$(date +%s)
 if "$RUNS" "$M" 320000 11 >"$W/runs.out" 2>&1; then ok; else bad "alveo_runs, host memory"; fi
 cat "$W/runs.out"
