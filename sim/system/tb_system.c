@@ -34,6 +34,7 @@ _Noreturn void tb_fail(struct tb *t, const char *fmt, ...)
 {
 	va_list ap;
 
+	tb_sim_wait(t);
 	fprintf(stderr, "tb_system: FAIL");
 	if (t->b)
 		fprintf(stderr, " at cycle %" PRIu64, t->api.cycles(t->b));
