@@ -1,9 +1,9 @@
 /* tb_system.c - the full-system testbench: a simulated board
  * (nlut_simboard.so from nlut-sim-build: shell, generated core, controller
  * running the firmware) driven only through its C interface. Streams dataset
- * rows and random codes under random input idle and output stalls, with two
- * batches in flight, and checks every result record bit-exactly against the
- * golden model; then the counters, the ID block, the self-test, the
+ * rows and random codes under random input idle and output stalls, the board
+ * simulating one batch on a thread of its own while the next is prepared, and
+ * checks every result record bit-exactly against the golden model; then the counters, the ID block, the self-test, the
  * mailbox, a framing error, the datapath reset and the watchdog
  * (tb_system_ctrl.c). --bench streams without idle or stalls and prints the
  * simulation rate.
@@ -233,7 +233,7 @@ static void usage(FILE *f)
 		"  --seed N       replay a run (default: from the clock; printed)\n"
 		"  --idle PCT     input idle cycles (default %u)\n"
 		"  --stall PCT    output back-pressure cycles (default %u)\n"
-		"  --batch N      vectors per batch, two in flight (default %u)\n"
+		"  --batch N      vectors per batch (default %u)\n"
 		"  --board-id N   expected ID_BOARD\n"
 		"  --trace FILE   write an FST waveform (boards built with --trace)\n"
 		"  --bench        stream only, no idle or stalls; print the simulation rate\n",
