@@ -61,6 +61,7 @@ struct tb {
 
 	pthread_t sim_thread;   /* tb_stream's simulation of a batch */
 	int sim_running;
+	double sim_cpu;         /* CPU seconds the board's simulation took */
 };
 
 /* Print the failure, where the board was, and exit 1. */

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <nlut/regs.h>
 
@@ -182,12 +183,22 @@ struct sim_job {
 	size_t got;
 };
 
+static double thread_cpu(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
 static void *sim_main(void *p)
 {
 	struct sim_job *j = p;
 	struct tb *t = j->t;
+	double c0 = thread_cpu();
 
 	j->got = t->api.recv(t->b, j->bt->out, j->bt->n * t->sh.out_record, batch_limit(t, j->bt));
+	t->sim_cpu += thread_cpu() - c0; /* read by the main thread after the join */
 	return NULL;
 }
 
