@@ -55,8 +55,28 @@ static inline void fw_mstatus_set(uint32_t bits)
 
 #define FW_MSTATUS_MIE FW_BIT(3)
 #define FW_MIE_MTIE FW_BIT(7)
+#define FW_MIE_MEIE FW_BIT(11)
 #define FW_MCAUSE_IRQ 0x80000000u
 #define FW_MCAUSE_TIMER (FW_MCAUSE_IRQ | 7u)
+
+/*
+ * Sleep in wfi until the external interrupt (irq_ext: a pending mailbox
+ * command or BIST_REQ) or the timer is pending; return at once if one already
+ * is. MEIE is enabled only here and with mstatus.MIE clear, so the line wakes
+ * the CPU without trapping; a timer interrupt that woke it is taken when MIE
+ * is set again. The controller's clock stops meanwhile (docs/controller.md).
+ */
+static inline void fw_wait_event(void)
+{
+	__asm__ volatile("csrc mstatus, %0\n\t"
+			 "csrs mie, %1\n\t"
+			 "wfi\n\t"
+			 "csrc mie, %1\n\t"
+			 "csrs mstatus, %0"
+			 :
+			 : "r"(FW_MSTATUS_MIE), "r"(FW_MIE_MEIE)
+			 : "memory");
+}
 
 /* FW_CTRL's level bits (BIST_MODE). Every FW_CTRL write carries them, the
  * timer interrupt's heartbeat included, so a pulse never drops the mode. */

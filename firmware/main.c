@@ -1,5 +1,6 @@
 /* main.c - firmware boot and main loop: self-test once, then serve the
- * host's self-test requests and the mailbox forever (docs/firmware.md). */
+ * host's self-test requests and the mailbox forever, asleep in wfi between
+ * them (docs/firmware.md). */
 #include "bist.h"
 #include "fw.h"
 #include "mbox.h"
@@ -25,6 +26,10 @@ int main(void)
 			bist_run(&r);
 		if (fw_read(NLUT_MBOX_STATUS_REG_OFFSET) & FW_BIT(NLUT_MBOX_STATUS_PENDING_BIT))
 			mbox_serve();
+		/* Nothing to do until irq_ext (a command or BIST_REQ) or the
+		 * watchdog's timer tick, which wakes the CPU every eighth of a
+		 * period: each tick finds this loop's progress. */
+		fw_wait_event();
 	}
 }
 

@@ -45,6 +45,27 @@ module nlut_ctrl #(
     wire [31:0] cpu_addr, cpu_wdata, cpu_rdata;
     wire [3:0]  cpu_wstrb;
     wire        irq_timer;
+    wire        cpu_sleep;
+
+    // The clock of the CPU and its RAM. On hardware: clk (a sleeping CPU changes no register and
+    // makes no memory request, so its logic holds still). In simulation with NLUT_SIM_GATE_CTRL
+    // (nlut-sim-build defines it) the edges in which the CPU sleeps in wfi are left out, so the
+    // simulation evaluates neither while the firmware waits for an event; the timer keeps clk. A
+    // skipped edge would have changed no register of either (nlut_rv32i.v: `sleep`), so the
+    // controller behaves the same cycle for cycle (ctrl_sim_gate_equal). The gate is taken at the
+    // falling edge from the values the rising edge samples, as the core's (nlut_shell_datapath.v).
+    wire        cpu_clk;
+`ifdef NLUT_SIM_GATE_CTRL
+    reg         cpu_gate;
+    always @(negedge clk)
+        cpu_gate <= rst || !cpu_sleep;
+    assign cpu_clk = clk && cpu_gate;
+`else
+    assign cpu_clk = clk;
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire unused_sleep = cpu_sleep;
+    /* verilator lint_on UNUSEDSIGNAL */
+`endif
 
     wire                     ram_valid, ram_ready;
     wire [RAM_ADDR_BITS-1:2] ram_addr;
@@ -57,7 +78,7 @@ module nlut_ctrl #(
     wire [31:0]              bus_wdata;
 
     nlut_rv32i #(.RF_SYNC(RF_SYNC)) u_cpu (
-        .clk             (clk),
+        .clk             (cpu_clk),
         .rst             (rst),
         .mem_valid       (cpu_valid),
         .mem_instr       (cpu_instr),
@@ -70,6 +91,7 @@ module nlut_ctrl #(
         .mem_err         (cpu_err),
         .irq_timer       (irq_timer),
         .irq_ext         (irq_ext),
+        .sleep           (cpu_sleep),
         .trace_valid     (trace_valid),
         .trace_trap      (trace_trap),
         .trace_cause     (trace_cause),
@@ -120,7 +142,7 @@ module nlut_ctrl #(
         .HI_BITS   (RAM_HI_BITS),
         .INIT_FILE_HI (RAM_INIT_FILE_HI)
     ) u_ram (
-        .clk     (clk),
+        .clk     (cpu_clk),
         .rst     (rst),
         .s_valid (ram_valid),
         .s_addr  (ram_addr),

@@ -4,6 +4,9 @@
 // instructions retire here) -> MEM (loads and stores only). With the one-wait-state boot RAM an
 // ALU instruction takes 3 cycles and a load or store 5. Misaligned jumps and data accesses trap,
 // as do bus errors (access faults) and every encoding outside RV32I + Zicsr + mret/wfi/fence.i.
+// wfi sleeps in EXEC until an enabled interrupt is pending (mip & mie, whatever mstatus.MIE):
+// no register changes and no memory request meanwhile (`sleep`; mcycle holds too), so a clock
+// enable or gate of the CPU and its RAM may drop those cycles (nlut_ctrl.v).
 
 `default_nettype none
 
@@ -31,6 +34,10 @@ module nlut_rv32i #(
     // Level-sensitive interrupt lines (mip.MTIP, mip.MEIP).
     input  wire        irq_timer,
     input  wire        irq_ext,
+
+    // The CPU sleeps in wfi: this cycle's edge changes no register of the CPU (nor of a RAM it
+    // does not access), so the CPU's clock may skip it.
+    output wire        sleep,
 
     // Retirement trace, one beat per retired instruction or taken trap (simulation and debug;
     // leave open in a build and synthesis removes it).
@@ -234,7 +241,13 @@ module nlut_rv32i #(
     wire [31:0] csr_mtvec;
     wire [31:0] csr_mepc;
     wire        irq_pending;
+    wire        irq_wake;
     wire [3:0]  irq_code;
+    // wfi in EXEC with no enabled interrupt pending: stay in EXEC, retire nothing. When one comes,
+    // wfi retires (an interrupt with mstatus.MIE is then taken before the next instruction, so
+    // mepc points after the wfi, as the privileged spec asks).
+    wire        wfi_exec = state_reg == S_EXEC && is_wfi && legal;
+    assign sleep = wfi_exec && !irq_wake;
 
     reg        csr_we;
     reg        trap_take;
@@ -264,11 +277,13 @@ module nlut_rv32i #(
         .trap_tval   (trap_tval),
         .mret_take   (mret_take),
         .retire      (retire),
+        .sleep       (sleep),
         .irq_timer   (irq_timer),
         .irq_ext     (irq_ext),
         .mtvec       (csr_mtvec),
         .mepc        (csr_mepc),
         .irq_pending (irq_pending),
+        .irq_wake    (irq_wake),
         .irq_code    (irq_code)
     );
 
@@ -316,7 +331,7 @@ module nlut_rv32i #(
 
             S_EXEC: begin
                 state_next = S_FETCH;
-                if (irq_pending) begin
+                if (irq_pending && !wfi_exec) begin
                     // Interrupts are taken between instructions: this one has not executed.
                     trap_take = 1'b1;
                     trap_irq = 1'b1;
@@ -338,9 +353,10 @@ module nlut_rv32i #(
                     trap_take = 1'b1;
                     trap_code = EXC_FETCH_MISALIGNED;
                     tval_sel = TVAL_TARGET;
+                end else if (sleep) begin
+                    state_next = S_EXEC;  // wfi: wait for an enabled interrupt
                 end else begin
-                    // fence, fence.i and wfi retire as no-ops: no caches, and an interrupt
-                    // pending is taken before the next instruction anyway.
+                    // fence and fence.i retire as no-ops (no caches), as does a wfi that wakes.
                     retire = 1'b1;
                     take_jump = jumps;
                     rd_we = is_op || is_opimm || is_lui || is_auipc || is_jal || is_jalr || is_csr;

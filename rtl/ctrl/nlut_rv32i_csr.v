@@ -2,7 +2,8 @@
 //
 // Implemented (docs/controller.md): mstatus (MIE, MPIE; MPP reads 3), misa (RV32I, writes ignored),
 // mie (MTIE, MEIE), mtvec (direct mode), mscratch, mepc, mcause, mtval, mip (MTIP, MEIP, read-only),
-// mcycle[h], minstret[h], and the read-only mvendorid, marchid, mimpid, mhartid (all zero).
+// mcycle[h] (cycles the hart is awake: not those asleep in wfi), minstret[h], and the read-only
+// mvendorid, marchid, mimpid, mhartid (all zero).
 // Every other address, and any write to a read-only one, is an illegal instruction.
 
 `default_nettype none
@@ -31,6 +32,7 @@ module nlut_rv32i_csr #(
     input  wire [31:0] trap_tval,
     input  wire        mret_take,
     input  wire        retire,         // an instruction retired this cycle (minstret)
+    input  wire        sleep,          // the hart sleeps in wfi this cycle: mcycle holds
 
     input  wire        irq_timer,
     input  wire        irq_ext,
@@ -38,6 +40,7 @@ module nlut_rv32i_csr #(
     output wire [31:0] mtvec,
     output wire [31:0] mepc,
     output wire        irq_pending,    // an enabled interrupt is pending and mstatus.MIE is set
+    output wire        irq_wake,       // an enabled interrupt is pending (mip & mie), whatever mstatus.MIE: wfi ends
     output wire [3:0]  irq_code
 );
 
@@ -116,7 +119,7 @@ module nlut_rv32i_csr #(
         mcause_irq_next = mcause_irq_reg;
         mcause_code_next = mcause_code_reg;
         mtval_next = mtval_reg;
-        mcycle_next = mcycle_reg + 64'd1;
+        mcycle_next = mcycle_reg + {63'd0, !sleep};
         minstret_next = minstret_reg + {63'd0, retire};
 
         if (csr_we) begin
@@ -190,6 +193,7 @@ module nlut_rv32i_csr #(
     wire take_ext = mie_bit_reg && meie_reg && irq_ext;
     wire take_timer = mie_bit_reg && mtie_reg && irq_timer;
     assign irq_pending = take_ext || take_timer;
+    assign irq_wake = (meie_reg && irq_ext) || (mtie_reg && irq_timer);
     assign irq_code = take_ext ? 4'd11 : 4'd7;
 
     assign mtvec = {mtvec_reg, 2'b00};

@@ -175,10 +175,15 @@ module nlut_shell_regs #(
     reg        mdata_sel_reg;
 
     // ---- read mux ----
-    reg [31:0] rd;
-    always @* begin
+    // A function called only in the cycle of a read (below), not an always block: the same
+    // multiplexer in hardware, and the simulation evaluates it only when a register is read.
+    function [31:0] rd_word(input [8:0] w);  // the word address
+        reg [31:0] w32;
+        reg [31:0] rd;
+    begin
+        w32 = {23'h0, w};
         rd = 32'h0;
-        case (a_addr)
+        case ({w, 2'b00})
             NLUT_ID_MAGIC_REG_OFFSET:   rd = NLUT_MAGIC;
             NLUT_ID_VERSION_REG_OFFSET: rd = (NLUT_MAP_VERSION_MAJOR << NLUT_ID_VERSION_MAJOR_OFFSET) |
                                              NLUT_MAP_VERSION_MINOR;
@@ -213,26 +218,28 @@ module nlut_shell_regs #(
             /* verilator lint_on WIDTH */
             NLUT_FW_WDOG_CYCLES_REG_OFFSET: rd = WDOG_CYCLES;
             default: begin
-                if (a_word >= NLUT_ID_MODEL_HASH_REG_OFFSET[10:2] &&
-                    a_word < NLUT_ID_MODEL_HASH_REG_OFFSET[10:2] + 9'd8)
-                    rd = hash_words[32*(a_word - NLUT_ID_MODEL_HASH_REG_OFFSET[10:2]) +: 32];
-                else if (a_word >= NLUT_MBOX_ARG_REG_OFFSET[10:2] &&
-                         a_word < NLUT_MBOX_ARG_REG_OFFSET[10:2] + 9'd16) begin
-                    if (a_word < NLUT_MBOX_ARG_REG_OFFSET[10:2] + MBOX_ARGS)
-                        rd = mbox_arg_reg[arg_i];
+                if (w >= NLUT_ID_MODEL_HASH_REG_OFFSET[10:2] &&
+                    w < NLUT_ID_MODEL_HASH_REG_OFFSET[10:2] + 9'd8)
+                    rd = hash_words[32*(w - NLUT_ID_MODEL_HASH_REG_OFFSET[10:2]) +: 32];
+                else if (w >= NLUT_MBOX_ARG_REG_OFFSET[10:2] &&
+                         w < NLUT_MBOX_ARG_REG_OFFSET[10:2] + 9'd16) begin
+                    if (w < NLUT_MBOX_ARG_REG_OFFSET[10:2] + MBOX_ARGS)
+                        rd = mbox_arg_reg[MBOX_ARGS > 1 ? w[ARG_BITS-1:0] : {ARG_BITS{1'b0}}];
                 end
-                else if (a_word >= NLUT_MBOX_DATA_REG_OFFSET[10:2] &&
-                         a_word < NLUT_MBOX_DATA_REG_OFFSET[10:2] + 9'd16)
-                    rd = mbox_data_reg[a_word[3:0]];
-                else if (a_word >= NLUT_FW_BIST_SCORES_REG_OFFSET[10:2] &&
-                         a_word32 < SC_END)
-                    rd = scores_pad[32*(a_word - NLUT_FW_BIST_SCORES_REG_OFFSET[10:2]) +: 32];
-                else if (a_word >= NLUT_FW_BIST_IN_REG_OFFSET[10:2] &&
-                         a_word32 < IN_END)
-                    rd = bist_in_reg[32*(a_word - NLUT_FW_BIST_IN_REG_OFFSET[10:2]) +: 32];
+                else if (w >= NLUT_MBOX_DATA_REG_OFFSET[10:2] &&
+                         w < NLUT_MBOX_DATA_REG_OFFSET[10:2] + 9'd16)
+                    rd = mbox_data_reg[w[3:0]];
+                else if (w >= NLUT_FW_BIST_SCORES_REG_OFFSET[10:2] &&
+                         w32 < SC_END)
+                    rd = scores_pad[32*(w - NLUT_FW_BIST_SCORES_REG_OFFSET[10:2]) +: 32];
+                else if (w >= NLUT_FW_BIST_IN_REG_OFFSET[10:2] &&
+                         w32 < IN_END)
+                    rd = bist_in_reg[32*(w - NLUT_FW_BIST_IN_REG_OFFSET[10:2]) +: 32];
             end
         endcase
+        rd_word = rd;
     end
+    endfunction
 
     // ---- write decode ----
     wire wr_ctrl    = a_wr && a_addr == NLUT_CTRL_REG_OFFSET;
@@ -330,9 +337,9 @@ module nlut_shell_regs #(
             if (a_go)
                 last_host_reg <= pick_h;
             if (pick_h)
-                h_rdata_reg <= a_write ? 32'h0 : rd;
+                h_rdata_reg <= a_write ? 32'h0 : rd_word(a_word);
             if (pick_c)
-                c_rdata_reg <= a_write ? 32'h0 : rd;
+                c_rdata_reg <= a_write ? 32'h0 : rd_word(a_word);
             // Reading a LO word latches its HI word for the reading port.
             if (a_go && !a_write) begin
                 if (a_addr == NLUT_CNT_IN_LO_REG_OFFSET) begin

@@ -82,6 +82,23 @@ public:
 			fail("timeout after %llu cycles", (unsigned long long)cycles);
 	}
 
+	// tick() that calls between() after the rising edge's evaluation and
+	// before the falling edge's: inputs it changes are seen at the falling
+	// edge already (a clock gate latched there, NLUT_SIM_GATE_CTRL) and
+	// sampled at the next rising edge.
+	template <class F> void tick(F between)
+	{
+		top->clk = 1;
+		top->eval();
+		dump();
+		between();
+		top->clk = 0;
+		top->eval();
+		dump();
+		if (++cycles > timeout)
+			fail("timeout after %llu cycles", (unsigned long long)cycles);
+	}
+
 	// Re-evaluate combinational outputs after changing inputs.
 	void settle() { top->eval(); }
 

@@ -28,6 +28,7 @@ constexpr uint32_t kRamBytes = CTRL_RAM_BYTES;  // must match the verilated RAM_
 
 // Register-block model behind m_ext_*: 4 KiB of scratch words with random wait states, plus test hooks.
 constexpr uint32_t kExtIrq = 0xFF0;    // bit 0 drives irq_ext
+constexpr uint32_t kExtIrqAt = 0xFF4;  // writing N raises irq_ext N cycles later (wakes a sleeping wfi)
 constexpr uint32_t kExtError = 0xFF8;  // any access answers with err
 
 enum Exit { kPass = 0, kFail = 1, kTimeout = 2, kUsage = 3 };
@@ -38,6 +39,7 @@ void usage()
                  "usage: ctrl_sim [options] PROG.elf [+trace] [+seed=N]\n"
                  "  --max-cycles N    give up after N clock cycles (default 10000000): exit 2\n"
                  "  --itrace FILE     retired-instruction trace (pc, instruction, rd write, store, trap); - for stdout\n"
+                 "  --itrace-cycles   start each trace line with its clock cycle\n"
                  "  +seed=N           seed of the register-port wait states (default: the time, printed)\n"
                  "  +trace            write ctrl_sim.fst\n"
                  "  --hex FILE        fill the RAM from a $readmemh image (ctrl_elf2hex) instead of the ELF's segments;\n"
@@ -89,6 +91,7 @@ int main(int argc, char **argv)
     const char *hex_path = nullptr;
     uint64_t max_cycles = 10000000;
     bool quiet = false;
+    bool itrace_cycles = false;
 
     for (int i = 1; i < argc; i++) {
         std::string a = argv[i];
@@ -103,6 +106,8 @@ int main(int argc, char **argv)
             max_cycles = std::strtoull(value("--max-cycles"), nullptr, 0);
         } else if (a == "--itrace") {
             itrace_path = value("--itrace");
+        } else if (a == "--itrace-cycles") {
+            itrace_cycles = true;
         } else if (a == "--hex") {
             hex_path = value("--hex");
         } else if (a == "--quiet") {
@@ -165,6 +170,7 @@ int main(int argc, char **argv)
 
     std::vector<uint32_t> ext(1024, 0);
     int ext_wait = -1;  // wait states left for the current request, -1 when idle
+    uint64_t irq_at = 0;  // cycle at which kExtIrqAt raises irq_ext, 0 for none
     uint32_t tohost_lo = 0, tohost_hi = 0;
     uint64_t instret = 0;
     int verdict = -1;
@@ -202,6 +208,7 @@ int main(int argc, char **argv)
             bool trap = top->trace_trap;
             if (!trap) instret++;
             if (itrace) {
+                if (itrace_cycles) std::fprintf(itrace, "%" PRIu64 " ", tb.cycles - cycles0);
                 std::fprintf(itrace, "0x%08" PRIx32 " (0x%08" PRIx32 ")", (uint32_t)top->trace_pc,
                              (uint32_t)top->trace_insn);
                 if (trap)
@@ -236,14 +243,23 @@ int main(int argc, char **argv)
             }
         }
 
-        tb.tick();
-
-        if (top->m_ext_ready || !top->m_ext_valid) ext_wait = -1;
-        if (ext_write) {
-            uint32_t &w = ext[off / 4];
-            w = merge(w, ext_wdata, ext_wstrb);
-            if (off == kExtIrq) top->irq_ext = w & 1;
-        }
+        // The model's answer to the edge, irq_ext included, changes before the falling edge
+        // (where the gated build latches its CPU clock gate, nlut_ctrl.v).
+        tb.tick([&] {
+            uint64_t now = tb.cycles - cycles0 + 1;  // edges so far, this one included
+            if (top->m_ext_ready || !top->m_ext_valid) ext_wait = -1;
+            if (ext_write) {
+                uint32_t &w = ext[off / 4];
+                w = merge(w, ext_wdata, ext_wstrb);
+                if (off == kExtIrq) top->irq_ext = w & 1;
+                if (off == kExtIrqAt) irq_at = now + std::max<uint32_t>(w, 1);
+            }
+            if (irq_at && now >= irq_at) {
+                top->irq_ext = 1;
+                ext[kExtIrq / 4] |= 1;
+                irq_at = 0;
+            }
+        });
     }
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::fflush(stdout);

@@ -4,6 +4,7 @@
 #ifndef TB_SYSTEM_H
 #define TB_SYSTEM_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -57,6 +58,10 @@ struct tb {
 	uint32_t bist_vectors; /* word 2 of it */
 	uint32_t next_tag;     /* sequence tag the next result must carry */
 	uint8_t mbox_seq;
+
+	pthread_t sim_thread;   /* tb_stream's simulation of a batch */
+	int sim_running;
+	double sim_cpu;         /* CPU seconds the board's simulation took */
 };
 
 /* Print the failure, where the board was, and exit 1. */
@@ -90,9 +95,13 @@ void tb_batch_send(struct tb *t, const struct tb_batch *bt);
  * golden model, tags continuing from t->next_tag. */
 void tb_batch_collect(struct tb *t, struct tb_batch *bt);
 
-/* Stream vectors first .. first + n - 1 in batches, two in flight, and
- * check every result. */
+/* Stream vectors first .. first + n - 1 in batches and check every result;
+ * the board simulates one batch on a thread of its own while the next is
+ * prepared and the one before checked. */
 void tb_stream(struct tb *t, uint64_t first, uint64_t n);
+/* Wait for tb_stream's simulation thread, if one runs (before any other use
+ * of the board, e.g. on a failure). */
+void tb_sim_wait(struct tb *t);
 
 /* Test phases (tb_system_ctrl.c). */
 void tb_check_bist_data(struct tb *t);

@@ -1,9 +1,11 @@
 /* tb_system_stream.c - batches of vectors through the simulated board, every
  * result record checked against the golden model and the sequence tags. */
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <nlut/regs.h>
 
@@ -140,14 +142,19 @@ static void check_record(struct tb *t, const struct tb_batch *bt, size_t k)
 	tb_fail(t, "%s: result differs from the golden model", describe(t, bt->first + k));
 }
 
-void tb_batch_collect(struct tb *t, struct tb_batch *bt)
+/* Cycles a batch may take: far above the worst case at 99% idle or stall. */
+static uint64_t batch_limit(const struct tb *t, const struct tb_batch *bt)
 {
-	size_t len = bt->n * t->sh.out_record, got;
 	size_t beats = t->sh.in_record / t->sh.s_bytes + t->sh.out_record / t->sh.m_bytes;
-	/* Far above the worst case at 99% idle or stall. */
-	uint64_t limit = 200000 + (uint64_t)bt->n * beats * 200;
 
-	got = t->api.recv(t->b, bt->out, len, limit);
+	return 200000 + (uint64_t)bt->n * beats * 200;
+}
+
+/* Check the got bytes of bt's results; fail if some did not come. */
+static void batch_check(struct tb *t, const struct tb_batch *bt, size_t got)
+{
+	size_t len = bt->n * t->sh.out_record;
+
 	for (size_t k = 0; k < got / t->sh.out_record; k++)
 		check_record(t, bt, k);
 	if (got < len) {
@@ -156,38 +163,110 @@ void tb_batch_collect(struct tb *t, struct tb_batch *bt)
 		tb_fail(t, "only %zu of %zu result bytes (%zu of %zu records, vectors %" PRIu64
 			"..) came in %" PRIu64 " cycles; %zu input bytes still queued, STATUS 0x%x, "
 			"ERRORS 0x%x, CNT_IN %" PRIu64 ", CNT_OUT %" PRIu64, got, len,
-			got / t->sh.out_record, bt->n, bt->first, limit, t->api.queued_in(t->b), st, er,
-			tb_rd64(t, NLUT_CNT_IN_LO_REG_OFFSET), tb_rd64(t, NLUT_CNT_OUT_LO_REG_OFFSET));
+			got / t->sh.out_record, bt->n, bt->first, batch_limit(t, bt),
+			t->api.queued_in(t->b), st, er, tb_rd64(t, NLUT_CNT_IN_LO_REG_OFFSET),
+			tb_rd64(t, NLUT_CNT_OUT_LO_REG_OFFSET));
 	}
 }
 
+void tb_batch_collect(struct tb *t, struct tb_batch *bt)
+{
+	size_t got = t->api.recv(t->b, bt->out, bt->n * t->sh.out_record, batch_limit(t, bt));
+
+	batch_check(t, bt, got);
+}
+
+/* The simulation of one batch on a thread of its own (tb_stream). */
+struct sim_job {
+	struct tb *t;
+	struct tb_batch *bt;
+	size_t got;
+};
+
+static double thread_cpu(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void *sim_main(void *p)
+{
+	struct sim_job *j = p;
+	struct tb *t = j->t;
+	double c0 = thread_cpu();
+
+	j->got = t->api.recv(t->b, j->bt->out, j->bt->n * t->sh.out_record, batch_limit(t, j->bt));
+	t->sim_cpu += thread_cpu() - c0; /* read by the main thread after the join */
+	return NULL;
+}
+
+static void sim_start(struct tb *t, struct sim_job *j, struct tb_batch *bt)
+{
+	j->t = t;
+	j->bt = bt;
+	j->got = 0;
+	if (pthread_create(&t->sim_thread, NULL, sim_main, j) == 0) {
+		t->sim_running = 1;
+		return;
+	}
+	sim_main(j); /* no thread: simulate here */
+}
+
+void tb_sim_wait(struct tb *t)
+{
+	if (!t->sim_running)
+		return;
+	pthread_join(t->sim_thread, NULL);
+	t->sim_running = 0;
+}
+
+/*
+ * The board simulates batch a on a thread of its own while this one prepares
+ * the next batch (codes, golden results, input records) and checks the one
+ * before: on two cores the testbench's own work hides behind the simulation.
+ * Only one thread touches the board at a time: the next batch is queued once
+ * a's results are in, and every failure joins the simulation first (tb_fail).
+ */
 void tb_stream(struct tb *t, uint64_t first, uint64_t n)
 {
 	struct tb_batch *a = tb_batch_new(t, t->batch), *b = tb_batch_new(t, t->batch);
+	struct sim_job ja, jb, *j = &ja, *jn = &jb;
 	uint64_t sent = 0;
 
-	/* a is in flight while b is prepared and queued behind it. */
-	if (n) {
-		tb_batch_fill(t, a, first, n < t->batch ? (size_t)n : t->batch);
-		tb_batch_send(t, a);
-		sent = a->n;
-	}
+	if (!n)
+		goto out;
+	tb_batch_fill(t, a, first, n < t->batch ? (size_t)n : t->batch);
+	tb_batch_send(t, a);
+	sent = a->n;
+	sim_start(t, j, a);
 	while (a->n) {
 		b->n = 0;
 		if (sent < n) {
 			size_t k = n - sent < t->batch ? (size_t)(n - sent) : t->batch;
 
 			tb_batch_fill(t, b, first + sent, k);
-			tb_batch_send(t, b);
 			sent += k;
 		}
-		tb_batch_collect(t, a);
+		tb_sim_wait(t);
+		size_t got = j->got;
+
+		if (b->n && got == a->n * t->sh.out_record) {
+			tb_batch_send(t, b);
+			sim_start(t, jn, b);
+		}
+		batch_check(t, a, got);
 
 		struct tb_batch *x = a;
+		struct sim_job *y = j;
 
 		a = b;
 		b = x;
+		j = jn;
+		jn = y;
 	}
+out:
 	tb_batch_free(a);
 	tb_batch_free(b);
 }
