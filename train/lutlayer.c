@@ -68,6 +68,7 @@ struct nt_lut {
 	/* learn_map: mapping weights of every learned layer, their gradients
 	 * per ghost batch and optimiser; centre[j]: layer-0 neuron j's pixel. */
 	size_t n_mw;
+	int map_frozen;   /* map_epochs reached: no layer learns its mapping any more */
 	float *mw, *mgrads;
 	struct nt_adam madam;
 	uint32_t *centre;
@@ -582,6 +583,18 @@ static void map_step(nlut_trainer *t, double lr)
 	nt_pool_run(&t->pool, map_task, &e, n_tasks);
 }
 
+/*
+ * map_epochs: the mapping stops learning. Every learned input keeps the
+ * source its weights chose last (already in src); with C = 0 the layer
+ * trains as a fixed mapping from here on, at its cost.
+ */
+static void map_freeze(struct nt_lut *L)
+{
+	for (uint32_t l = 0; l < L->n_layers; l++)
+		L->layer[l].C = 0;
+	L->map_frozen = 1;
+}
+
 /* ---- setup ---- */
 
 static int efd_weights(struct nt_lut *L, uint32_t f);
@@ -650,6 +663,8 @@ int nt_lut_setup(nlut_trainer *t)
 		return rc;
 	if (c->learn_map && (rc = learn_setup(t, L)))
 		return rc;
+	if (c->map_epochs && t->epochs_done >= c->map_epochs)
+		map_freeze(L);
 	for (uint32_t l = 0; l < L->n_layers; l++)
 		memcpy(L->layer[l].ksrc, L->layer[l].src, (size_t)L->layer[l].n * L->layer[l].f * sizeof(uint32_t));
 	L->w = malloc(L->n_params * sizeof(float));
@@ -677,7 +692,7 @@ int nt_lut_setup(nlut_trainer *t)
 		struct lut_ws *w = &L->ws[i];
 
 		w->x0 = malloc((size_t)L->n_bits * L->g);
-		if (c->augment_shift && !(w->qs = malloc(t->n_in * sizeof(uint16_t))))
+		if ((c->augment_shift || c->augment_flip) && !(w->qs = malloc(t->n_in * sizeof(uint16_t))))
 			return nt_fail(NLUT_ERROR_NO_MEM, "scratch");
 		w->dlogit = malloc((size_t)L->classes * L->g * sizeof(float));
 		w->hist = c->rewire ? calloc(L->n_params, sizeof(uint32_t)) : NULL;
@@ -891,7 +906,7 @@ static void ghost_task(void *arg, uint32_t gi, unsigned worker)
 			       g * sizeof(float));
 
 	memset(grad, 0, L->n_params * sizeof(float));
-	if (L->n_mw)
+	if (L->n_mw && !L->map_frozen)
 		memset(L->mgrads + (size_t)gi * L->n_mw, 0, L->n_mw * sizeof(float));
 	for (uint32_t l = last + 1; l-- > 0;) {
 		const struct lut_layer *Y = &L->layer[l];
@@ -991,7 +1006,7 @@ static void train_step(nlut_trainer *t, const uint32_t *rows, double lr, double 
 	nt_adam_step(&t->adam, L->w, L->grads, L->decay, lr, 0.0);
 	for (size_t i = 0; i < L->n_params; i++)
 		L->w[i] = L->w[i] < -1.0f ? -1.0f : L->w[i] > 1.0f ? 1.0f : L->w[i];
-	if (L->n_mw)
+	if (L->n_mw && !L->map_frozen)
 		map_step(t, lr);
 	for (uint32_t gi = 0; gi < t->n_ghost; gi++) {
 		*loss += L->g_loss[gi];
@@ -1240,6 +1255,8 @@ int nt_lut_run(nlut_trainer *t, nlut_train_progress_fn fn, void *user,
 			kept = 1;
 		}
 		nt_loop_epoch_end(&lp, val);
+		if (c->map_epochs && ep + 1 == c->map_epochs)
+			map_freeze(L);
 		if (c->rewire && (ep + 1) % c->rewire == 0 && ep + 1 < c->epochs)
 			rewire(t);
 	}
