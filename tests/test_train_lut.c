@@ -1,7 +1,8 @@
 /* test_train_lut.c - binary LUT layers (neuron = lut, DWN): the saved model's
  * golden model equals the training-time pass on every test sample, with and
  * without a thermometer encoder layer, with a learned mapping (also for
- * map_epochs only), with mirrored training images (augment_flip); group-sum
+ * map_epochs only), with mirrored training images (augment_flip), as K
+ * members with their own losses (lut_blocks); group-sum
  * decoding; reproducibility; config errors. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -531,6 +532,52 @@ static void test_map_epochs(void **state)
 		nlut_model_free(keep[i]);
 }
 
+/* lut_blocks = 2: two members inside one network. Every neuron of the last
+ * layer reads only its member's half of the layer below (the m-th half of
+ * each class's group is member m's), the model decodes by the whole
+ * groups' sums as any other and equals the golden model. */
+static void test_blocks(void **state)
+{
+	struct nlut_train_config c;
+	nlut_model *m = NULL;
+	nlut_trainer *t;
+
+	(void)state;
+	need_digits();
+	lut_config(&c);
+	nlut_train_config_set(&c, "epochs", "8", NULL);
+	assert_int_equal(nlut_train_config_set(&c, "lut_blocks", "2", NULL), 0);
+	t = train_digits(&c, &m);
+	double acc = check_group_sum_equal(t, m, "lut-blocks");
+
+	print_message("binary LUT digits model, 2 members: test accuracy %.4f\n", acc);
+	assert_true(acc > 0.80);
+	assert_int_equal(nlut_model_num_layers(m), 3);
+	const struct nlut_layer *top = nlut_model_layer(m, 2);
+	uint32_t G = top->n_neurons / 10, below = nlut_model_layer(m, 1)->n_neurons;
+
+	assert_int_equal(top->n_neurons, 100);
+	for (uint32_t j = 0; j < top->n_neurons; j++) {
+		uint32_t member = (j % G) / (G / 2);
+
+		for (uint32_t k = 0; k < top->neurons[j].fan_in; k++)
+			assert_int_equal(top->neurons[j].src[k] / (below / 2), member);
+	}
+	nlut_model_free(m);
+	nlut_trainer_free(t);
+	/* Members that do not split the layers: one line naming it. */
+	lut_config(&c);
+	nlut_train_config_set(&c, "lut_blocks", "3", NULL);
+	assert_int_equal(nlut_trainer_new(&c, digits_train, &t), NLUT_ERROR_INVALID_PARAM);
+	assert_non_null(strstr(nlut_train_error_detail(), "lut_blocks: 10 neurons per class"));
+	assert_null(t);
+	lut_config(&c);
+	nlut_train_config_set(&c, "lut_blocks", "2", NULL);
+	nlut_train_config_set(&c, "rewire", "1", NULL);
+	assert_int_equal(nlut_train_config_check(&c), NLUT_ERROR_INVALID_PARAM);
+	assert_non_null(strstr(nlut_train_error_detail(), "lut_blocks"));
+}
+
 /* Same seed and config: the same model bit for bit, whatever the threads. */
 static void test_reproducible(void **state)
 {
@@ -688,6 +735,7 @@ int main(void)
 		cmocka_unit_test(test_flip_mirrors),
 		cmocka_unit_test(test_flip_applies),
 		cmocka_unit_test(test_map_epochs),
+		cmocka_unit_test(test_blocks),
 		cmocka_unit_test(test_reproducible),
 		cmocka_unit_test(test_config_errors),
 	};

@@ -89,6 +89,7 @@ struct nlut_train_config {
 	uint32_t dense_frac;      /* DENSE: fraction bits of the edge tables' fixed point */
 	uint32_t learn_map;       /* LUT: the first N layers learn their input mapping (DWN) */
 	uint32_t map_window;      /* LUT, learn_map: layer 0's candidates, a window side; 0 = all bits */
+	uint32_t lut_blocks;      /* LUT: K > 1 members, block-diagonal after layer 0, each with its own loss */
 	uint32_t map_epochs;      /* LUT, learn_map: the mapping learns for N epochs, then is fixed; 0 = all */
 	/* optimisation */
 	uint32_t epochs, batch, ghost;
