@@ -1,6 +1,8 @@
 /* test_train_lut.c - binary LUT layers (neuron = lut, DWN): the saved model's
  * golden model equals the training-time pass on every test sample, with and
- * without a thermometer encoder layer, with a learned mapping; group-sum
+ * without a thermometer encoder layer, with a learned mapping (also for
+ * map_epochs only), with mirrored training images (augment_flip), as K
+ * members with their own losses (lut_blocks); group-sum
  * decoding; reproducibility; config errors. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -359,6 +361,223 @@ static void test_shift_applies(void **state)
 	assert_string_not_equal(id[0], id[1]);
 }
 
+/*
+ * augment_flip mirrors the training images left to right: on 6x1 images
+ * whose class is the side of a lit end pixel (0: left, 1: right; the four
+ * pixels between are noise), a network learns the side without the flip
+ * and cannot with it (half of the images it trains on show the other
+ * side under the same label). Both models equal the golden model.
+ */
+#define SIDE_ROWS 2000u
+
+static struct nlut_dataset *side_data(uint32_t seed)
+{
+	struct nlut_dataset *d = calloc(1, sizeof(*d));
+	uint32_t r = seed;
+
+	assert_non_null(d);
+	d->n_rows = SIDE_ROWS;
+	d->n_features = 6;
+	d->n_classes = 2;
+	d->x = calloc(SIDE_ROWS * 6, sizeof(float));
+	d->labels = calloc(SIDE_ROWS, sizeof(int32_t));
+	assert_non_null(d->x);
+	assert_non_null(d->labels);
+	for (uint32_t i = 0; i < SIDE_ROWS; i++) {
+		float *x = d->x + (size_t)i * 6;
+
+		d->labels[i] = (int32_t)(i & 1u);
+		x[i & 1u ? 5 : 0] = 1.0f;
+		for (uint32_t k = 1; k < 5; k++) {
+			r = r * 1103515245u + 12345u;
+			x[k] = (float)(r >> 16 & 1u);
+		}
+	}
+	return d;
+}
+
+static double side_accuracy(const char *flip)
+{
+	struct nlut_train_config c;
+	struct nlut_dataset *train = side_data(1), *test = side_data(7);
+	nlut_model *m = NULL;
+	nlut_trainer *t = NULL;
+	nlut_golden *g = NULL;
+	uint32_t cls[SIDE_ROWS], gcls[SIDE_ROWS], ok = 0;
+	uint16_t sc[SIDE_ROWS * 2], gsc[SIDE_ROWS * 2];
+
+	nlut_train_config_init(&c);
+	nlut_train_config_set(&c, "train", "side", NULL);
+	nlut_train_config_set(&c, "neuron", "lut", NULL);
+	nlut_train_config_set(&c, "layers", "24,8", NULL);
+	nlut_train_config_set(&c, "fan_in", "3", NULL);
+	nlut_train_config_set(&c, "in_bits", "1", NULL);
+	nlut_train_config_set(&c, "image", "6x1", NULL);
+	nlut_train_config_set(&c, "epochs", "6", NULL);
+	nlut_train_config_set(&c, "batch", "64", NULL);
+	nlut_train_config_set(&c, "ghost", "32", NULL);
+	nlut_train_config_set(&c, "lr", "0.03", NULL);
+	nlut_train_config_set(&c, "tau", "1", NULL);
+	nlut_train_config_set(&c, "val_percent", "0", NULL);
+	assert_int_equal(nlut_train_config_set(&c, "augment_flip", flip, NULL), 0);
+	if (nlut_trainer_new(&c, train, &t) || nlut_trainer_run(t, NULL, NULL, NULL) ||
+	    nlut_trainer_compile(t, &m))
+		fail_msg("side model: %s", nlut_train_error_detail());
+	assert_int_equal(nlut_trainer_predict(t, SIDE_ROWS, test->x, sc, cls), 0);
+	assert_int_equal(nlut_golden_new(m, &g), 0);
+	assert_int_equal(nlut_golden_eval_float_batch(g, SIDE_ROWS, test->x, gsc, gcls, 1), 0);
+	assert_memory_equal(sc, gsc, sizeof(sc));
+	assert_memory_equal(cls, gcls, sizeof(cls));
+	for (uint32_t i = 0; i < SIDE_ROWS; i++)
+		ok += cls[i] == (uint32_t)test->labels[i];
+	nlut_golden_free(g);
+	nlut_model_free(m);
+	nlut_trainer_free(t);
+	nlut_data_free(train);
+	nlut_data_free(test);
+	return (double)ok / SIDE_ROWS;
+}
+
+static void test_flip_mirrors(void **state)
+{
+	(void)state;
+	double plain = side_accuracy("0"), flipped = side_accuracy("1");
+
+	print_message("left/right task: %.4f without augment_flip, %.4f with it\n", plain,
+		      flipped);
+	assert_true(plain > 0.99);
+	assert_true(flipped < 0.75);
+}
+
+/* augment_flip reaches the binary LUT layers on the digits (another model,
+ * the golden model equals the trained pass), and the same again with it. */
+static void test_flip_applies(void **state)
+{
+	char id[3][NLUT_ID_STR_SIZE];
+
+	(void)state;
+	need_digits();
+	for (int i = 0; i < 3; i++) {
+		struct nlut_train_config c;
+		nlut_model *m = NULL;
+		nlut_trainer *t;
+
+		lut_config(&c);
+		nlut_train_config_set(&c, "epochs", "2", NULL);
+		nlut_train_config_set(&c, "image", "8x8", NULL);
+		nlut_train_config_set(&c, "augment_shift", "1", NULL);
+		nlut_train_config_set(&c, "augment_flip", i ? "1" : "0", NULL);
+		nlut_train_config_set(&c, "threads", i == 2 ? "1" : "2", NULL);
+		t = train_digits(&c, &m);
+		if (i == 1)
+			check_group_sum_equal(t, m, "lut-flip");
+		assert_int_equal(nlut_model_id(m, id[i]), 0);
+		nlut_model_free(m);
+		nlut_trainer_free(t);
+	}
+	assert_string_not_equal(id[0], id[1]);
+	assert_string_equal(id[1], id[2]);
+}
+
+/* map_epochs: the mapping learns for the first N epochs, then stays. N =
+ * epochs is the same model as no limit; N = 1 another model, still equal
+ * to the golden model, whose mapping is neither the initial one nor the
+ * one learned over all epochs. */
+static void test_map_epochs(void **state)
+{
+	char id[4][NLUT_ID_STR_SIZE];
+	static const char *const lm[] = { "0", "1", "1", "1" }, *const me[] = { "0", "0", "4", "1" };
+	nlut_model *keep[4] = { NULL };
+	uint32_t moved01 = 0, moved13 = 0;
+
+	(void)state;
+	need_digits();
+	for (int i = 0; i < 4; i++) {
+		struct nlut_train_config c;
+		nlut_trainer *t;
+
+		lut_config(&c);
+		nlut_train_config_set(&c, "epochs", "4", NULL);
+		assert_int_equal(nlut_train_config_set(&c, "learn_map", lm[i], NULL), 0);
+		assert_int_equal(nlut_train_config_set(&c, "map_epochs", me[i], NULL), 0);
+		t = train_digits(&c, &keep[i]);
+		if (i == 3)
+			check_group_sum_equal(t, keep[i], "lut-map-epochs");
+		assert_int_equal(nlut_model_id(keep[i], id[i]), 0);
+		nlut_trainer_free(t);
+	}
+	assert_string_equal(id[1], id[2]);
+	assert_string_not_equal(id[1], id[3]);
+	/* Layer 1 (the first LUT layer, behind the encoder) reads encoder
+	 * neurons; compare what they threshold: the same numbering only when
+	 * the same bits are read, so compare by the encoder neuron's source. */
+	for (uint32_t j = 0; j < nlut_model_layer(keep[0], 1)->n_neurons; j++) {
+		const struct nlut_neuron *n0 = &nlut_model_layer(keep[0], 1)->neurons[j];
+		const struct nlut_neuron *n1 = &nlut_model_layer(keep[1], 1)->neurons[j];
+		const struct nlut_neuron *n3 = &nlut_model_layer(keep[3], 1)->neurons[j];
+
+		for (uint32_t k = 0; k < n0->fan_in; k++) {
+			uint32_t s0 = nlut_model_layer(keep[0], 0)->neurons[n0->src[k]].src[0];
+			uint32_t s1 = nlut_model_layer(keep[1], 0)->neurons[n1->src[k]].src[0];
+			uint32_t s3 = nlut_model_layer(keep[3], 0)->neurons[n3->src[k]].src[0];
+			moved01 += s0 != s3;
+			moved13 += s1 != s3;
+		}
+	}
+	print_message("map_epochs = 1: %u layer-1 inputs moved from the initial mapping, %u differ from the mapping learned over 4 epochs\n",
+		      moved01, moved13);
+	assert_true(moved01 > 0);
+	assert_true(moved13 > 0);
+	for (int i = 0; i < 4; i++)
+		nlut_model_free(keep[i]);
+}
+
+/* lut_blocks = 2: two members inside one network. Every neuron of the last
+ * layer reads only its member's half of the layer below (the m-th half of
+ * each class's group is member m's), the model decodes by the whole
+ * groups' sums as any other and equals the golden model. */
+static void test_blocks(void **state)
+{
+	struct nlut_train_config c;
+	nlut_model *m = NULL;
+	nlut_trainer *t;
+
+	(void)state;
+	need_digits();
+	lut_config(&c);
+	nlut_train_config_set(&c, "epochs", "8", NULL);
+	assert_int_equal(nlut_train_config_set(&c, "lut_blocks", "2", NULL), 0);
+	t = train_digits(&c, &m);
+	double acc = check_group_sum_equal(t, m, "lut-blocks");
+
+	print_message("binary LUT digits model, 2 members: test accuracy %.4f\n", acc);
+	assert_true(acc > 0.80);
+	assert_int_equal(nlut_model_num_layers(m), 3);
+	const struct nlut_layer *top = nlut_model_layer(m, 2);
+	uint32_t G = top->n_neurons / 10, below = nlut_model_layer(m, 1)->n_neurons;
+
+	assert_int_equal(top->n_neurons, 100);
+	for (uint32_t j = 0; j < top->n_neurons; j++) {
+		uint32_t member = (j % G) / (G / 2);
+
+		for (uint32_t k = 0; k < top->neurons[j].fan_in; k++)
+			assert_int_equal(top->neurons[j].src[k] / (below / 2), member);
+	}
+	nlut_model_free(m);
+	nlut_trainer_free(t);
+	/* Members that do not split the layers: one line naming it. */
+	lut_config(&c);
+	nlut_train_config_set(&c, "lut_blocks", "3", NULL);
+	assert_int_equal(nlut_trainer_new(&c, digits_train, &t), NLUT_ERROR_INVALID_PARAM);
+	assert_non_null(strstr(nlut_train_error_detail(), "lut_blocks: 10 neurons per class"));
+	assert_null(t);
+	lut_config(&c);
+	nlut_train_config_set(&c, "lut_blocks", "2", NULL);
+	nlut_train_config_set(&c, "rewire", "1", NULL);
+	assert_int_equal(nlut_train_config_check(&c), NLUT_ERROR_INVALID_PARAM);
+	assert_non_null(strstr(nlut_train_error_detail(), "lut_blocks"));
+}
+
 /* Same seed and config: the same model bit for bit, whatever the threads. */
 static void test_reproducible(void **state)
 {
@@ -471,6 +690,27 @@ static void test_config_errors(void **state)
 	assert_int_equal(nlut_train_config_parse(&r, d, strlen(d), "dump"), 0);
 	assert_int_equal(r.learn_map, 2);
 	free(d);
+	/* map_epochs needs learn_map; augment_flip is 0 or 1 and needs an image;
+	 * both read back from the dump. */
+	lut_config(&c);
+	nlut_train_config_set(&c, "map_epochs", "2", NULL);
+	assert_int_equal(nlut_train_config_check(&c), NLUT_ERROR_INVALID_PARAM);
+	assert_non_null(strstr(nlut_train_error_detail(), "map_epochs: needs learn_map"));
+	assert_int_equal(nlut_train_config_set(&c, "augment_flip", "2", NULL),
+			 NLUT_ERROR_INVALID_PARAM);
+	nlut_train_config_set(&c, "learn_map", "1", NULL);
+	nlut_train_config_set(&c, "augment_flip", "1", NULL);
+	assert_int_equal(nlut_train_config_check(&c), NLUT_ERROR_INVALID_PARAM);
+	assert_non_null(strstr(nlut_train_error_detail(), "augment_flip needs image"));
+	nlut_train_config_set(&c, "image", "8x8", NULL);
+	assert_int_equal(nlut_train_config_check(&c), 0);
+	d = nlut_train_config_dump(&c);
+	assert_non_null(d);
+	nlut_train_config_init(&r);
+	assert_int_equal(nlut_train_config_parse(&r, d, strlen(d), "dump"), 0);
+	assert_int_equal(r.map_epochs, 2);
+	assert_int_equal(r.augment_flip, 1);
+	free(d);
 }
 
 static int group_setup(void **state)
@@ -492,6 +732,10 @@ int main(void)
 		cmocka_unit_test(test_learned_map_window),
 		cmocka_unit_test(test_learned_map_code),
 		cmocka_unit_test(test_shift_applies),
+		cmocka_unit_test(test_flip_mirrors),
+		cmocka_unit_test(test_flip_applies),
+		cmocka_unit_test(test_map_epochs),
+		cmocka_unit_test(test_blocks),
 		cmocka_unit_test(test_reproducible),
 		cmocka_unit_test(test_config_errors),
 	};

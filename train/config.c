@@ -20,7 +20,7 @@ static const char *const keys[] = {
 	"train_labels", "test_labels",
 	"degree", "adder", "sub_bits", "prune",
 	"lut_input", "lut_cost", "dense_frac",
-	"learn_map", "map_window",
+	"learn_map", "map_window", "augment_flip", "map_epochs", "lut_blocks",
 };
 
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
@@ -235,6 +235,8 @@ int nlut_train_config_set(struct nlut_train_config *c, const char *key,
 		return parse_u32(v, 1, 64, &c->pool) ? BAD("expected 1..64") : 0;
 	if (!strcmp(key, "augment_shift"))
 		return parse_u32(v, 0, 8, &c->augment_shift) ? BAD("expected 0..8 pixels") : 0;
+	if (!strcmp(key, "augment_flip"))
+		return parse_u32(v, 0, 1, &c->augment_flip) ? BAD("expected 0 or 1") : 0;
 	if (!strcmp(key, "quant_fit")) {
 		if (!strcmp(v, "global"))
 			c->quant_fit = NLUT_QFIT_GLOBAL;
@@ -345,6 +347,10 @@ int nlut_train_config_set(struct nlut_train_config *c, const char *key,
 		       BAD("expected the number of leading layers that learn their mapping, 0 = none") : 0;
 	if (!strcmp(key, "map_window"))
 		return parse_u32(v, 0, 65536, &c->map_window) ? BAD("expected a window side, 0 = every input bit") : 0;
+	if (!strcmp(key, "lut_blocks"))
+		return parse_u32(v, 0, 64, &c->lut_blocks) ? BAD("expected 0..64 members, 0 or 1 = one network") : 0;
+	if (!strcmp(key, "map_epochs"))
+		return parse_u32(v, 0, 100000, &c->map_epochs) ? BAD("expected epochs, 0 = all of them") : 0;
 	if (!strcmp(key, "lut_input")) {
 		if (!strcmp(v, "thermometer"))
 			c->lut_code = 0;
@@ -550,6 +556,8 @@ static int check_dense(const struct nlut_train_config *c)
 			       "pool: %u needs image = WxH with sides divisible by it", c->pool);
 	if (c->augment_shift && !c->image_w)
 		return nt_fail(NLUT_ERROR_INVALID_PARAM, "augment_shift needs image = WxH");
+	if (c->augment_flip && !c->image_w)
+		return nt_fail(NLUT_ERROR_INVALID_PARAM, "augment_flip needs image = WxH");
 	return NLUT_SUCCESS;
 }
 
@@ -629,6 +637,8 @@ int nlut_train_config_check(const struct nlut_train_config *c)
 			       "pool: %u needs image = WxH with sides divisible by it", c->pool);
 	if (c->augment_shift && !c->image_w)
 		return nt_fail(NLUT_ERROR_INVALID_PARAM, "augment_shift needs image = WxH");
+	if (c->augment_flip && !c->image_w)
+		return nt_fail(NLUT_ERROR_INVALID_PARAM, "augment_flip needs image = WxH");
 	if (c->lut_code && c->thermometer != 1)
 		return nt_fail(NLUT_ERROR_INVALID_PARAM,
 			       "lut_input = code: layer 0 reads the codes' bits; thermometer = %u does not apply",
@@ -649,6 +659,14 @@ int nlut_train_config_check(const struct nlut_train_config *c)
 	if (c->learn_map && c->rewire)
 		return nt_fail(NLUT_ERROR_INVALID_PARAM,
 			       "learn_map: a learned mapping is not rewired (set rewire = 0)");
+	if (c->lut_blocks > 1 && (c->neuron != NLUT_TRAIN_NEURON_LUT || c->n_layers < 2))
+		return nt_fail(NLUT_ERROR_INVALID_PARAM,
+			       "lut_blocks: needs neuron = lut and at least 2 layers");
+	if (c->lut_blocks > 1 && (c->learn_map > 1 || c->rewire))
+		return nt_fail(NLUT_ERROR_INVALID_PARAM,
+			       "lut_blocks: layers after the first keep their members' mapping (learn_map at most 1, rewire = 0)");
+	if (c->map_epochs && !c->learn_map)
+		return nt_fail(NLUT_ERROR_INVALID_PARAM, "map_epochs: needs learn_map");
 	if (c->map_window && (c->conn != NLUT_CONN_LOCAL || !c->learn_map))
 		return nt_fail(NLUT_ERROR_INVALID_PARAM,
 			       "map_window: needs learn_map and connectivity = local");
@@ -750,6 +768,8 @@ char *nlut_train_config_dump(const struct nlut_train_config *c)
 		sb_printf(&b, "image = %ux%u\n", c->image_w, c->image_h);
 	if (c->augment_shift)
 		sb_printf(&b, "augment_shift = %u\n", c->augment_shift);
+	if (c->augment_flip)
+		sb_printf(&b, "augment_flip = %u\n", c->augment_flip);
 	sb_printf(&b, "pool = %u\nquant_fit = %s\nquant_clip = %s\n", c->pool,
 		  qfit[c->quant_fit], dbl(g[0], c->quant_clip));
 	if (c->n_layers)
@@ -778,6 +798,10 @@ char *nlut_train_config_dump(const struct nlut_train_config *c)
 			  c->dense_frac);
 	if (c->learn_map || c->map_window)
 		sb_printf(&b, "learn_map = %u\nmap_window = %u\n", c->learn_map, c->map_window);
+	if (c->map_epochs)
+		sb_printf(&b, "map_epochs = %u\n", c->map_epochs);
+	if (c->lut_blocks)
+		sb_printf(&b, "lut_blocks = %u\n", c->lut_blocks);
 	sb_printf(&b, "epochs = %u\nbatch = %u\nghost = %u\n", c->epochs, c->batch, c->ghost);
 	sb_printf(&b, "lr = %s\nlr_min = %s\nwarmup = %s\nweight_decay = %s\nbn_momentum = %s\n",
 		  dbl(g[0], c->lr), dbl(g[1], c->lr_min), dbl(g[2], c->warmup),

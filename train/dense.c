@@ -213,7 +213,7 @@ int nt_dense_setup(nlut_trainer *t)
 		w->dlogit = malloc(D->classes * sizeof(float));
 		if (!w->q[0] || !w->dlogit)
 			return nt_fail(NLUT_ERROR_NO_MEM, "LUT-Dense scratch");
-		if (c->augment_shift && !(w->qs = malloc(t->n_in * sizeof(uint16_t))))
+		if ((c->augment_shift || c->augment_flip) && !(w->qs = malloc(t->n_in * sizeof(uint16_t))))
 			return nt_fail(NLUT_ERROR_NO_MEM, "LUT-Dense scratch");
 		for (uint32_t l = 0; l < D->n_layers; l++) {
 			size_t n = (size_t)D->layer[l].n * D->g;

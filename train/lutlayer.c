@@ -60,6 +60,10 @@ struct nt_lut {
 	double *g_loss;
 	uint32_t *g_correct;
 	float tau;
+	/* lut_blocks: K members, each trained on its own group sums (G / K of
+	 * each class's neurons) at temperature tau_m; K = 1: one network. */
+	uint32_t blocks;
+	float tau_m;
 	/* EFD weights by fan-in f: wm[f][a][m] = 1 / (H(a, m) + 1) over the
 	 * 2^(f-1) addresses of the other inputs. */
 	float *wm[NT_LUT_MAX_FAN_IN + 1];
@@ -68,6 +72,7 @@ struct nt_lut {
 	/* learn_map: mapping weights of every learned layer, their gradients
 	 * per ghost batch and optimiser; centre[j]: layer-0 neuron j's pixel. */
 	size_t n_mw;
+	int map_frozen;   /* map_epochs reached: no layer learns its mapping any more */
 	float *mw, *mgrads;
 	struct nt_adam madam;
 	uint32_t *centre;
@@ -364,6 +369,16 @@ static int map_code(const nlut_trainer *t, struct nt_lut *L, struct nt_rng *r, u
 	return NLUT_SUCCESS;
 }
 
+/* lut_blocks: the member neuron j of layer l belongs to: contiguous blocks
+ * of a hidden layer, and in the last layer the m-th K-th of every class's
+ * group (so each member has G / K neurons of every class). */
+static uint32_t block_of(const struct nt_lut *L, uint32_t l, uint32_t j)
+{
+	if (l + 1 == L->n_layers)
+		return (j % L->group) / (L->group / L->blocks);
+	return (uint32_t)((uint64_t)j * L->blocks / L->layer[l].n);
+}
+
 static int map_inputs(const nlut_trainer *t, struct nt_lut *L)
 {
 	struct nt_rng r;
@@ -402,9 +417,17 @@ static int map_inputs(const nlut_trainer *t, struct nt_lut *L)
 				continue;
 			}
 		} else {
-			nc = Y->n_prev;
-			for (uint32_t k = 0; k < nc; k++)
-				cand[k] = k;
+			/* lut_blocks: block m's neurons read block m's neurons below. */
+			for (uint32_t m = 0; m < L->blocks; m++) {
+				nc = Y->n_prev / L->blocks;
+				for (uint32_t k = 0; k < nc; k++)
+					cand[k] = m * nc + k;
+				pos = nc;
+				for (uint32_t j = 0; j < Y->n; j++)
+					if (block_of(L, l, j) == m)
+						deal(&r, cand, nc, &pos, Y->f, Y->src + (size_t)j * Y->f);
+			}
+			continue;
 		}
 		pos = nc;
 		for (uint32_t j = 0; j < Y->n; j++)
@@ -582,6 +605,18 @@ static void map_step(nlut_trainer *t, double lr)
 	nt_pool_run(&t->pool, map_task, &e, n_tasks);
 }
 
+/*
+ * map_epochs: the mapping stops learning. Every learned input keeps the
+ * source its weights chose last (already in src); with C = 0 the layer
+ * trains as a fixed mapping from here on, at its cost.
+ */
+static void map_freeze(struct nt_lut *L)
+{
+	for (uint32_t l = 0; l < L->n_layers; l++)
+		L->layer[l].C = 0;
+	L->map_frozen = 1;
+}
+
 /* ---- setup ---- */
 
 static int efd_weights(struct nt_lut *L, uint32_t f);
@@ -625,6 +660,17 @@ int nt_lut_setup(nlut_trainer *t)
 		return nt_fail(NLUT_ERROR_INVALID_PARAM, "layers: %u neurons per class exceed 65535",
 			       L->group);
 	L->tau = c->tau > 0 ? (float)c->tau : sqrtf((float)L->group);
+	L->blocks = c->lut_blocks > 1 ? c->lut_blocks : 1;
+	L->tau_m = L->blocks > 1 ? L->tau / sqrtf((float)L->blocks) : L->tau;
+	if (L->group % L->blocks)
+		return nt_fail(NLUT_ERROR_INVALID_PARAM,
+			       "lut_blocks: %u neurons per class do not split into %u members",
+			       L->group, L->blocks);
+	for (uint32_t l = 0; l + 1 < c->n_layers && L->blocks > 1; l++)
+		if (c->width[l] % L->blocks || c->width[l] / L->blocks < nt_fan_in(c, l + 1))
+			return nt_fail(NLUT_ERROR_INVALID_PARAM,
+				       "lut_blocks: layer %u's %u neurons do not split into %u members of at least fan_in = %u",
+				       l, c->width[l], L->blocks, nt_fan_in(c, l + 1));
 	for (uint32_t l = 0; l < L->n_layers; l++) {
 		struct lut_layer *Y = &L->layer[l];
 
@@ -650,6 +696,8 @@ int nt_lut_setup(nlut_trainer *t)
 		return rc;
 	if (c->learn_map && (rc = learn_setup(t, L)))
 		return rc;
+	if (c->map_epochs && t->epochs_done >= c->map_epochs)
+		map_freeze(L);
 	for (uint32_t l = 0; l < L->n_layers; l++)
 		memcpy(L->layer[l].ksrc, L->layer[l].src, (size_t)L->layer[l].n * L->layer[l].f * sizeof(uint32_t));
 	L->w = malloc(L->n_params * sizeof(float));
@@ -677,9 +725,9 @@ int nt_lut_setup(nlut_trainer *t)
 		struct lut_ws *w = &L->ws[i];
 
 		w->x0 = malloc((size_t)L->n_bits * L->g);
-		if (c->augment_shift && !(w->qs = malloc(t->n_in * sizeof(uint16_t))))
+		if ((c->augment_shift || c->augment_flip) && !(w->qs = malloc(t->n_in * sizeof(uint16_t))))
 			return nt_fail(NLUT_ERROR_NO_MEM, "scratch");
-		w->dlogit = malloc((size_t)L->classes * L->g * sizeof(float));
+		w->dlogit = malloc((size_t)L->blocks * L->classes * L->g * sizeof(float));
 		w->hist = c->rewire ? calloc(L->n_params, sizeof(uint32_t)) : NULL;
 		if (!w->x0 || !w->dlogit || (c->rewire && !w->hist))
 			return nt_fail(NLUT_ERROR_NO_MEM, "scratch");
@@ -852,9 +900,12 @@ static void ghost_task(void *arg, uint32_t gi, unsigned worker)
 			}
 		}
 
-	/* Group sums, softmax cross-entropy at temperature tau. */
+	/* Group sums, softmax cross-entropy at temperature tau; with lut_blocks
+	 * one per member, over its own G / K neurons of each class at tau_m
+	 * (the decision is the whole group's sum, as the model decides). */
+	uint32_t K = L->blocks, GK = G / K;
+
 	for (uint32_t b = 0; b < g; b++) {
-		float mx = -INFINITY, z = 0.0f;
 		uint32_t best = 0, best_s = 0, label = (uint32_t)t->labels[rows[b]];
 
 		for (uint32_t c = 0; c < C; c++) {
@@ -866,32 +917,42 @@ static void ghost_task(void *arg, uint32_t gi, unsigned worker)
 				best = c;
 				best_s = sum;
 			}
-			float lg = (float)sum / L->tau;
-
-			w->dlogit[(size_t)c * g + b] = lg;
-			mx = lg > mx ? lg : mx;
 		}
-		for (uint32_t c = 0; c < C; c++) {
-			float e = expf(w->dlogit[(size_t)c * g + b] - mx);
-
-			w->dlogit[(size_t)c * g + b] = e;
-			z += e;
-		}
-		loss -= log((double)w->dlogit[(size_t)label * g + b] / z);
 		correct += best == label;
-		for (uint32_t c = 0; c < C; c++) {
-			float p = w->dlogit[(size_t)c * g + b] / z;
+		for (uint32_t m = 0; m < K; m++) {
+			float *dl = w->dlogit + (size_t)m * C * g, mx = -INFINITY, z = 0.0f;
 
-			w->dlogit[(size_t)c * g + b] = (p - (c == label)) * s->scale / L->tau;
+			for (uint32_t c = 0; c < C; c++) {
+				uint32_t sum = 0;
+
+				for (uint32_t k = m * GK; k < (m + 1) * GK; k++)
+					sum += w->y[last][(size_t)(c * G + k) * g + b];
+				float lg = (float)sum / L->tau_m;
+
+				dl[(size_t)c * g + b] = lg;
+				mx = lg > mx ? lg : mx;
+			}
+			for (uint32_t c = 0; c < C; c++) {
+				float e = expf(dl[(size_t)c * g + b] - mx);
+
+				dl[(size_t)c * g + b] = e;
+				z += e;
+			}
+			loss -= log((double)dl[(size_t)label * g + b] / z) / K;
+			for (uint32_t c = 0; c < C; c++) {
+				float p = dl[(size_t)c * g + b] / z;
+
+				dl[(size_t)c * g + b] = (p - (c == label)) * s->scale / L->tau_m;
+			}
 		}
 	}
 	for (uint32_t c = 0; c < C; c++)
 		for (uint32_t k = 0; k < G; k++)
-			memcpy(w->dy[last] + (size_t)(c * G + k) * g, w->dlogit + (size_t)c * g,
-			       g * sizeof(float));
+			memcpy(w->dy[last] + (size_t)(c * G + k) * g,
+			       w->dlogit + ((size_t)(k / GK) * C + c) * g, g * sizeof(float));
 
 	memset(grad, 0, L->n_params * sizeof(float));
-	if (L->n_mw)
+	if (L->n_mw && !L->map_frozen)
 		memset(L->mgrads + (size_t)gi * L->n_mw, 0, L->n_mw * sizeof(float));
 	for (uint32_t l = last + 1; l-- > 0;) {
 		const struct lut_layer *Y = &L->layer[l];
@@ -991,7 +1052,7 @@ static void train_step(nlut_trainer *t, const uint32_t *rows, double lr, double 
 	nt_adam_step(&t->adam, L->w, L->grads, L->decay, lr, 0.0);
 	for (size_t i = 0; i < L->n_params; i++)
 		L->w[i] = L->w[i] < -1.0f ? -1.0f : L->w[i] > 1.0f ? 1.0f : L->w[i];
-	if (L->n_mw)
+	if (L->n_mw && !L->map_frozen)
 		map_step(t, lr);
 	for (uint32_t gi = 0; gi < t->n_ghost; gi++) {
 		*loss += L->g_loss[gi];
@@ -1240,6 +1301,8 @@ int nt_lut_run(nlut_trainer *t, nlut_train_progress_fn fn, void *user,
 			kept = 1;
 		}
 		nt_loop_epoch_end(&lp, val);
+		if (c->map_epochs && ep + 1 == c->map_epochs)
+			map_freeze(L);
 		if (c->rewire && (ep + 1) % c->rewire == 0 && ep + 1 < c->epochs)
 			rewire(t);
 	}

@@ -69,11 +69,12 @@ int nlut_trainer_new(const struct nlut_train_config *c,
 	if (d->n_rows > UINT32_MAX || d->n_features > NLUT_MAX_INPUTS)
 		return nt_fail(NLUT_ERROR_TOO_LARGE, "training data: %zu rows x %zu features",
 			       d->n_rows, d->n_features);
-	if (c->augment_shift && (size_t)(c->image_w / c->pool) * (c->image_h / c->pool) !=
-				 d->n_features)
+	if ((c->augment_shift || c->augment_flip) &&
+	    (size_t)(c->image_w / c->pool) * (c->image_h / c->pool) != d->n_features)
 		return nt_fail(NLUT_ERROR_INVALID_PARAM,
-			       "augment_shift: image %ux%u pooled by %u does not match %zu features",
-			       c->image_w, c->image_h, c->pool, d->n_features);
+			       "%s: image %ux%u pooled by %u does not match %zu features",
+			       c->augment_shift ? "augment_shift" : "augment_flip", c->image_w,
+			       c->image_h, c->pool, d->n_features);
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return nt_fail(NLUT_ERROR_NO_MEM, "trainer");
@@ -204,24 +205,37 @@ struct step_ctx {
 
 /*
  * Augmentation: the image moved by a random (dx, dy) within +-augment_shift
- * pixels, code 0 (the bottom of the fitted range) shifted in. The shift is
- * drawn from (seed, step, position in the batch): independent of threads.
+ * pixels, code 0 (the bottom of the fitted range) shifted in, and with
+ * augment_flip mirrored left to right with probability 1/2. Both are drawn
+ * from (seed, step, position in the batch), from separate streams (the
+ * shifts are those drawn without augment_flip): independent of threads.
  */
-static void shift_draw(const nlut_trainer *t, uint64_t pos, int32_t *dx, int32_t *dy)
+static void shift_draw(const nlut_trainer *t, uint64_t pos, int32_t *dx, int32_t *dy,
+		       int *flip)
 {
 	int32_t s = (int32_t)t->c.augment_shift, span = 2 * s + 1;
+	uint64_t k = t->c.seed ^ (t->step * 0x9e3779b97f4a7c15ull);
 	struct nt_rng r;
 
-	nt_rng_seed(&r, t->c.seed ^ (t->step * 0x9e3779b97f4a7c15ull), 1000003 + pos);
-	*dx = (int32_t)nt_rng_below(&r, (uint32_t)span) - s;
-	*dy = (int32_t)nt_rng_below(&r, (uint32_t)span) - s;
+	*dx = *dy = 0;
+	*flip = 0;
+	if (s) {
+		nt_rng_seed(&r, k, 1000003 + pos);
+		*dx = (int32_t)nt_rng_below(&r, (uint32_t)span) - s;
+		*dy = (int32_t)nt_rng_below(&r, (uint32_t)span) - s;
+	}
+	if (t->c.augment_flip) {
+		nt_rng_seed(&r, k, 2000003 + pos);
+		*flip = (int)nt_rng_below(&r, 2);
+	}
 }
 
-/* Code of pixel (x, y) of the iw x ih image q moved by (dx, dy). */
+/* Code of pixel (x, y) of the iw x ih image q moved by (dx, dy), then
+ * mirrored when flip (x read from iw - 1 - x). */
 static inline uint16_t shift_code(const uint16_t *q, uint32_t iw, uint32_t ih, int32_t dx,
-				  int32_t dy, uint32_t x, uint32_t y)
+				  int32_t dy, int flip, uint32_t x, uint32_t y)
 {
-	int32_t sx = (int32_t)x - dx, sy = (int32_t)y - dy;
+	int32_t sx = (int32_t)(flip ? iw - 1 - x : x) - dx, sy = (int32_t)y - dy;
 
 	if (sx >= 0 && sy >= 0 && sx < (int32_t)iw && sy < (int32_t)ih)
 		return q[(uint32_t)sy * iw + (uint32_t)sx];
@@ -232,11 +246,12 @@ void nt_shift_codes(const nlut_trainer *t, const uint16_t *q, uint64_t pos, uint
 {
 	uint32_t iw = t->c.image_w / t->c.pool, ih = t->c.image_h / t->c.pool;
 	int32_t dx, dy;
+	int flip;
 
-	shift_draw(t, pos, &dx, &dy);
+	shift_draw(t, pos, &dx, &dy, &flip);
 	for (uint32_t y = 0; y < ih; y++)
 		for (uint32_t x = 0; x < iw; x++)
-			out[y * iw + x] = shift_code(q, iw, ih, dx, dy, x, y);
+			out[y * iw + x] = shift_code(q, iw, ih, dx, dy, flip, x, y);
 }
 
 static void shifted(const nlut_trainer *t, const uint16_t *q, float *x0, uint32_t g,
@@ -244,12 +259,13 @@ static void shifted(const nlut_trainer *t, const uint16_t *q, float *x0, uint32_
 {
 	uint32_t iw = t->c.image_w / t->c.pool, ih = t->c.image_h / t->c.pool;
 	int32_t dx, dy;
+	int flip;
 
-	shift_draw(t, pos, &dx, &dy);
+	shift_draw(t, pos, &dx, &dy, &flip);
 	for (uint32_t y = 0; y < ih; y++)
 		for (uint32_t x = 0; x < iw; x++)
 			x0[(size_t)(y * iw + x) * g] =
-				(float)shift_code(q, iw, ih, dx, dy, x, y) * a + b;
+				(float)shift_code(q, iw, ih, dx, dy, flip, x, y) * a + b;
 }
 
 static void ghost_task(void *arg, uint32_t gi, unsigned worker)
@@ -268,7 +284,7 @@ static void ghost_task(void *arg, uint32_t gi, unsigned worker)
 	for (uint32_t k = 0; k < g; k++) {
 		const uint16_t *q = t->codes + (size_t)rows[k] * n_in;
 
-		if (t->c.augment_shift) {
+		if (t->c.augment_shift || t->c.augment_flip) {
 			shifted(t, q, ws->x0 + k, g, a, b, (uint64_t)gi * g + k);
 			continue;
 		}

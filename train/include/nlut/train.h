@@ -63,6 +63,7 @@ struct nlut_train_config {
 	uint32_t image_w, image_h;/* for pool and local connectivity */
 	uint32_t pool;            /* average-pool images by pool x pool */
 	uint32_t augment_shift;   /* images: random shifts up to this many pixels */
+	uint32_t augment_flip;    /* images: 1 = mirrored left to right with probability 1/2 */
 	enum nlut_train_qfit quant_fit;
 	double quant_clip;        /* fraction clipped at each end when fitting */
 	/* network */
@@ -88,6 +89,8 @@ struct nlut_train_config {
 	uint32_t dense_frac;      /* DENSE: fraction bits of the edge tables' fixed point */
 	uint32_t learn_map;       /* LUT: the first N layers learn their input mapping (DWN) */
 	uint32_t map_window;      /* LUT, learn_map: layer 0's candidates, a window side; 0 = all bits */
+	uint32_t lut_blocks;      /* LUT: K > 1 members, block-diagonal after layer 0, each with its own loss */
+	uint32_t map_epochs;      /* LUT, learn_map: the mapping learns for N epochs, then is fixed; 0 = all */
 	/* optimisation */
 	uint32_t epochs, batch, ghost;
 	double lr, lr_min, warmup, weight_decay, bn_momentum;
