@@ -524,6 +524,22 @@ uint64_t nlut_train_config_table_bytes(const struct nlut_train_config *c)
 	return sum;
 }
 
+/* The batch and the image options every kind of neuron shares. */
+static int check_batch_image(const struct nlut_train_config *c)
+{
+	if (c->batch % c->ghost)
+		return nt_fail(NLUT_ERROR_INVALID_PARAM,
+			       "batch: %u is not a multiple of ghost = %u", c->batch, c->ghost);
+	if (c->pool > 1 && (!c->image_w || c->image_w % c->pool || c->image_h % c->pool))
+		return nt_fail(NLUT_ERROR_INVALID_PARAM,
+			       "pool: %u needs image = WxH with sides divisible by it", c->pool);
+	if (c->augment_shift && !c->image_w)
+		return nt_fail(NLUT_ERROR_INVALID_PARAM, "augment_shift needs image = WxH");
+	if (c->augment_flip && !c->image_w)
+		return nt_fail(NLUT_ERROR_INVALID_PARAM, "augment_flip needs image = WxH");
+	return NLUT_SUCCESS;
+}
+
 /* neuron = dense: every neuron reads the whole layer below (at most
  * NLUT_MAX_DENSE_FAN_IN; the features are counted when the data is read),
  * tables over codes of at most 8 bits, and a shift F - (b - 1) >= 0 for
@@ -548,21 +564,13 @@ static int check_dense(const struct nlut_train_config *c)
 			return nt_fail(NLUT_ERROR_INVALID_PARAM,
 				       "layers: layer %u has %u neurons; a LUT-Dense neuron reads at most %u",
 				       l - 1, c->width[l - 1], NLUT_MAX_DENSE_FAN_IN);
-	if (c->batch % c->ghost)
-		return nt_fail(NLUT_ERROR_INVALID_PARAM,
-			       "batch: %u is not a multiple of ghost = %u", c->batch, c->ghost);
-	if (c->pool > 1 && (!c->image_w || c->image_w % c->pool || c->image_h % c->pool))
-		return nt_fail(NLUT_ERROR_INVALID_PARAM,
-			       "pool: %u needs image = WxH with sides divisible by it", c->pool);
-	if (c->augment_shift && !c->image_w)
-		return nt_fail(NLUT_ERROR_INVALID_PARAM, "augment_shift needs image = WxH");
-	if (c->augment_flip && !c->image_w)
-		return nt_fail(NLUT_ERROR_INVALID_PARAM, "augment_flip needs image = WxH");
-	return NLUT_SUCCESS;
+	return check_batch_image(c);
 }
 
 int nlut_train_config_check(const struct nlut_train_config *c)
 {
+	int rc;
+
 	nt_clear_error();
 	if (!c->train_path[0])
 		return nt_fail(NLUT_ERROR_INVALID_PARAM, "train: no training data file given");
@@ -629,16 +637,8 @@ int nlut_train_config_check(const struct nlut_train_config *c)
 		return nt_fail(NLUT_ERROR_TOO_LARGE,
 			       "layers: the model's tables alone take %.1f MiB; a model file holds at most %u MiB (fewer neurons, a smaller fan_in or fewer bits)",
 			       (double)bytes / 1048576.0, NLUT_MAX_FILE_SIZE >> 20);
-	if (c->batch % c->ghost)
-		return nt_fail(NLUT_ERROR_INVALID_PARAM,
-			       "batch: %u is not a multiple of ghost = %u", c->batch, c->ghost);
-	if (c->pool > 1 && (!c->image_w || c->image_w % c->pool || c->image_h % c->pool))
-		return nt_fail(NLUT_ERROR_INVALID_PARAM,
-			       "pool: %u needs image = WxH with sides divisible by it", c->pool);
-	if (c->augment_shift && !c->image_w)
-		return nt_fail(NLUT_ERROR_INVALID_PARAM, "augment_shift needs image = WxH");
-	if (c->augment_flip && !c->image_w)
-		return nt_fail(NLUT_ERROR_INVALID_PARAM, "augment_flip needs image = WxH");
+	if ((rc = check_batch_image(c)))
+		return rc;
 	if (c->lut_code && c->thermometer != 1)
 		return nt_fail(NLUT_ERROR_INVALID_PARAM,
 			       "lut_input = code: layer 0 reads the codes' bits; thermometer = %u does not apply",

@@ -908,11 +908,18 @@ static void ghost_task(void *arg, uint32_t gi, unsigned worker)
 	for (uint32_t b = 0; b < g; b++) {
 		uint32_t best = 0, best_s = 0, label = (uint32_t)t->labels[rows[b]];
 
+		/* Each member's sums (its logits), and the whole group's. */
 		for (uint32_t c = 0; c < C; c++) {
 			uint32_t sum = 0;
 
-			for (uint32_t k = 0; k < G; k++)
-				sum += w->y[last][(size_t)(c * G + k) * g + b];
+			for (uint32_t m = 0; m < K; m++) {
+				uint32_t ms = 0;
+
+				for (uint32_t k = m * GK; k < (m + 1) * GK; k++)
+					ms += w->y[last][(size_t)(c * G + k) * g + b];
+				w->dlogit[((size_t)m * C + c) * g + b] = (float)ms / L->tau_m;
+				sum += ms;
+			}
 			if (c == 0 || sum > best_s) { /* ties to the lowest class */
 				best = c;
 				best_s = sum;
@@ -922,16 +929,8 @@ static void ghost_task(void *arg, uint32_t gi, unsigned worker)
 		for (uint32_t m = 0; m < K; m++) {
 			float *dl = w->dlogit + (size_t)m * C * g, mx = -INFINITY, z = 0.0f;
 
-			for (uint32_t c = 0; c < C; c++) {
-				uint32_t sum = 0;
-
-				for (uint32_t k = m * GK; k < (m + 1) * GK; k++)
-					sum += w->y[last][(size_t)(c * G + k) * g + b];
-				float lg = (float)sum / L->tau_m;
-
-				dl[(size_t)c * g + b] = lg;
-				mx = lg > mx ? lg : mx;
-			}
+			for (uint32_t c = 0; c < C; c++)
+				mx = dl[(size_t)c * g + b] > mx ? dl[(size_t)c * g + b] : mx;
 			for (uint32_t c = 0; c < C; c++) {
 				float e = expf(dl[(size_t)c * g + b] - mx);
 
