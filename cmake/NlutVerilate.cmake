@@ -13,6 +13,12 @@
 # testbench's model took 6.4 s of CPU as 9 files and 1.0 s as one. The
 # target's other sources (the harness) stay apart.
 #
+# Verilator splits a model's C++ into more files as the model grows
+# (--output-split); an incremental build whose file set changed that way could
+# compile a stale split file beside its merged successor in the unity source
+# ("redefinition of ... eval_nba"). Splitting buys nothing in one unity
+# source, so nlut_verilate() turns it off and the file set stays the same.
+#
 # nlut_verilate(TARGET <verilate() arguments>)
 enable_language(CXX)
 set(CMAKE_CXX_STANDARD 17)
@@ -38,7 +44,15 @@ endif()
 
 function(nlut_verilate target)
   get_target_property(own ${target} SOURCES)
-  verilate(${target} ${ARGN})
+  set(args ${ARGN})
+  list(FIND args VERILATOR_ARGS at)
+  if(at EQUAL -1)
+    list(APPEND args VERILATOR_ARGS --output-split 0 --output-split-cfuncs 0)
+  else()
+    math(EXPR at "${at} + 1")
+    list(INSERT args ${at} --output-split 0 --output-split-cfuncs 0)
+  endif()
+  verilate(${target} ${args})
   get_target_property(srcs ${target} SOURCES)
   list(FILTER srcs EXCLUDE REGEX "^${NLUT_VERILATOR_INC}/[^/]+\\.cpp$")
   set_property(TARGET ${target} PROPERTY SOURCES ${srcs})

@@ -236,7 +236,9 @@ static void usage(FILE *f)
 		"  --batch N      vectors per batch (default %u)\n"
 		"  --board-id N   expected ID_BOARD\n"
 		"  --trace FILE   write an FST waveform (boards built with --trace)\n"
-		"  --bench        stream only, no idle or stalls; print the simulation rate\n",
+		"  --bench        stream only, no idle or stalls; print the simulation rate\n"
+		"  --fault N      check the checker: expect a wrong class for vector N, so\n"
+		"                 the run must fail there\n",
 		DEFAULT_VECTORS, DEFAULT_PCT, DEFAULT_PCT, DEFAULT_BATCH);
 }
 
@@ -259,7 +261,8 @@ int main(int argc, char **argv)
 		{ "idle", required_argument, NULL, 'i' },    { "stall", required_argument, NULL, 't' },
 		{ "batch", required_argument, NULL, 'b' },   { "board-id", required_argument, NULL, 'B' },
 		{ "trace", required_argument, NULL, 'T' },   { "bench", no_argument, NULL, 'x' },
-		{ "help", no_argument, NULL, 'h' },          { NULL, 0, NULL, 0 },
+		{ "fault", required_argument, NULL, 'F' },   { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	static struct tb tb;
 	struct tb *t = &tb;
@@ -272,6 +275,7 @@ int main(int argc, char **argv)
 	t->idle = t->stall = DEFAULT_PCT;
 	t->batch = DEFAULT_BATCH;
 	t->board_id = -1;
+	t->fault_at = UINT64_MAX;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
@@ -298,6 +302,9 @@ int main(int argc, char **argv)
 			break;
 		case 'x':
 			bench = 1;
+			break;
+		case 'F':
+			t->fault_at = num_arg("--fault", optarg, UINT64_MAX / 2);
 			break;
 		case 'h':
 			usage(stdout);

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct tb_feed;
+
 #include <nlut/nlut.h>
 #include <nlut/stream.h>
 
@@ -53,14 +55,16 @@ struct tb {
 	unsigned idle, stall;
 	size_t batch;          /* vectors per batch; two batches in flight */
 	long board_id;         /* expected ID_BOARD, -1 = not checked */
+	uint64_t fault_at;     /* --fault: vector whose expected class is wrong */
 	uint32_t *bist_words;  /* the board's nlut_bist.hex from word 0x1000 on */
 	size_t n_bist_words;
 	uint32_t bist_vectors; /* word 2 of it */
 	uint32_t next_tag;     /* sequence tag the next result must carry */
 	uint8_t mbox_seq;
 
-	pthread_t sim_thread;   /* tb_stream's simulation of a batch */
+	pthread_t sim_thread;   /* tb_stream's simulation of its batches */
 	int sim_running;
+	struct tb_feed *feed;   /* tb_stream's queue to it */
 	double sim_cpu;         /* CPU seconds the board's simulation took */
 };
 
@@ -84,6 +88,9 @@ struct tb_batch {
 	uint32_t *cls;   /* golden */
 	uint8_t *in;     /* n input records */
 	uint8_t *out;    /* n result records as received */
+	/* tb_stream's hand-over to its simulation thread (under its lock). */
+	size_t got;      /* result bytes that came */
+	int sent, done, refused;
 };
 
 struct tb_batch *tb_batch_new(struct tb *t, size_t cap);
@@ -96,8 +103,8 @@ void tb_batch_send(struct tb *t, const struct tb_batch *bt);
 void tb_batch_collect(struct tb *t, struct tb_batch *bt);
 
 /* Stream vectors first .. first + n - 1 in batches and check every result;
- * the board simulates one batch on a thread of its own while the next is
- * prepared and the one before checked. */
+ * the board is simulated on a thread of its own, fed batch after batch
+ * without a gap, while the next batch is prepared and the one before checked. */
 void tb_stream(struct tb *t, uint64_t first, uint64_t n);
 /* Wait for tb_stream's simulation thread, if one runs (before any other use
  * of the board, e.g. on a failure). */

@@ -67,6 +67,8 @@ void tb_batch_fill(struct tb *t, struct tb_batch *bt, uint64_t first, size_t n)
 	}
 	if (nlut_golden_eval_batch(t->g, n, bt->codes, bt->scores, bt->cls, 1))
 		tb_fail(t, "golden model: %s", nlut_error_detail());
+	if (t->fault_at >= first && t->fault_at - first < n)
+		bt->cls[t->fault_at - first] ^= 1; /* --fault */
 	if (nlut_stream_pack(&t->sh, n, bt->codes, bt->in))
 		tb_fail(t, "packing: %s", nlut_error_detail());
 }
@@ -176,11 +178,23 @@ void tb_batch_collect(struct tb *t, struct tb_batch *bt)
 	batch_check(t, bt, got);
 }
 
-/* The simulation of one batch on a thread of its own (tb_stream). */
-struct sim_job {
-	struct tb *t;
-	struct tb_batch *bt;
-	size_t got;
+/*
+ * tb_stream's simulation thread owns the board while the stream runs. The
+ * main thread posts filled batches in order (at most two in flight); the
+ * simulation thread queues the next posted batch's input records into the
+ * board while it still clocks the current one, so the shell's pipeline never
+ * drains between batches, and it marks each batch done with the bytes of
+ * its results that came. One thread, started once per stream: no thread
+ * start or cold cache per batch.
+ */
+#define SIM_CHUNK 256u /* records simulated between looks at the queue */
+
+struct tb_feed {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;        /* a batch posted, done, or quit */
+	struct tb_batch *q[2];    /* posted, oldest first */
+	unsigned n;
+	int quit;
 };
 
 static double thread_cpu(void)
@@ -191,82 +205,192 @@ static double thread_cpu(void)
 	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+static void feed_done(struct tb_feed *f, struct tb_batch *bt, size_t got)
+{
+	pthread_mutex_lock(&f->mu);
+	bt->got = got;
+	bt->done = 1;
+	f->q[0] = f->q[1];
+	f->q[1] = NULL;
+	f->n--;
+	pthread_cond_broadcast(&f->cv);
+	pthread_mutex_unlock(&f->mu);
+}
+
+/* Queue bt's input records into the board once (simulation thread). */
+static int sim_send(struct tb *t, struct tb_batch *bt)
+{
+	if (bt->sent)
+		return 0;
+	bt->sent = 1;
+	return t->api.send(t->b, bt->in, bt->n * t->sh.in_record);
+}
+
+/* Clock until bt's results are in, or the cycle budget ends, or quit;
+ * send the batch after it as soon as the main thread posts it. */
+static size_t sim_batch(struct tb *t, struct tb_feed *f, struct tb_batch *bt)
+{
+	size_t rec = t->sh.out_record, len = bt->n * rec, got = 0;
+	uint64_t budget = batch_limit(t, bt);
+
+	while (got < len) {
+		struct tb_batch *next;
+		int quit;
+
+		pthread_mutex_lock(&f->mu);
+		next = f->n > 1 ? f->q[1] : NULL;
+		quit = f->quit;
+		pthread_mutex_unlock(&f->mu);
+		if (quit)
+			break;
+		if (next && sim_send(t, next)) {
+			next->refused = 1;
+			break;
+		}
+
+		size_t want = len - got < SIM_CHUNK * rec ? len - got : SIM_CHUNK * rec;
+		uint64_t c0 = t->api.cycles(t->b);
+		size_t g = t->api.recv(t->b, bt->out + got, want, budget);
+		uint64_t used = t->api.cycles(t->b) - c0;
+
+		got += g;
+		budget = used < budget ? budget - used : 0;
+		if (g < want)
+			break;
+	}
+	return got;
+}
+
 static void *sim_main(void *p)
 {
-	struct sim_job *j = p;
-	struct tb *t = j->t;
+	struct tb *t = p;
+	struct tb_feed *f = t->feed;
 	double c0 = thread_cpu();
 
-	j->got = t->api.recv(t->b, j->bt->out, j->bt->n * t->sh.out_record, batch_limit(t, j->bt));
+	for (;;) {
+		struct tb_batch *bt;
+
+		pthread_mutex_lock(&f->mu);
+		while (!f->n && !f->quit)
+			pthread_cond_wait(&f->cv, &f->mu);
+		bt = f->quit ? NULL : f->q[0];
+		pthread_mutex_unlock(&f->mu);
+		if (!bt)
+			break;
+		if (sim_send(t, bt)) {
+			bt->refused = 1;
+			feed_done(f, bt, 0);
+			break;
+		}
+
+		size_t got = sim_batch(t, f, bt);
+
+		feed_done(f, bt, got);
+		if (got < bt->n * t->sh.out_record)
+			break; /* the main thread fails the run */
+	}
 	t->sim_cpu += thread_cpu() - c0; /* read by the main thread after the join */
 	return NULL;
 }
 
-static void sim_start(struct tb *t, struct sim_job *j, struct tb_batch *bt)
+static void feed_post(struct tb_feed *f, struct tb_batch *bt)
 {
-	j->t = t;
-	j->bt = bt;
-	j->got = 0;
-	if (pthread_create(&t->sim_thread, NULL, sim_main, j) == 0) {
-		t->sim_running = 1;
-		return;
-	}
-	sim_main(j); /* no thread: simulate here */
+	bt->sent = bt->done = bt->refused = 0;
+	bt->got = 0;
+	pthread_mutex_lock(&f->mu);
+	f->q[f->n++] = bt;
+	pthread_cond_broadcast(&f->cv);
+	pthread_mutex_unlock(&f->mu);
+}
+
+static void feed_wait(struct tb_feed *f, struct tb_batch *bt)
+{
+	pthread_mutex_lock(&f->mu);
+	while (!bt->done)
+		pthread_cond_wait(&f->cv, &f->mu);
+	pthread_mutex_unlock(&f->mu);
 }
 
 void tb_sim_wait(struct tb *t)
 {
+	struct tb_feed *f = t->feed;
+
 	if (!t->sim_running)
 		return;
+	pthread_mutex_lock(&f->mu);
+	f->quit = 1;
+	pthread_cond_broadcast(&f->cv);
+	pthread_mutex_unlock(&f->mu);
 	pthread_join(t->sim_thread, NULL);
 	t->sim_running = 0;
 }
 
+/* Without a thread: each batch sent, clocked and checked in turn. */
+static void stream_here(struct tb *t, struct tb_batch *bt, uint64_t first, uint64_t n)
+{
+	for (uint64_t sent = 0; sent < n; sent += bt->n) {
+		tb_batch_fill(t, bt, first + sent, n - sent < t->batch ? (size_t)(n - sent) : t->batch);
+		tb_batch_send(t, bt);
+		tb_batch_collect(t, bt);
+	}
+}
+
 /*
- * The board simulates batch a on a thread of its own while this one prepares
- * the next batch (codes, golden results, input records) and checks the one
- * before: on two cores the testbench's own work hides behind the simulation.
- * Only one thread touches the board at a time: the next batch is queued once
- * a's results are in, and every failure joins the simulation first (tb_fail).
+ * The main thread fills a batch (codes, golden results, input records) and
+ * checks the one before while the board simulates: on two cores the
+ * testbench's own work hides behind the simulation. Every failure stops and
+ * joins the simulation thread first (tb_fail).
  */
 void tb_stream(struct tb *t, uint64_t first, uint64_t n)
 {
 	struct tb_batch *a = tb_batch_new(t, t->batch), *b = tb_batch_new(t, t->batch);
-	struct sim_job ja, jb, *j = &ja, *jn = &jb;
+	struct tb_feed f = { .n = 0 };
 	uint64_t sent = 0;
 
+	pthread_mutex_init(&f.mu, NULL);
+	pthread_cond_init(&f.cv, NULL);
+	t->feed = &f;
 	if (!n)
 		goto out;
-	tb_batch_fill(t, a, first, n < t->batch ? (size_t)n : t->batch);
-	tb_batch_send(t, a);
-	sent = a->n;
-	sim_start(t, j, a);
-	while (a->n) {
-		b->n = 0;
+	if (pthread_create(&t->sim_thread, NULL, sim_main, t)) {
+		stream_here(t, a, first, n);
+		goto out;
+	}
+	t->sim_running = 1;
+	for (int i = 0; i < 2 && sent < n; i++) {
+		struct tb_batch *x = i ? b : a;
+		size_t k = n - sent < t->batch ? (size_t)(n - sent) : t->batch;
+
+		tb_batch_fill(t, x, first + sent, k);
+		sent += k;
+		feed_post(&f, x);
+	}
+	for (struct tb_batch *cur = a, *other = b; cur->n;) {
+		feed_wait(&f, cur);
+		if (cur->refused)
+			tb_fail(t, "nlut_simboard_send refused %zu records of %zu bytes", cur->n,
+				t->sh.in_record);
+		if (cur->got < cur->n * t->sh.out_record)
+			tb_sim_wait(t); /* it has stopped; batch_check reads registers */
+		batch_check(t, cur, cur->got);
+		cur->n = 0;
 		if (sent < n) {
 			size_t k = n - sent < t->batch ? (size_t)(n - sent) : t->batch;
 
-			tb_batch_fill(t, b, first + sent, k);
+			tb_batch_fill(t, cur, first + sent, k);
 			sent += k;
+			feed_post(&f, cur);
 		}
-		tb_sim_wait(t);
-		size_t got = j->got;
+		struct tb_batch *x = cur;
 
-		if (b->n && got == a->n * t->sh.out_record) {
-			tb_batch_send(t, b);
-			sim_start(t, jn, b);
-		}
-		batch_check(t, a, got);
-
-		struct tb_batch *x = a;
-		struct sim_job *y = j;
-
-		a = b;
-		b = x;
-		j = jn;
-		jn = y;
+		cur = other;
+		other = x;
 	}
+	tb_sim_wait(t);
 out:
+	t->feed = NULL;
+	pthread_cond_destroy(&f.cv);
+	pthread_mutex_destroy(&f.mu);
 	tb_batch_free(a);
 	tb_batch_free(b);
 }
