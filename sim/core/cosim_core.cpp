@@ -20,8 +20,8 @@
 // each streaming a contiguous share of the vectors under its own stalls and
 // checking every output as above. The default (+threads=0) takes one thread
 // per CPU when there are at least COSIM_MIN_PER_THREAD vectors for each;
-// +trace runs one model. With more than one thread, thread i runs on CPU i
-// (modulo the CPUs; +pin=0: unpinned).
+// +trace runs one model. With more than one thread, thread i runs on the
+// i-th CPU the process may use (modulo their number; +pin=0: unpinned).
 //
 // Usage: cosim_core MODEL [DATA|-] [+seed=N] [+random=N] [+stall=PCT]
 //                   [+idle=PCT] [+limit=ROWS] [+trace] [+timeout=CYCLES]
@@ -186,16 +186,26 @@ static uint32_t lane_acts(model_t *top, uint32_t k, uint32_t lo, uint32_t w)
 #endif
 }
 
-// Thread i on CPU i (modulo the CPUs): no migrations mid-run.
-static void pin_thread(uint64_t i)
+// The CPUs this process may run on (empty where unknown).
+static std::vector<int> allowed_cpus()
 {
-	unsigned nc = std::thread::hardware_concurrency();
+	std::vector<int> v;
 	cpu_set_t set;
 
-	if (!nc)
-		return;
+	if (!sched_getaffinity(0, sizeof(set), &set))
+		for (int c = 0; c < CPU_SETSIZE; c++)
+			if (CPU_ISSET(c, &set))
+				v.push_back(c);
+	return v;
+}
+
+// The calling thread on CPU c only: no migrations mid-run.
+static void pin_thread(int c)
+{
+	cpu_set_t set;
+
 	CPU_ZERO(&set);
-	CPU_SET(i % nc, &set);
+	CPU_SET(c, &set);
 	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
 }
 
@@ -641,20 +651,22 @@ int main(int argc, char **argv)
 		t->multi = nt > 1;
 	struct timespec t0, t1;
 	std::vector<std::thread> th;
-	bool pin = nt > 1 && opt_u64("pin", 1);
+	// Thread i on the i-th CPU the process may run on (modulo their number).
+	std::vector<int> cpu_ids = allowed_cpus();
+	bool pin = nt > 1 && opt_u64("pin", 1) && !cpu_ids.empty();
 
 	struct timespec c0, c1;
 
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (uint64_t i = 1; i < nt; i++)
-		th.emplace_back([&cs, &tbs, stall, idle, i, nt, n, pin] {
+		th.emplace_back([&cs, &tbs, &cpu_ids, stall, idle, i, nt, n, pin] {
 			if (pin)
-				pin_thread(i);
+				pin_thread(cpu_ids[i % cpu_ids.size()]);
 			cs.run(*tbs[i], stall, idle, n * i / nt, n * (i + 1) / nt);
 		});
 	if (pin)
-		pin_thread(0);
+		pin_thread(cpu_ids[0]);
 	cs.run(tb, stall, idle, 0, n / nt);
 	for (std::thread &x : th)
 		x.join();
