@@ -10,11 +10,11 @@
 `default_nettype none
 
 module nlut_core_lanes #(
-    parameter N = 2
+    parameter N = 2  // lanes: copies of nlut_core
 ) (
     input  wire                                   clk,
     input  wire                                   rst,
-    /* verilator lint_off UNUSEDSIGNAL */
+    /* verilator lint_off UNUSEDSIGNAL */  // no ce in a fixed-latency core
     input  wire                                   ce,
     /* verilator lint_on UNUSEDSIGNAL */
     input  wire [N-1:0]                           in_valid,
