@@ -6,7 +6,9 @@
 // sample alone and comparing every layer's outputs (dbg_acts) with
 // nlut_golden_trace. A core made with --fixed-latency (no ce port,
 // NLUT_CORE_FIXED_LATENCY 1) runs without stalls: every clock is an edge, so
-// the latency is checked to the clock cycle.
+// the latency is checked to the clock cycle. Without stalls or idles
+// (+stall=0 +idle=0) the stream takes a steady path (run_steady) with the
+// same checks and no per-cycle bookkeeping of accepted samples.
 //
 // Built with LANES N (cmake/NlutCosim.cmake, COSIM_LANES N > 1) the model is
 // nlut_core_lanes: N copies of the same core side by side, one eval moving up
