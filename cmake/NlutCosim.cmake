@@ -6,8 +6,11 @@
 # model's classes into Vnlut_core__ALL.a) -> the harness, linked with the
 # Verilator runtime built once as nlut_verilated_rt (NlutVerilate.cmake).
 #
-# nlut_cosim_executable(NAME MODEL_FILE [STAGES policy] [TRACE] [FIXED] [DEFINES d...])
+# nlut_cosim_executable(NAME MODEL_FILE [STAGES policy] [TRACE] [FIXED] [LANES n]
+#                       [DEFINES d...])
 #   FIXED: the core of `nlut gen --fixed-latency` (no ce).
+#   LANES n (2..4): the Verilated model is sim/core/nlut_core_lanes.v, n copies
+#   of the core side by side, each lane a stream of its own (COSIM_LANES).
 #   MODEL_FILE may be the OUTPUT of another custom command.
 include(${CMAKE_CURRENT_LIST_DIR}/NlutVerilate.cmake)
 find_program(NLUT_VERILATOR verilator)
@@ -33,7 +36,7 @@ if(NOT NLUT_VERILATED_CXX)
 endif()
 
 function(nlut_cosim_executable name model)
-  cmake_parse_arguments(C "TRACE;FIXED" "STAGES" "DEFINES" ${ARGN})
+  cmake_parse_arguments(C "TRACE;FIXED" "STAGES;LANES" "DEFINES" ${ARGN})
   set(fixed)
   if(C_FIXED)
     set(fixed --fixed-latency)
@@ -43,6 +46,20 @@ function(nlut_cosim_executable name model)
   endif()
   set(rtl ${CMAKE_CURRENT_BINARY_DIR}/${name}.rtl)
   set(obj ${CMAKE_CURRENT_BINARY_DIR}/${name}.obj)
+  set(vtop nlut_core)
+  set(vsrc)
+  set(lane_defs)
+  set(vdeps)
+  if(C_LANES AND C_LANES GREATER 1)
+    if(C_LANES GREATER 4 OR C_FIXED)
+      message(FATAL_ERROR "nlut_cosim_executable(${name}): LANES ${C_LANES}: at most 4, "
+                          "and not with FIXED")
+    endif()
+    set(vtop nlut_core_lanes)
+    set(vsrc -GN=${C_LANES} -I${rtl} ${PROJECT_SOURCE_DIR}/sim/core/nlut_core_lanes.v)
+    set(vdeps ${PROJECT_SOURCE_DIR}/sim/core/nlut_core_lanes.v)
+    set(lane_defs COSIM_LANES=${C_LANES})
+  endif()
   # Tracing costs about 40% of the simulation rate even when off: benches
   # leave it out.
   set(trace)
@@ -59,17 +76,18 @@ function(nlut_cosim_executable name model)
   # -Wall: the generated RTL must lint clean; one make job (2-core CI). The
   # run-once "slow" code (constant tables, initial evaluation) at -O0: it
   # compiles in seconds instead of minutes on large models.
-  add_custom_command(OUTPUT ${obj}/Vnlut_core__ALL.a
+  add_custom_command(OUTPUT ${obj}/V${vtop}__ALL.a
     COMMAND ${CMAKE_COMMAND} -E rm -rf ${obj}
     COMMAND ${NLUT_VERILATOR} --cc --build -j 1 -Wall -O3 --x-assign fast --x-initial fast
-            --noassert ${trace} --top-module nlut_core --Mdir ${obj} -F ${rtl}/nlut_core.f
+            --noassert ${trace} --top-module ${vtop} --Mdir ${obj} -F ${rtl}/nlut_core.f
+            ${vsrc}
             -MAKEFLAGS "CXX=${NLUT_VERILATED_CXX} OPT_FAST=-O2 OPT_SLOW=-O0 OPT_GLOBAL=-O2"
-    DEPENDS ${rtl}/nlut_core.v ${rtl}/nlut_core.f
+    DEPENDS ${rtl}/nlut_core.v ${rtl}/nlut_core.f ${vdeps}
     COMMENT "verilator ${name}" VERBATIM)
-  add_custom_target(${name}_verilated DEPENDS ${obj}/Vnlut_core__ALL.a)
+  add_custom_target(${name}_verilated DEPENDS ${obj}/V${vtop}__ALL.a)
   add_executable(${name} ${PROJECT_SOURCE_DIR}/sim/core/cosim_core.cpp)
   add_dependencies(${name} ${name}_verilated)
   target_include_directories(${name} PRIVATE ${obj} ${rtl} ${PROJECT_SOURCE_DIR}/sim/common)
-  target_compile_definitions(${name} PRIVATE ${trace_defs} ${C_DEFINES})
-  target_link_libraries(${name} PRIVATE ${obj}/Vnlut_core__ALL.a nlut_verilated_rt nlut_static)
+  target_compile_definitions(${name} PRIVATE ${trace_defs} ${lane_defs} ${C_DEFINES})
+  target_link_libraries(${name} PRIVATE ${obj}/V${vtop}__ALL.a nlut_verilated_rt nlut_static)
 endfunction()
