@@ -106,8 +106,8 @@ void tb_batch_collect(struct tb *t, struct tb_batch *bt);
  * the board is simulated on a thread of its own, fed batch after batch
  * without a gap, while the next batch is prepared and the one before checked. */
 void tb_stream(struct tb *t, uint64_t first, uint64_t n);
-/* Wait for tb_stream's simulation thread, if one runs (before any other use
- * of the board, e.g. on a failure). */
+/* Stop tb_stream's simulation thread, if one runs, and join it (before any
+ * other use of the board, e.g. on a failure). */
 void tb_sim_wait(struct tb *t);
 
 /* Test phases (tb_system_ctrl.c). */
