@@ -47,6 +47,15 @@ public:
 			trace_->open(f.c_str());
 			printf("%s: tracing to %s\n", name, f.c_str());
 		}
+#else
+		// Asked for a waveform this build cannot write: say so, do not run
+		// silently without it.
+		const char *tr = ctx_->commandArgsPlusMatch("trace");
+		if (tr && *tr && !quiet) {
+			fprintf(stderr, "%s: +trace: this harness was built without waveform tracing "
+					"(its CMake target has no TRACE / --trace-fst)\n", name);
+			exit(2);
+		}
 #endif
 		top->clk = 0;
 		top->rst = 1;
