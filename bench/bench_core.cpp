@@ -1,8 +1,9 @@
 // bench_core.cpp - vectors/s of the generated nlut_core under Verilator, one
 // vector per clock per core, checked in bulk against the golden model.
 //
-// The model is bench_core_top: BENCH_CORE_N copies of the unchanged nlut_core
-// RTL side by side, so one eval moves N vectors. The lean loop does per clock
+// The model is nlut_core_lanes (sim/core, cosim_core's lanes): BENCH_CORE_N
+// copies of the unchanged nlut_core RTL side by side, every lane valid at
+// once, so one eval moves N vectors. The lean loop does per clock
 // only what a co-simulation must: write the precomputed input words, raise and
 // lower clk (two evals), copy the output words to memory; the outputs are
 // compared with the golden model's after the run. The same run also times, on
@@ -40,7 +41,10 @@
 #include <nlut/nlut.h>
 #include <verilated.h>
 
-#include "Vbench_core_top.h"
+#include "Vnlut_core_lanes.h"
+
+// in_valid of every lane (the lanes stream together).
+#define ALL_LANES ((1u << BENCH_CORE_N) - 1u)
 #include "nlut_core_params.h"
 
 #ifndef BENCH_CORE_TABLES
@@ -119,7 +123,7 @@ static void set_bits(uint32_t *a, uint32_t lo, uint32_t w, uint32_t x)
 }
 
 struct bench {
-	Vbench_core_top *top;
+	Vnlut_core_lanes *top;
 	VerilatedContext *ctx;
 	uint32_t n_in, n_cls;
 	size_t steps;                    // clocks of vectors: n = steps * N_CORES
@@ -133,7 +137,7 @@ struct bench {
 	std::vector<uint32_t> cls_off, cls_w;
 
 	void reset() { reset(top); }
-	static void reset(Vbench_core_top *t)
+	static void reset(Vnlut_core_lanes *t)
 	{
 		t->ce = 1;
 		t->in_valid = 0;
@@ -145,12 +149,12 @@ struct bench {
 			t->eval();
 		}
 		t->rst = 0;
-		t->in_valid = 1;
+		t->in_valid = ALL_LANES;
 	}
 
 	// The lean loop on model t over clocks [s0, s1) of the vectors: inputs
 	// in, two evals, outputs out (to out_s / out_c at the same clocks).
-	void lean(Vbench_core_top *t, size_t s0, size_t s1)
+	void lean(Vnlut_core_lanes *t, size_t s0, size_t s1)
 	{
 		const size_t lat = NLUT_CORE_LATENCY;
 
@@ -189,14 +193,14 @@ struct bench {
 	// The lean loop on one model per thread (models[i], its own context),
 	// thread i over a contiguous share of the clocks; wall time from the
 	// start of the threads to the last one's end, CPU time summed.
-	span run_threads(std::vector<Vbench_core_top *> &models)
+	span run_threads(std::vector<Vnlut_core_lanes *> &models)
 	{
 		size_t nt = models.size();
 		std::vector<double> cpu(nt);
 		std::vector<std::thread> th;
 
 		clear();
-		for (Vbench_core_top *t : models)
+		for (Vnlut_core_lanes *t : models)
 			reset(t);
 		double w0 = clock_s(CLOCK_MONOTONIC);
 		for (size_t i = 0; i < nt; i++)
@@ -253,7 +257,7 @@ struct bench {
 			bool v = next < steps;
 
 			top->ce = 1;
-			top->in_valid = v;
+			top->in_valid = v ? ALL_LANES : 0;
 			if (v)
 				put(top->in_codes, &in[next * wi]);
 			top->clk = 1;
@@ -314,7 +318,7 @@ struct bench {
 		top->eval();
 		stopwatch t0;
 		for (size_t s = 0; s < n; s++) {
-			top->in_valid = (uint8_t)(s & 1);
+			top->in_valid = s & 1 ? ALL_LANES : 0;
 			top->eval();
 		}
 		return t0.stop();
@@ -398,7 +402,7 @@ int main(int argc, char **argv)
 	bench b;
 
 	b.ctx = &ctx;
-	b.top = new Vbench_core_top(&ctx, "top");
+	b.top = new Vnlut_core_lanes(&ctx, "top");
 	b.n_in = nlut_model_num_inputs(m);
 	b.n_cls = nlut_model_num_classes(m);
 	b.steps = n / N_CORES;
@@ -467,12 +471,12 @@ int main(int argc, char **argv)
 	       threads > 1 ? "s" : "", std::thread::hardware_concurrency(), la[0], la[1], la[2]);
 	std::vector<span> lean, cosim, clock, idle, thr;
 	std::vector<VerilatedContext *> ctxs;
-	std::vector<Vbench_core_top *> models;
+	std::vector<Vnlut_core_lanes *> models;
 	size_t nc = b.steps;
 
 	for (int i = 0; i < threads && threads > 1; i++) {
 		ctxs.push_back(new VerilatedContext);
-		models.push_back(new Vbench_core_top(ctxs.back(), "top"));
+		models.push_back(new Vnlut_core_lanes(ctxs.back(), "top"));
 	}
 	for (int r = 0; r < runs; r++) {
 		cosim.push_back(b.run_cosim());
