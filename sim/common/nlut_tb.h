@@ -81,14 +81,7 @@ public:
 	// outputs read after tick() are the registered values.
 	void tick()
 	{
-		top->clk = 1;
-		top->eval();
-		dump();
-		top->clk = 0;
-		top->eval();
-		dump();
-		if (++cycles > timeout)
-			fail("timeout after %llu cycles", (unsigned long long)cycles);
+		tick([] {});
 	}
 
 	// tick() that calls between() after the rising edge's evaluation and

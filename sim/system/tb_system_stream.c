@@ -335,6 +335,18 @@ static void stream_here(struct tb *t, struct tb_batch *bt, uint64_t first, uint6
 	}
 }
 
+/* Fill bt with the next vectors of first .. first + n - 1 after the *sent
+ * already posted, and post it. */
+static void post_next(struct tb *t, struct tb_feed *f, struct tb_batch *bt, uint64_t first,
+		      uint64_t n, uint64_t *sent)
+{
+	size_t k = n - *sent < t->batch ? (size_t)(n - *sent) : t->batch;
+
+	tb_batch_fill(t, bt, first + *sent, k);
+	*sent += k;
+	feed_post(f, bt);
+}
+
 /*
  * The main thread fills a batch (codes, golden results, input records) and
  * checks the one before while the board simulates: on two cores the
@@ -357,14 +369,8 @@ void tb_stream(struct tb *t, uint64_t first, uint64_t n)
 		goto out;
 	}
 	t->sim_running = 1;
-	for (int i = 0; i < 2 && sent < n; i++) {
-		struct tb_batch *x = i ? b : a;
-		size_t k = n - sent < t->batch ? (size_t)(n - sent) : t->batch;
-
-		tb_batch_fill(t, x, first + sent, k);
-		sent += k;
-		feed_post(&f, x);
-	}
+	for (int i = 0; i < 2 && sent < n; i++)
+		post_next(t, &f, i ? b : a, first, n, &sent);
 	for (struct tb_batch *cur = a, *other = b; cur->n;) {
 		feed_wait(&f, cur);
 		if (cur->refused)
@@ -374,13 +380,8 @@ void tb_stream(struct tb *t, uint64_t first, uint64_t n)
 			tb_sim_wait(t); /* it has stopped; batch_check reads registers */
 		batch_check(t, cur, cur->got);
 		cur->n = 0;
-		if (sent < n) {
-			size_t k = n - sent < t->batch ? (size_t)(n - sent) : t->batch;
-
-			tb_batch_fill(t, cur, first + sent, k);
-			sent += k;
-			feed_post(&f, cur);
-		}
+		if (sent < n)
+			post_next(t, &f, cur, first, n, &sent);
 		struct tb_batch *x = cur;
 
 		cur = other;
